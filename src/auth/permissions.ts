@@ -1,0 +1,40 @@
+// Staff roles and what each may do; partner key scopes. One table, so a reviewer sees all grants at once.
+
+export const staffRoles = ["admin", "operator", "analyst"] as const;
+export type StaffRole = (typeof staffRoles)[number];
+
+export const permissions = [
+  "members:read",
+  "members:write",
+  "pii:read",
+  "tiers:write",
+  "partners:manage",
+  "staff:manage",
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const rolePermissions: Record<StaffRole, readonly Permission[]> = {
+  admin: permissions,
+  // Marketing operators run the programme but see personal data masked.
+  operator: ["members:read", "members:write"],
+  // Analysts read, never write, and see personal data masked.
+  analyst: ["members:read"],
+};
+
+export function permissionsOfRole(role: StaffRole): readonly Permission[] {
+  return rolePermissions[role];
+}
+
+export function isStaffRole(value: unknown): value is StaffRole {
+  return typeof value === "string" && (staffRoles as readonly string[]).includes(value);
+}
+
+export const partnerScopes = [
+  "members:lookup",
+  "benefits:read",
+  "benefits:redeem",
+  "points:earn",
+  "points:redeem",
+  "settlement:read",
+] as const;
+export type PartnerScope = (typeof partnerScopes)[number];

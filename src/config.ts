@@ -1,0 +1,139 @@
+// Configuration is read once from the environment, typed and validated; a bad value stops start-up.
+import path from "node:path";
+
+export type Environment = "development" | "test" | "production";
+
+export type DatabaseConfig =
+  | { type: "sqlite"; path: string }
+  | { type: "mysql"; url: string; host: string; port: number; username: string; password: string; database: string };
+
+export interface GraphqlLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+}
+
+export interface Config {
+  environment: Environment;
+  host: string;
+  port: number;
+  database: DatabaseConfig;
+  jwtSecret: string;
+  /** True when JWT_SECRET was not set and a development secret is in use. */
+  jwtSecretIsDevelopmentDefault: boolean;
+  memberTokenTtlSeconds: number;
+  staffTokenTtlSeconds: number;
+  personalDataKey: string;
+  personalDataKeyIsDevelopmentDefault: boolean;
+  demoMembersOnFirstStart: number;
+  logLevel: string;
+  introspection: boolean;
+  graphqlLimits: GraphqlLimits;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable} ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Environment_ = Record<string, string | undefined>;
+
+const DEVELOPMENT_JWT_SECRET = "loyalty-graph-development-secret-do-not-use-in-production";
+const DEVELOPMENT_PERSONAL_DATA_KEY = "loyalty-graph-development-personal-data-key";
+
+export function parseDatabaseUrl(value: string, variable = "DATABASE_URL"): DatabaseConfig {
+  if (value.startsWith("sqlite:")) {
+    const file = value.slice("sqlite:".length).replace(/^\/\//, "");
+    if (file === "") throw new ConfigError(variable, `needs a file after "sqlite:", e.g. sqlite:./data/loyalty.sqlite (got "${value}")`);
+    return { type: "sqlite", path: file === ":memory:" ? file : path.resolve(file) };
+  }
+  if (value.startsWith("mysql://") || value.startsWith("mariadb://")) {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(variable, `is not a valid URL (expected mysql://user:password@host:3306/database)`);
+    }
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ""));
+    if (!url.hostname || !database) {
+      throw new ConfigError(variable, `needs a host and a database name, e.g. mysql://user:password@127.0.0.1:3306/loyalty`);
+    }
+    return {
+      type: "mysql",
+      url: value,
+      host: url.hostname,
+      port: url.port ? Number(url.port) : 3306,
+      username: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database,
+    };
+  }
+  const scheme = value.includes(":") ? value.slice(0, value.indexOf(":")) : value;
+  throw new ConfigError(variable, `has an unknown scheme "${scheme}": use sqlite:<file> or mysql://user:password@host:port/database`);
+}
+
+function integer(environment: Environment_, variable: string, fallback: number, minimum: number, maximum: number): number {
+  const raw = environment[variable];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^-?\d+$/.test(raw.trim()) || value < minimum || value > maximum) {
+    throw new ConfigError(variable, `must be an integer from ${minimum} to ${maximum} (got "${raw}")`);
+  }
+  return value;
+}
+
+function boolean(environment: Environment_, variable: string, fallback: boolean): boolean {
+  const raw = environment[variable];
+  if (raw === undefined || raw === "") return fallback;
+  if (["true", "1", "yes"].includes(raw.toLowerCase())) return true;
+  if (["false", "0", "no"].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(variable, `must be true or false (got "${raw}")`);
+}
+
+function secret(environment: Environment_, variable: string, production: boolean, developmentDefault: string): { value: string; isDefault: boolean } {
+  const raw = environment[variable];
+  if (raw === undefined || raw === "") {
+    if (production) throw new ConfigError(variable, "is required when NODE_ENV=production (at least 32 characters)");
+    return { value: developmentDefault, isDefault: true };
+  }
+  if (raw.length < 32) throw new ConfigError(variable, `must be at least 32 characters long (got ${raw.length})`);
+  return { value: raw, isDefault: false };
+}
+
+export function loadConfig(environment: Environment_ = process.env): Config {
+  const nodeEnvironment = environment.NODE_ENV || "development";
+  if (!["development", "test", "production"].includes(nodeEnvironment)) {
+    throw new ConfigError("NODE_ENV", `must be development, test or production (got "${nodeEnvironment}")`);
+  }
+  const production = nodeEnvironment === "production";
+  const jwt = secret(environment, "JWT_SECRET", production, DEVELOPMENT_JWT_SECRET);
+  const personalDataKey = secret(environment, "PERSONAL_DATA_KEY", production, DEVELOPMENT_PERSONAL_DATA_KEY);
+  const logLevel = environment.LOG_LEVEL || (nodeEnvironment === "test" ? "silent" : "info");
+  if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
+    throw new ConfigError("LOG_LEVEL", `must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
+  }
+  return {
+    environment: nodeEnvironment as Environment,
+    host: environment.HOST || "127.0.0.1",
+    port: integer(environment, "PORT", 4000, 1, 65535),
+    database: parseDatabaseUrl(environment.DATABASE_URL || "sqlite:./data/loyalty.sqlite"),
+    jwtSecret: jwt.value,
+    jwtSecretIsDevelopmentDefault: jwt.isDefault,
+    memberTokenTtlSeconds: integer(environment, "MEMBER_TOKEN_TTL_SECONDS", 7 * 24 * 3600, 60, 90 * 24 * 3600),
+    staffTokenTtlSeconds: integer(environment, "STAFF_TOKEN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600),
+    personalDataKey: personalDataKey.value,
+    personalDataKeyIsDevelopmentDefault: personalDataKey.isDefault,
+    demoMembersOnFirstStart: integer(environment, "DEMO_MEMBERS", 3000, 0, 10_000_000),
+    logLevel,
+    introspection: boolean(environment, "GRAPHQL_INTROSPECTION", !production),
+    graphqlLimits: {
+      maxDepth: integer(environment, "GRAPHQL_MAX_DEPTH", 10, 1, 100),
+      maxAliases: integer(environment, "GRAPHQL_MAX_ALIASES", 15, 0, 1000),
+      maxCost: integer(environment, "GRAPHQL_MAX_COST", 5000, 1, 1_000_000),
+      maxTokens: integer(environment, "GRAPHQL_MAX_TOKENS", 2000, 10, 100_000),
+    },
+  };
+}

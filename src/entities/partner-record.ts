@@ -1,0 +1,25 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+export type PartnerStatus = "ACTIVE" | "SUSPENDED";
+
+/** A brand of the coalition (跨品牌联盟) that shares members and benefits. */
+@Entity({ name: "partners" })
+export class PartnerRecord {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Column({ type: "varchar", length: 32, unique: true })
+  code: string;
+
+  @Column({ type: "varchar", length: 128 })
+  name: string;
+
+  @Column({ name: "contact_email", type: "varchar", length: 255, nullable: true })
+  contactEmail: string | null;
+
+  @Column({ type: "varchar", length: 16, default: "ACTIVE" })
+  status: PartnerStatus;
+
+  @Column({ name: "created_at", type: "datetime", precision: 3 })
+  createdAt: Date;
+}

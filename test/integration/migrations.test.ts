@@ -1,0 +1,68 @@
+import { migrations } from "../../migrations";
+import { openDatabase, type Database } from "../../src/database/data-source";
+import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+
+const coreTables = ["tiers", "members", "staff_users", "partners", "partner_api_keys", "idempotency_records", "audit_log", "sign_in_codes"];
+
+describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
+  let scratch: ScratchDatabase;
+  let database: Database;
+
+  beforeAll(async () => {
+    scratch = await kind.create();
+    database = await openDatabase(scratch.config, { runMigrations: false });
+  });
+
+  afterAll(async () => {
+    await database?.dataSource.destroy();
+    await scratch?.drop();
+  });
+
+  async function existingTables(): Promise<string[]> {
+    const queryRunner = database.dataSource.createQueryRunner();
+    try {
+      const present: string[] = [];
+      for (const table of coreTables) if (await queryRunner.hasTable(table)) present.push(table);
+      return present;
+    } finally {
+      await queryRunner.release();
+    }
+  }
+
+  it("runs every migration up, down and up again", async () => {
+    expect(await existingTables()).toEqual([]);
+
+    const applied = await database.dataSource.runMigrations({ transaction: "each" });
+    expect(applied.map((migration) => migration.name)).toEqual(migrations.map((migration) => new migration().name));
+    expect(await existingTables()).toEqual(coreTables);
+    expect(await database.dataSource.showMigrations()).toBe(false);
+
+    for (let step = 0; step < migrations.length; step += 1) {
+      await database.dataSource.undoLastMigration({ transaction: "each" });
+    }
+    expect(await existingTables()).toEqual([]);
+    expect(await database.dataSource.showMigrations()).toBe(true);
+
+    await database.dataSource.runMigrations({ transaction: "each" });
+    expect(await existingTables()).toEqual(coreTables);
+  });
+
+  it("accepts a row through the entities after migrating, with UTC times and booleans intact", async () => {
+    const joinedAt = new Date("2026-01-02T03:04:05.678Z");
+    const tiers = database.dataSource.getRepository("TierRecord");
+    const tier = await tiers.save({ code: "REGULAR", nameZh: "普通", nameEn: "Regular", rank: 0, qualifyingSpend: 0, pointsMultiplierPercent: 100, baseBenefits: ["BIRTHDAY_GIFT"], createdAt: joinedAt, updatedAt: joinedAt });
+    const members = database.dataSource.getRepository("MemberRecord");
+    const saved = await members.save({
+      name: "王小明", phoneEncrypted: "x", phoneHash: "h".repeat(64), phoneMasked: "138****5678", birthday: "1990-03-14",
+      joinChannel: "APP", joinedAt, tierId: tier.id, consentSms: true, consentAppPush: false, consentEmail: false, consentWechat: true,
+      createdAt: joinedAt, updatedAt: joinedAt,
+    });
+    const loaded = await members.findOneByOrFail({ id: saved.id });
+    expect(loaded.joinedAt.toISOString()).toBe("2026-01-02T03:04:05.678Z");
+    expect(loaded.birthday).toBe("1990-03-14");
+    expect(loaded.consentSms).toBe(true);
+    expect(loaded.consentAppPush).toBe(false);
+    expect(loaded.name).toBe("王小明");
+    expect((await tiers.findOneByOrFail({ id: tier.id })).baseBenefits).toEqual(["BIRTHDAY_GIFT"]);
+  });
+});

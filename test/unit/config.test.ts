@@ -1,0 +1,62 @@
+import path from "node:path";
+import { ConfigError, loadConfig } from "../../src/config";
+
+function configError(environment: Record<string, string>): ConfigError {
+  try {
+    loadConfig(environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("defaults to an embedded SQLite file on port 4000 in development", () => {
+    const config = loadConfig({});
+    expect(config.environment).toBe("development");
+    expect(config.port).toBe(4000);
+    expect(config.database).toEqual({ type: "sqlite", path: path.resolve("data/loyalty.sqlite") });
+    expect(config.jwtSecretIsDevelopmentDefault).toBe(true);
+    expect(config.introspection).toBe(true);
+  });
+
+  it("reads a MySQL URL into its parts", () => {
+    const config = loadConfig({ DATABASE_URL: "mysql://shop:p%40ss@127.0.0.1:3307/loyalty" });
+    expect(config.database).toMatchObject({ type: "mysql", host: "127.0.0.1", port: 3307, username: "shop", password: "p@ss", database: "loyalty" });
+  });
+
+  it("rejects an unknown DATABASE_URL scheme, naming the variable", () => {
+    const error = configError({ DATABASE_URL: "postgres://localhost/loyalty" });
+    expect(error.variable).toBe("DATABASE_URL");
+    expect(error.message).toContain('unknown scheme "postgres"');
+  });
+
+  it.each(["0", "65536", "80a", "-1"])("rejects PORT=%s", (port) => {
+    const error = configError({ PORT: port });
+    expect(error.variable).toBe("PORT");
+    expect(error.message).toContain("from 1 to 65535");
+  });
+
+  it("requires JWT_SECRET in production", () => {
+    const error = configError({ NODE_ENV: "production", PERSONAL_DATA_KEY: "k".repeat(32) });
+    expect(error.variable).toBe("JWT_SECRET");
+    expect(error.message).toContain("required when NODE_ENV=production");
+  });
+
+  it("requires PERSONAL_DATA_KEY in production", () => {
+    expect(configError({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32) }).variable).toBe("PERSONAL_DATA_KEY");
+  });
+
+  it("rejects a short secret and turns introspection off in production", () => {
+    expect(configError({ JWT_SECRET: "short" }).message).toContain("at least 32 characters");
+    const production = loadConfig({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32), PERSONAL_DATA_KEY: "k".repeat(32) });
+    expect(production.introspection).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", JWT_SECRET: "s".repeat(32), PERSONAL_DATA_KEY: "k".repeat(32), GRAPHQL_INTROSPECTION: "true" }).introspection).toBe(true);
+  });
+
+  it("rejects an unknown NODE_ENV and a bad boolean", () => {
+    expect(configError({ NODE_ENV: "staging" }).variable).toBe("NODE_ENV");
+    expect(configError({ GRAPHQL_INTROSPECTION: "maybe" }).variable).toBe("GRAPHQL_INTROSPECTION");
+  });
+});
