@@ -1,5 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
+export type AuditDetails = { [key: string]: string | number | boolean | null | string[] };
+
 /** Who did what to which record, written in the same transaction as the change itself. */
 @Entity({ name: "audit_log" })
 @Index("idx_audit_log_target", ["targetType", "targetId"])
@@ -26,7 +28,7 @@ export class AuditLogRecord {
 
   /** What changed, with personal data left out. */
   @Column({ type: "simple-json", nullable: true })
-  details: Record<string, unknown> | null;
+  details: AuditDetails | null;
 
   @Column({ name: "request_id", type: "varchar", length: 64, nullable: true })
   requestId: string | null;

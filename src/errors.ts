@@ -1,0 +1,33 @@
+// Errors a client can cause, each with a stable `extensions.code` and a message a person can act on.
+import { GraphQLError } from "graphql";
+
+export const errorCodes = [
+  "BAD_USER_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "INSUFFICIENT_POINTS",
+  "OUT_OF_STOCK",
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+
+export class ClientError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    const status = httpStatus[code];
+    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+    this.name = "ClientError";
+  }
+}
+
+/** `field` is the argument path the client should fix, e.g. `input.phone`. */
+export const badUserInput = (message: string, field?: string) => new ClientError("BAD_USER_INPUT", message, field ? { field } : {});
+export const unauthenticated = (message = "Sign in first: this needs an Authorization header with a valid token or API key.") =>
+  new ClientError("UNAUTHENTICATED", message);
+export const forbidden = (message: string) => new ClientError("FORBIDDEN", message);
+export const notFound = (message: string) => new ClientError("NOT_FOUND", message);
+export const conflict = (message: string) => new ClientError("CONFLICT", message);
+export const rateLimited = (message: string, retryAfterSeconds: number) => new ClientError("RATE_LIMITED", message, { retryAfterSeconds });

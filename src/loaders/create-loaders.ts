@@ -1,0 +1,21 @@
+// One set of DataLoaders per request (never shared: a loader caches what one caller may see).
+import DataLoader from "dataloader";
+import { In, type DataSource } from "typeorm";
+import { PartnerApiKeyRecord, TierRecord } from "../entities";
+
+function byId<Record extends { id: number }>(ids: readonly number[], rows: Record[]): (Record | null)[] {
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+export function createLoaders(dataSource: DataSource) {
+  return {
+    tierById: new DataLoader<number, TierRecord | null>(async (ids) => byId(ids, await dataSource.getRepository(TierRecord).findBy({ id: In([...ids]) }))),
+    apiKeysByPartnerId: new DataLoader<number, PartnerApiKeyRecord[]>(async (partnerIds) => {
+      const keys = await dataSource.getRepository(PartnerApiKeyRecord).find({ where: { partnerId: In([...partnerIds]) }, order: { id: "ASC" } });
+      return partnerIds.map((partnerId) => keys.filter((key) => key.partnerId === partnerId));
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,24 @@
+// Stable opaque ids: base64url("Member:42"). Clients treat them as strings; `node(id)` resolves any of them.
+import { badUserInput } from "../errors";
+
+export const nodeTypes = ["Member", "Tier", "Partner", "StaffUser"] as const;
+export type NodeTypeName = (typeof nodeTypes)[number];
+
+export function toGlobalId(type: NodeTypeName, id: number): string {
+  return Buffer.from(`${type}:${id}`, "utf8").toString("base64url");
+}
+
+export function fromGlobalId(globalId: string): { type: NodeTypeName; id: number } | null {
+  const decoded = Buffer.from(globalId, "base64url").toString("utf8");
+  const match = /^([A-Za-z]+):([1-9]\d{0,15})$/.exec(decoded);
+  if (!match || !(nodeTypes as readonly string[]).includes(match[1])) return null;
+  const id = Number(match[2]);
+  return Number.isSafeInteger(id) ? { type: match[1] as NodeTypeName, id } : null;
+}
+
+/** The numeric id inside a global id of the expected type, or BAD_USER_INPUT naming the argument. */
+export function expectGlobalId(globalId: string, type: NodeTypeName, argument = "id"): number {
+  const parsed = fromGlobalId(globalId);
+  if (!parsed || parsed.type !== type) throw badUserInput(`${argument} is not a ${type} id: use the id field of a ${type} as returned by the API.`, argument);
+  return parsed.id;
+}

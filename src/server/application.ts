@@ -1,0 +1,72 @@
+// Wires configuration, database, services and the HTTP/WebSocket server into one running application.
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "../clock";
+import type { Config } from "../config";
+import { openDatabase, type Database } from "../database/data-source";
+import { createEventBus, type EventBus } from "../events/event-bus";
+import { createServices, type Services } from "../services";
+import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign-in-code-sender";
+import { buildSchema } from "./build-schema";
+import { startHttpServer, type RunningHttpServer } from "./http-server";
+import { createLogger } from "./logger";
+
+export interface ApplicationOptions {
+  config: Config;
+  clock?: Clock;
+  logger?: Logger;
+  signInCodeSender?: SignInCodeSender;
+  /** Runs after migrations and the default ladder, before the server listens (the demo seed goes here). */
+  beforeListen?: (application: Pick<Application, "database" | "services" | "logger" | "clock">) => Promise<void>;
+  /** Overrides config.port; 0 picks a free port (tests). */
+  port?: number;
+}
+
+export interface Application {
+  config: Config;
+  database: Database;
+  services: Services;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+  server: RunningHttpServer;
+  stop(): Promise<void>;
+}
+
+export async function startApplication(options: ApplicationOptions): Promise<Application> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = await openDatabase(config.database);
+  try {
+    const events = createEventBus();
+    const signInCodeSender = options.signInCodeSender ?? new LoggingSignInCodeSender(logger, config.environment !== "production");
+    const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender });
+    await services.tiers.ensureDefaultLadder();
+    await options.beforeListen?.({ database, services, logger, clock });
+    const schema = await buildSchema(events);
+    const server = await startHttpServer(
+      { config, schema, dataSource: database.dataSource, services, events, clock, logger },
+      { host: config.host, port: options.port ?? config.port },
+    );
+    let stopping: Promise<void> | null = null;
+    return {
+      config,
+      database,
+      services,
+      events,
+      clock,
+      logger,
+      server,
+      stop() {
+        stopping ??= (async () => {
+          await server.stop();
+          if (database.dataSource.isInitialized) await database.dataSource.destroy();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    if (database.dataSource.isInitialized) await database.dataSource.destroy();
+    throw error;
+  }
+}

@@ -1,0 +1,193 @@
+// One Node http server: Apollo for queries and mutations, graphql-ws for subscriptions, on the same path and port.
+import { randomUUID } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer } from "@apollo/server";
+import { expressMiddleware } from "@as-integrations/express5";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloArmor } from "@escape.tech/graphql-armor";
+import express, { type Request, type Response } from "express";
+import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { useServer } from "graphql-ws/use/ws";
+import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
+import { WebSocketServer } from "ws";
+import type { Identity } from "../auth/identity";
+import type { Clock } from "../clock";
+import type { Config } from "../config";
+import type { EventBus } from "../events/event-bus";
+import { createLoaders } from "../loaders/create-loaders";
+import type { Services } from "../services";
+import { authenticate } from "./authenticate";
+import { errorLoggingPlugin, formatError } from "./error-handling";
+import type { RequestContext } from "./request-context";
+
+export interface HttpServerDependencies {
+  config: Config;
+  schema: GraphQLSchema;
+  dataSource: DataSource;
+  services: Services;
+  events: EventBus;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface RunningHttpServer {
+  url: string;
+  port: number;
+  /** Stops accepting, drains HTTP requests and WebSocket subscriptions, then resolves. */
+  stop(): Promise<void>;
+}
+
+const graphqlPath = "/graphql";
+
+/** A client may send its own request id (kept if sane) so its logs and ours line up. */
+function requestIdOf(request: Request): string {
+  const given = request.header("x-request-id");
+  return given && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : randomUUID();
+}
+
+export async function startHttpServer(dependencies: HttpServerDependencies, listen: { host: string; port: number }): Promise<RunningHttpServer> {
+  const { config, schema, dataSource, services, events, clock, logger } = dependencies;
+
+  const contextFor = (identity: Identity, requestId: string): RequestContext => ({
+    identity,
+    requestId,
+    services,
+    loaders: createLoaders(dataSource),
+    clock,
+    events,
+    logger,
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((request, response, next) => {
+    const requestId = requestIdOf(request);
+    response.locals.requestId = requestId;
+    response.setHeader("x-request-id", requestId);
+    const started = process.hrtime.bigint();
+    response.on("finish", () => {
+      logger.info(
+        { requestId, method: request.method, path: request.path, status: response.statusCode, milliseconds: Number(process.hrtime.bigint() - started) / 1e6 },
+        "request",
+      );
+    });
+    next();
+  });
+
+  app.get("/healthz", (_request, response) => {
+    response.json({ status: "ok" });
+  });
+
+  app.get("/readyz", async (_request: Request, response: Response) => {
+    try {
+      if (!dataSource.isInitialized) throw new Error("the database connection is closed");
+      await dataSource.query("SELECT 1");
+      response.json({ status: "ready", database: "ok" });
+    } catch (error) {
+      logger.warn({ err: error }, "readiness check failed");
+      response.status(503).json({ status: "unavailable", database: "unreachable" });
+    }
+  });
+
+  const httpServer = http.createServer(app);
+
+  const limits = config.graphqlLimits;
+  const armor = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth },
+    maxAliases: { n: limits.maxAliases },
+    costLimit: { maxCost: limits.maxCost },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: 20 },
+    // Suggestions help developers; in production they would map the schema for attackers.
+    blockFieldSuggestion: { enabled: !config.introspection },
+  }).protect();
+
+  const webSocketServer = new WebSocketServer({ server: httpServer, path: graphqlPath });
+  const webSocketCleanup = useServer<{ authorization?: string }>(
+    {
+      schema,
+      onConnect: async (connection) => {
+        try {
+          await authenticate(connection.connectionParams?.authorization, services, clock);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      // Subscriptions pass the same depth, alias and cost limits as HTTP operations.
+      onSubscribe: async (connection, _id, payload) => {
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
+        if (errors.length > 0) return errors;
+        // The token is checked again per operation: it may have expired since the connection opened.
+        const identity = await authenticate(connection.connectionParams?.authorization, services, clock);
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue: contextFor(identity, randomUUID()),
+        };
+      },
+    },
+    webSocketServer,
+  );
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: config.introspection,
+    csrfPrevention: true,
+    formatError,
+    validationRules: armor.validationRules,
+    allowBatchedHttpRequests: false,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      ...armor.plugins,
+      errorLoggingPlugin(logger),
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await webSocketCleanup.dispose();
+            },
+          };
+        },
+      },
+      ...(config.environment === "production" ? [ApolloServerPluginLandingPageDisabled()] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    graphqlPath,
+    express.json({ limit: "1mb" }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => contextFor(await authenticate(req.header("authorization"), services, clock), res.locals.requestId as string),
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(listen.port, listen.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${listen.host}:${port}${graphqlPath}`,
+    port,
+    stop() {
+      stopping ??= apollo.stop();
+      return stopping;
+    },
+  };
+}
