@@ -15,6 +15,8 @@ export class SignInResolver {
   @Mutation(() => MemberSession, { description: "Signs in with the code; a new phone number becomes a member on the spot." })
   async signInWithCode(@Arg("input", () => SignInWithCodeInput) input: SignInWithCodeInput, @Ctx() context: RequestContext): Promise<MemberSession> {
     const session = await context.services.signIn.signIn(context, { ...input, profile: input.profile ? { ...input.profile } : undefined });
+    // The code proved who the caller is: the rest of this response is read as that member.
+    context.identity = { kind: "member", memberId: session.member.id };
     return { ...session, member: Member.fromRecord(session.member) };
   }
 

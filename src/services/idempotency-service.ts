@@ -37,8 +37,8 @@ export class IdempotencyService {
 
   /**
    * Runs `work` and stores its result in one transaction. With an existing record for the key the
-   * stored result is returned and nothing runs; a concurrent twin that loses the race on the unique
-   * key rolls back entirely and then returns the winner's result.
+   * stored result is returned and nothing runs; a concurrent twin that loses the race rolls back
+   * entirely and then returns the winner's result.
    */
   async run<Result>(context: ServiceContext, command: IdempotentCommand, work: (manager: EntityManager) => Promise<Result>): Promise<Result> {
     if (!/^[A-Za-z0-9_.:-]{8,128}$/.test(command.key)) {
@@ -64,7 +64,8 @@ export class IdempotencyService {
         return result;
       });
     } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+      // A twin with the same key may have won the race: its work made ours fail (on the key itself,
+      // or on a unique value both tried to write). If it committed, its result is the answer.
       const winner = await this.find(this.dataSource.manager, scope, command.key);
       if (!winner) throw error;
       return this.replay<Result>(winner, requestHash);
