@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import type { DatabaseConfig } from "../config";
 import { entities } from "../entities";
@@ -50,8 +52,6 @@ export function dataSourceOptions(config: DatabaseConfig, queryCounter: QueryCou
 
 export async function openDatabase(config: DatabaseConfig, options: { runMigrations?: boolean } = {}): Promise<Database> {
   if (config.type === "sqlite" && config.path !== ":memory:") {
-    const { mkdirSync } = await import("node:fs");
-    const { dirname } = await import("node:path");
     mkdirSync(dirname(config.path), { recursive: true });
   }
   const queryCounter = new QueryCounter();

@@ -110,9 +110,10 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
     {
       schema,
       onConnect: async (connection) => {
+        // Every subscription follows someone's data, so an anonymous socket has nothing to receive: refuse it (4403).
         try {
-          await authenticate(connection.connectionParams?.authorization, services, clock);
-          return true;
+          const identity = await authenticate(connection.connectionParams?.authorization, services, clock);
+          return identity.kind !== "anonymous";
         } catch {
           return false;
         }
