@@ -1,0 +1,90 @@
+import type { DataSource } from "typeorm";
+import { verifyPassword } from "../../src/auth/passwords";
+import { ManualClock } from "../../src/clock";
+import { openDatabase } from "../../src/database/data-source";
+import { MemberRecord, StaffUserRecord, TierRecord } from "../../src/entities";
+import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
+import { maskPhone } from "../../src/privacy/personal-data-format";
+import { demoMemberProfile } from "../../src/seed/demo-members";
+import { demoStaffPassword, seedDemoData } from "../../src/seed/demo-data";
+import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+
+const cipher = new PersonalDataCipher("a test key that is long enough for the cipher");
+const now = new Date("2026-11-23T08:00:00.000Z");
+
+describe.each(testDatabaseKinds())("demo seed on $name", (kind) => {
+  const opened: { scratch: ScratchDatabase; dataSource: DataSource }[] = [];
+
+  async function freshDatabase(): Promise<DataSource> {
+    const scratch = await kind.create();
+    const { dataSource } = await openDatabase(scratch.config, { runMigrations: true });
+    opened.push({ scratch, dataSource });
+    return dataSource;
+  }
+
+  afterAll(async () => {
+    for (const { scratch, dataSource } of opened) {
+      await dataSource.destroy();
+      await scratch.drop();
+    }
+  });
+
+  async function membersInOrder(dataSource: DataSource) {
+    const members = await dataSource.getRepository(MemberRecord).find({ order: { id: "ASC" } });
+    return members.map((member) => ({ name: member.name, phone: cipher.decrypt(member.phoneEncrypted), city: member.city, tierId: member.tierId, joinedAt: member.joinedAt.toISOString() }));
+  }
+
+  it("writes the requested members with encrypted phones, masks and look-up hashes, and a staff user per role", async () => {
+    const dataSource = await freshDatabase();
+    const progress: number[] = [];
+    const result = await seedDemoData(dataSource, { members: 1_200, seed: 7, clock: new ManualClock(now), cipher, batchSize: 500, onProgress: (done) => progress.push(done) });
+    expect(result).toEqual({ membersInserted: 1_200, membersSkipped: 0, staffUsersCreated: 3 });
+    expect(progress).toEqual([500, 1_000, 1_200]);
+
+    const members = await dataSource.getRepository(MemberRecord).find({ relations: { tier: true } });
+    expect(members).toHaveLength(1_200);
+    for (const member of members.slice(0, 50)) {
+      const phone = cipher.decrypt(member.phoneEncrypted);
+      expect(member.phoneMasked).toBe(maskPhone(phone));
+      expect(member.phoneHash).toBe(cipher.lookupHash(phone));
+      expect(member.phoneEncrypted).not.toContain(phone);
+    }
+    const tierCodes = new Set(members.map((member) => member.tier!.code));
+    expect(tierCodes).toEqual(new Set(["REGULAR", "SILVER", "GOLD", "DIAMOND"]));
+
+    const staff = await dataSource.getRepository(StaffUserRecord).find({ order: { email: "ASC" } });
+    expect(staff.map((user) => `${user.email}:${user.role}`)).toEqual(["admin@demo.loyalty:admin", "analyst@demo.loyalty:analyst", "operator@demo.loyalty:operator"]);
+    expect(await verifyPassword(demoStaffPassword, staff[0].passwordHash!)).toBe(true);
+  });
+
+  it("is deterministic: the same seed gives the same members whatever the batch size, another seed gives others", async () => {
+    const first = await freshDatabase();
+    const second = await freshDatabase();
+    const third = await freshDatabase();
+    await seedDemoData(first, { members: 300, seed: 11, clock: new ManualClock(now), cipher, batchSize: 300 });
+    await seedDemoData(second, { members: 300, seed: 11, clock: new ManualClock(now), cipher, batchSize: 7 });
+    await seedDemoData(third, { members: 300, seed: 12, clock: new ManualClock(now), cipher });
+    const firstMembers = await membersInOrder(first);
+    expect(await membersInOrder(second)).toEqual(firstMembers);
+    const thirdPhones = new Set((await membersInOrder(third)).map((member) => member.phone));
+    expect(firstMembers.filter((member) => thirdPhones.has(member.phone)).length).toBeLessThan(3);
+  });
+
+  it("appends to a database that has members, and skips a generated phone that is already taken", async () => {
+    const dataSource = await freshDatabase();
+    await seedDemoData(dataSource, { members: 100, seed: 3, clock: new ManualClock(now), cipher });
+    // A real member signs up in between (the 101st member), with the phone the next seed run's first member (index 101) gets.
+    const taken = demoMemberProfile(3, 101, now, 4).phone;
+    const tier = await dataSource.getRepository(TierRecord).findOneByOrFail({ code: "REGULAR" });
+    await dataSource.getRepository(MemberRecord).insert({
+      name: "真实会员", phoneEncrypted: cipher.encrypt(taken), phoneHash: cipher.lookupHash(taken), phoneMasked: maskPhone(taken),
+      joinChannel: "APP", joinedAt: now, tierId: tier.id, createdAt: now, updatedAt: now,
+    });
+    const result = await seedDemoData(dataSource, { members: 100, seed: 3, clock: new ManualClock(now), cipher });
+    // Indices continue after the 101 members present, so only index 101's phone collides.
+    expect(result).toEqual({ membersInserted: 99, membersSkipped: 1, staffUsersCreated: 0 });
+    const phones = (await membersInOrder(dataSource)).map((member) => member.phone);
+    expect(phones).toHaveLength(200);
+    expect(new Set(phones).size).toBe(200);
+  });
+});
