@@ -26,7 +26,9 @@ export interface Config {
   staffTokenTtlSeconds: number;
   personalDataKey: string;
   personalDataKeyIsDevelopmentDefault: boolean;
+  /** Members the demo seed writes when the server starts on a database without members; 0 turns it off. */
   demoMembersOnFirstStart: number;
+  demoSeed: number;
   logLevel: string;
   introspection: boolean;
   graphqlLimits: GraphqlLimits;
@@ -126,7 +128,9 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     staffTokenTtlSeconds: integer(environment, "STAFF_TOKEN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600),
     personalDataKey: personalDataKey.value,
     personalDataKeyIsDevelopmentDefault: personalDataKey.isDefault,
-    demoMembersOnFirstStart: integer(environment, "DEMO_MEMBERS", 3000, 0, 10_000_000),
+    // Demo members (and demo staff with a published password) never appear in production unless asked for.
+    demoMembersOnFirstStart: integer(environment, "DEMO_MEMBERS", production ? 0 : 3000, 0, 10_000_000),
+    demoSeed: integer(environment, "DEMO_SEED", 1, 0, 2_147_483_647),
     logLevel,
     introspection: boolean(environment, "GRAPHQL_INTROSPECTION", !production),
     graphqlLimits: {

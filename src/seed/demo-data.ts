@@ -20,6 +20,8 @@ export interface SeedOptions {
   cipher: PersonalDataCipher;
   /** Rows per INSERT; SQLite allows 32,766 bound values per statement, a member row has 26. */
   batchSize?: number;
+  /** Demo staff have a published password: never create them in production. Default true. */
+  withDemoStaff?: boolean;
   onProgress?: (inserted: number, total: number) => void;
 }
 
@@ -52,7 +54,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
   const now = options.clock.now();
   await new TierService(dataSource, options.clock).ensureDefaultLadder();
   const tiers = await dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" } });
-  const staffUsersCreated = await seedDemoStaff(dataSource, now);
+  const staffUsersCreated = options.withDemoStaff === false ? 0 : await seedDemoStaff(dataSource, now);
   const firstIndex = await dataSource.getRepository(MemberRecord).count();
 
   let inserted = 0;

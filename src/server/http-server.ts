@@ -149,6 +149,8 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
     formatError,
     validationRules: armor.validationRules,
     allowBatchedHttpRequests: false,
+    // The entry point owns the signals: it drains, closes the database and exits 0 (Apollo would re-raise the signal).
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: false,
     plugins: [
       ...armor.plugins,

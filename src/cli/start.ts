@@ -1,0 +1,64 @@
+// `npm start`: migrations, the default tier ladder, demo data on an empty database, then the server.
+import { runCommand } from "./run-command";
+import { loadConfig } from "../config";
+import { MemberRecord } from "../entities";
+import { seedDemoData } from "../seed/demo-data";
+import { startApplication } from "../server/application";
+import { seedProgressReporter } from "./seed-progress";
+
+runCommand(async () => {
+  const config = loadConfig(process.env);
+  const application = await startApplication({
+    config,
+    async beforeListen({ database, services, logger, clock }) {
+      if (config.jwtSecretIsDevelopmentDefault) logger.warn("JWT_SECRET is not set: using the development secret. Set it (32+ characters) before exposing this server.");
+      if (config.personalDataKeyIsDevelopmentDefault) logger.warn("PERSONAL_DATA_KEY is not set: personal data is encrypted with the development key.");
+      if (config.demoMembersOnFirstStart === 0) return;
+      if ((await database.dataSource.getRepository(MemberRecord).count()) > 0) return;
+      logger.info({ members: config.demoMembersOnFirstStart, seed: config.demoSeed }, "empty database: seeding demo data (DEMO_MEMBERS=0 turns this off)");
+      const result = await seedDemoData(database.dataSource, {
+        members: config.demoMembersOnFirstStart,
+        seed: config.demoSeed,
+        clock,
+        cipher: services.cipher,
+        withDemoStaff: config.environment !== "production",
+        onProgress: config.demoMembersOnFirstStart >= 20_000 ? seedProgressReporter() : undefined,
+      });
+      logger.info(result, "demo data seeded");
+    },
+  });
+
+  const { url } = application.server;
+  process.stdout.write(
+    [
+      "",
+      `Loyalty Graph is running (${config.environment}, ${config.database.type}).`,
+      `  GraphQL (HTTP):          ${url}`,
+      `  Subscriptions (ws):      ${url.replace(/^http/, "ws")}`,
+      `  Health / readiness:      ${url.replace(/\/graphql$/, "/healthz")}  ${url.replace(/\/graphql$/, "/readyz")}`,
+      "Get a token for local use (send it as `Authorization: Bearer <token>`):",
+      "  npm run -s token -- --role admin      (or operator, analyst)",
+      "  npm run -s token -- --member 1        (a member's own token)",
+      "",
+    ].join("\n"),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    application.logger.info({ signal }, "stopping: draining HTTP and WebSocket connections");
+    application.stop().then(
+      () => {
+        application.logger.info("stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        application.logger.error({ err: error }, "failed to stop cleanly");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => stop("SIGTERM"));
+  process.once("SIGINT", () => stop("SIGINT"));
+});

@@ -1,0 +1,94 @@
+import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { databaseUrlOf, freePort, runCommandToEnd, startCommand } from "../support/cli";
+
+async function eventually(check: () => boolean, what: string, milliseconds = 60_000): Promise<void> {
+  const deadline = Date.now() + milliseconds;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("start-up configuration errors", () => {
+  it.each([
+    [{ PORT: "70000" }, "PORT"],
+    [{ DATABASE_URL: "postgres://localhost/loyalty" }, "DATABASE_URL"],
+    [{ NODE_ENV: "production", PERSONAL_DATA_KEY: "k".repeat(40) }, "JWT_SECRET"],
+  ])("%j stops with one line naming %s and exit code 1", async (environment, variable) => {
+    const result = await runCommandToEnd("start.ts", [], environment);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(new RegExp(`^Configuration error: ${variable} `));
+  });
+});
+
+describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kind) => {
+  let scratch: ScratchDatabase;
+  let environment: Record<string, string>;
+
+  beforeAll(async () => {
+    scratch = await kind.create();
+    environment = { DATABASE_URL: databaseUrlOf(scratch.config), DEMO_MEMBERS: "40", DEMO_SEED: "9" };
+  });
+  afterAll(async () => {
+    await scratch?.drop();
+  });
+
+  it("starts on an empty database with demo data, serves tokens from `token`, and stops cleanly on SIGTERM", async () => {
+    const port = await freePort();
+    const server = startCommand("start.ts", [], { ...environment, PORT: String(port) });
+    try {
+      await eventually(() => server.stdout().includes("Loyalty Graph is running") || server.child.exitCode !== null, "the server to start");
+      expect(server.stdout()).toContain(`http://127.0.0.1:${port}/graphql`);
+      expect(server.stdout()).toContain("npm run -s token -- --role admin");
+
+      const token = await runCommandToEnd("token.ts", ["--role", "admin"], environment);
+      expect(token.code).toBe(0);
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token.stdout.trim()}` },
+        body: JSON.stringify({ query: "{ members(first: 5) { totalCount edges { node { name tier { code } } } } }" }),
+      });
+      const body = (await response.json()) as any;
+      expect(body.data.members.totalCount).toBe(40);
+      expect(body.data.members.edges).toHaveLength(5);
+
+      const memberToken = await runCommandToEnd("token.ts", ["--member", "3"], environment);
+      expect(memberToken.code).toBe(0);
+      const me = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${memberToken.stdout.trim()}` },
+        body: JSON.stringify({ query: "{ me { id phone } }" }),
+      });
+      expect(((await me.json()) as any).data.me.phone).toMatch(/^1[3-9]\d{9}$/);
+
+      const unknownMember = await runCommandToEnd("token.ts", ["--member", "999999"], environment);
+      expect(unknownMember.code).toBe(1);
+      expect(unknownMember.stderr).toContain("There is no member 999999");
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    expect(await server.exited).toBe(0);
+    expect(server.stdout()).toContain('"msg":"stopped"');
+  });
+
+  it("restarting does not seed again", async () => {
+    const port = await freePort();
+    const server = startCommand("start.ts", [], { ...environment, PORT: String(port), DEMO_MEMBERS: "10" });
+    await eventually(() => server.stdout().includes("Loyalty Graph is running"), "the server to start");
+    expect(server.stdout()).not.toContain("seeding demo data");
+    server.child.kill("SIGINT");
+    expect(await server.exited).toBe(0);
+  });
+
+  it("reverts and re-applies migrations with `migrate`", async () => {
+    const reverted = await runCommandToEnd("migrate.ts", ["revert"], environment);
+    expect(reverted.code).toBe(0);
+    expect(reverted.stdout).toContain("Reverted the latest migration");
+    const applied = await runCommandToEnd("migrate.ts", ["up"], environment);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/applied \w+/);
+    const again = await runCommandToEnd("migrate.ts", ["up"], environment);
+    expect(again.stdout).toContain("No pending migrations");
+  });
+});
