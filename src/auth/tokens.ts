@@ -1,4 +1,5 @@
 // Signs and verifies the bearer tokens of members and staff (HS256 JWTs, jose).
+import { createSecretKey, type KeyObject } from "node:crypto";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
 import { isStaffRole, type StaffRole } from "./permissions";
 import type { Identity } from "./identity";
@@ -11,10 +12,11 @@ export type TokenSubject = { kind: "member"; memberId: number } | { kind: "staff
 export class InvalidTokenError extends Error {}
 
 export class TokenService {
-  private readonly key: Uint8Array;
+  private readonly key: KeyObject;
 
   constructor(secret: string, private readonly ttlSeconds: { member: number; staff: number }) {
-    this.key = new TextEncoder().encode(secret);
+    // A KeyObject made once: given raw bytes, jose would import the key again on every request.
+    this.key = createSecretKey(Buffer.from(secret, "utf8"));
   }
 
   async issue(subject: TokenSubject, now: Date): Promise<{ token: string; expiresAt: Date }> {

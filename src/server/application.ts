@@ -1,9 +1,11 @@
 // Wires configuration, database, services and the HTTP/WebSocket server into one running application.
 import type { Logger } from "pino";
+import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import type { Config } from "../config";
 import { openDatabase, type Database } from "../database/data-source";
 import { createEventBus, type EventBus } from "../events/event-bus";
+import type { Loaders } from "../loaders/create-loaders";
 import { createServices, type Services } from "../services";
 import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign-in-code-sender";
 import { buildSchema } from "./build-schema";
@@ -17,6 +19,8 @@ export interface ApplicationOptions {
   signInCodeSender?: SignInCodeSender;
   /** Runs after migrations and the default ladder, before the server listens (the demo seed goes here). */
   beforeListen?: (application: Pick<Application, "database" | "services" | "logger" | "clock">) => Promise<void>;
+  /** Per-request loaders; the benchmark swaps in naive ones to measure what batching saves. */
+  loaderFactory?: (dataSource: DataSource) => Loaders;
   /** Overrides config.port; 0 picks a free port (tests). */
   port?: number;
 }
@@ -45,7 +49,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
     await options.beforeListen?.({ database, services, logger, clock });
     const schema = await buildSchema(events);
     const server = await startHttpServer(
-      { config, schema, dataSource: database.dataSource, services, events, clock, logger },
+      { config, schema, dataSource: database.dataSource, services, events, clock, logger, loaderFactory: options.loaderFactory },
       { host: config.host, port: options.port ?? config.port },
     );
     let stopping: Promise<void> | null = null;

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
-import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import express, { type Request, type Response } from "express";
 import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
@@ -17,7 +17,7 @@ import type { Identity } from "../auth/identity";
 import type { Clock } from "../clock";
 import type { Config } from "../config";
 import type { EventBus } from "../events/event-bus";
-import { createLoaders } from "../loaders/create-loaders";
+import { createLoaders, type Loaders } from "../loaders/create-loaders";
 import type { Services } from "../services";
 import { authenticate } from "./authenticate";
 import { errorLoggingPlugin, formatError } from "./error-handling";
@@ -31,6 +31,8 @@ export interface HttpServerDependencies {
   events: EventBus;
   clock: Clock;
   logger: Logger;
+  /** Per-request loaders; replaced only by the benchmark's naive variant. */
+  loaderFactory?: (dataSource: DataSource) => Loaders;
 }
 
 export interface RunningHttpServer {
@@ -50,12 +52,13 @@ function requestIdOf(request: Request): string {
 
 export async function startHttpServer(dependencies: HttpServerDependencies, listen: { host: string; port: number }): Promise<RunningHttpServer> {
   const { config, schema, dataSource, services, events, clock, logger } = dependencies;
+  const loaderFactory = dependencies.loaderFactory ?? createLoaders;
 
   const contextFor = (identity: Identity, requestId: string): RequestContext => ({
     identity,
     requestId,
     services,
-    loaders: createLoaders(dataSource),
+    loaders: loaderFactory(dataSource),
     clock,
     events,
     logger,
@@ -154,6 +157,9 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
     includeStacktraceInErrorResponses: false,
     plugins: [
       ...armor.plugins,
+      // Every response is personal to its caller, so no CDN may cache it; the cache-control plugin would only
+      // add a wrapper around every field resolver (a third of Apollo's time on a member list, see docs/benchmarks.md).
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

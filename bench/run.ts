@@ -1,0 +1,217 @@
+// `npm run bench`: the members page over HTTP, side by side with the raw-SQL floor and naive resolvers,
+// on SQLite and (with MYSQL_URL set) on MariaDB/MySQL. Writes bench/RESULTS.md.
+import "reflect-metadata";
+import { fork, type ChildProcess } from "node:child_process";
+import { isDeepStrictEqual } from "node:util";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import { TokenService } from "../src/auth/tokens";
+import { systemClock } from "../src/clock";
+import { loadConfig } from "../src/config";
+import { openDatabase } from "../src/database/data-source";
+import { PersonalDataCipher } from "../src/privacy/personal-data-cipher";
+import { seedDemoData } from "../src/seed/demo-data";
+import { AuditService } from "../src/services/audit-service";
+import { systemContext } from "../src/services/service-context";
+import { StaffService } from "../src/services/staff-service";
+import { summariseProfile, type ProfileSummary } from "./cpu-profile";
+import { benchDatabases, type BenchDatabase } from "./databases";
+import { membersPageQuery } from "./members-page";
+import { sequentialLatency } from "./sequential-latency";
+import { renderResults, type DatabaseResults, type Measurement, type TargetResults } from "./results";
+import type { ParentMessage, TargetMessage, TargetMode } from "./target";
+
+const settings = {
+  members: Number(process.env.BENCH_MEMBERS ?? 10_000),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 10),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 3),
+  /** One connection: the latency of a request on an idle server. */
+  singleSeconds: Number(process.env.BENCH_SINGLE_SECONDS ?? 5),
+  /** Many connections: throughput, and latency once requests queue. */
+  loadedSeconds: Number(process.env.BENCH_SECONDS ?? 8),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+};
+
+const modes: TargetMode[] = ["floor", "graphql", "naive"];
+const secrets = { JWT_SECRET: "benchmark-jwt-secret-of-at-least-32-characters", PERSONAL_DATA_KEY: "benchmark-personal-data-key-of-32-characters" };
+
+interface RunningTarget {
+  mode: TargetMode;
+  url: string;
+  statements(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+function request(child: ChildProcess, message: ParentMessage, expected: TargetMessage["type"]): Promise<TargetMessage> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: TargetMessage) => {
+      if (reply.type !== expected) return;
+      child.off("message", onMessage);
+      resolve(reply);
+    };
+    child.on("message", onMessage);
+    child.once("exit", (code) => reject(new Error(`the ${expected} target exited with ${code}`)));
+    if (message) child.send(message);
+  });
+}
+
+async function startTarget(mode: TargetMode, databaseUrl: string, execArgv: string[] = []): Promise<RunningTarget> {
+  const child = fork(path.join(__dirname, "target.js"), [mode], {
+    // Request logs stay on, as in production, but go nowhere.
+    env: { ...process.env, ...secrets, NODE_ENV: "production", DATABASE_URL: databaseUrl, DEMO_MEMBERS: "0", LOG_LEVEL: "info", GRAPHQL_INTROSPECTION: "false" },
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    execArgv,
+  });
+  const ready = await new Promise<TargetMessage>((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`the ${mode} target exited with ${code} before it was ready`)));
+  });
+  if (ready.type !== "ready") throw new Error(`unexpected first message from the ${mode} target`);
+  return {
+    mode,
+    url: `http://127.0.0.1:${ready.port}/graphql`,
+    statements: async () => {
+      const reply = await request(child, { type: "statements" }, "statements");
+      return reply.type === "statements" ? reply.count : 0;
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.send({ type: "stop" });
+      }),
+  };
+}
+
+async function post(url: string, token: string): Promise<unknown> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: membersPageQuery }) });
+  return response.json();
+}
+
+async function load(target: RunningTarget, token: string, seconds: number, connections: number): Promise<Measurement> {
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: membersPageQuery }),
+    connections,
+    duration: seconds,
+  });
+  if (result.errors > 0 || result.non2xx > 0) throw new Error(`${target.mode}: ${result.errors} errors and ${result.non2xx} non-2xx responses under load`);
+  return { latencyMedianMilliseconds: result.latency.p50, latencyP99Milliseconds: result.latency.p99, requestsPerSecond: result.requests.average };
+}
+
+/** Counted on sequential requests, not under load, where requests cut off at the end would blur the count. */
+async function statementsPerRequest(target: RunningTarget, token: string): Promise<number> {
+  const requests = 50;
+  const before = await target.statements();
+  for (let index = 0; index < requests; index += 1) await post(target.url, token);
+  return ((await target.statements()) - before) / requests;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+async function profileGraphqlServer(database: BenchDatabase, token: string): Promise<ProfileSummary> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), "loyalty-profile-"));
+  try {
+    const target = await startTarget("graphql", database.url, ["--cpu-prof", `--cpu-prof-dir=${directory}`]);
+    await load(target, token, settings.warmupSeconds + settings.loadedSeconds, settings.connections);
+    await target.stop();
+    const file = readdirSync(directory).find((name) => name.endsWith(".cpuprofile"));
+    if (!file) throw new Error("the profiled server wrote no .cpuprofile");
+    return summariseProfile(path.join(directory, file));
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+function medianOf(measured: Measurement[]): Measurement {
+  return {
+    latencyMedianMilliseconds: median(measured.map((entry) => entry.latencyMedianMilliseconds)),
+    latencyP99Milliseconds: median(measured.map((entry) => entry.latencyP99Milliseconds)),
+    requestsPerSecond: median(measured.map((entry) => entry.requestsPerSecond)),
+  };
+}
+
+async function prepare(database: BenchDatabase): Promise<string> {
+  process.stderr.write(`\n${database.label}: seeding ${settings.members} members\n`);
+  const { dataSource } = await openDatabase(database.config);
+  try {
+    await seedDemoData(dataSource, { members: settings.members, seed: 1, clock: systemClock, cipher: new PersonalDataCipher(secrets.PERSONAL_DATA_KEY) });
+    const tokens = new TokenService(secrets.JWT_SECRET, { member: 3600, staff: 3600 });
+    // An analyst: members:read without pii:read, so phones are masked and nothing is decrypted.
+    const analyst = await new StaffService(dataSource, systemClock, new AuditService(systemClock), tokens).findOrCreateForRole(systemContext, "analyst");
+    return (await tokens.issue({ kind: "staff", staffUserId: analyst.id, role: "analyst" }, new Date())).token;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+async function benchmark(database: BenchDatabase): Promise<DatabaseResults> {
+  const token = await prepare(database);
+  const targets: RunningTarget[] = [];
+  try {
+    for (const mode of modes) targets.push(await startTarget(mode, database.url));
+    // The floor must serve exactly what the API serves, or the comparison means nothing.
+    const answers = await Promise.all(targets.map((target) => post(target.url, token)));
+    for (const [index, answer] of answers.entries()) {
+      if (!isDeepStrictEqual(answer, answers[1])) throw new Error(`${targets[index].mode} answers differently from graphql:\n${JSON.stringify(answer).slice(0, 400)}\n${JSON.stringify(answers[1]).slice(0, 400)}`);
+    }
+    const statements = new Map<TargetMode, number>();
+    for (const target of targets) {
+      statements.set(target.mode, await statementsPerRequest(target, token));
+      await load(target, token, settings.warmupSeconds, settings.connections);
+    }
+
+    const single = new Map<TargetMode, Measurement[]>(modes.map((mode) => [mode, []]));
+    const loaded = new Map<TargetMode, Measurement[]>(modes.map((mode) => [mode, []]));
+    for (let round = 0; round < settings.rounds; round += 1) {
+      // Rotate the order so drift (thermal, page cache, background work) does not favour one target.
+      const order = targets.map((_, index) => targets[(index + round) % targets.length]);
+      for (const target of order) {
+        const alone = await sequentialLatency(target.url, { "content-type": "application/json", authorization: `Bearer ${token}` }, JSON.stringify({ query: membersPageQuery }), settings.singleSeconds);
+        const busy = await load(target, token, settings.loadedSeconds, settings.connections);
+        single.get(target.mode)!.push(alone);
+        loaded.get(target.mode)!.push(busy);
+        process.stderr.write(`  round ${round + 1} ${target.mode.padEnd(7)} 1 connection: p50 ${alone.latencyMedianMilliseconds} ms; ${settings.connections} connections: p50 ${busy.latencyMedianMilliseconds} ms, ${Math.round(busy.requestsPerSecond)} req/s\n`);
+      }
+    }
+    const results: TargetResults[] = modes.map((mode) => ({
+      mode,
+      statementsPerRequest: statements.get(mode)!,
+      single: { rounds: single.get(mode)!, median: medianOf(single.get(mode)!) },
+      loaded: { rounds: loaded.get(mode)!, median: medianOf(loaded.get(mode)!) },
+    }));
+    for (const target of targets.splice(0)) await target.stop();
+    process.stderr.write(`  profiling the graphql server\n`);
+    const profile = await profileGraphqlServer(database, token);
+    return { label: database.label, serverVersion: database.serverVersion, targets: results, profile };
+  } finally {
+    for (const target of targets) await target.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  // Fails early on a bad environment, as the server would.
+  loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
+  const databases = await benchDatabases(process.env.MYSQL_URL);
+  const results: DatabaseResults[] = [];
+  try {
+    for (const database of databases) results.push(await benchmark(database));
+  } finally {
+    for (const database of databases) await database.drop();
+  }
+  const file = path.resolve(__dirname, "../../bench/RESULTS.md");
+  writeFileSync(file, renderResults(results, settings, !process.env.MYSQL_URL));
+  process.stderr.write(`\nWrote ${file}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,55 @@
+// A benchmark target in a process of its own, so the load generator does not share its event loop.
+//   node dist/bench/target.js graphql|naive|floor    (DATABASE_URL and the secrets come from the environment)
+// Talks to the parent over IPC: sends { ready, port }, answers { statements } and stops on { stop }.
+import "reflect-metadata";
+import DataLoader from "dataloader";
+import type { DataSource } from "typeorm";
+import { loadConfig } from "../src/config";
+import { TierRecord } from "../src/entities";
+import { createLoaders, type Loaders } from "../src/loaders/create-loaders";
+import { startApplication } from "../src/server/application";
+import { createFloorServer } from "./floor-server";
+
+export type TargetMode = "graphql" | "naive" | "floor";
+
+export type TargetMessage = { type: "ready"; port: number } | { type: "statements"; count: number };
+export type ParentMessage = { type: "statements" } | { type: "stop" };
+
+/** What type-graphql's examples do without loaders: one query per member for its tier, nothing cached. */
+function naiveLoaders(dataSource: DataSource): Loaders {
+  return {
+    ...createLoaders(dataSource),
+    tierById: new DataLoader<number, TierRecord | null>((ids) => Promise.all(ids.map((id) => dataSource.getRepository(TierRecord).findOneBy({ id }))), { batch: false, cache: false }),
+  };
+}
+
+async function start(mode: TargetMode): Promise<{ port: number; statements(): number; stop(): Promise<void> }> {
+  const config = loadConfig(process.env);
+  if (mode === "floor") {
+    const floor = createFloorServer(config.database);
+    await new Promise<void>((resolve) => floor.server.listen(0, "127.0.0.1", () => resolve()));
+    return { port: (floor.server.address() as { port: number }).port, statements: floor.statements, stop: floor.close };
+  }
+  const application = await startApplication({ config, port: 0, loaderFactory: mode === "naive" ? naiveLoaders : undefined });
+  return { port: application.server.port, statements: () => application.database.queryCounter.statements, stop: () => application.stop() };
+}
+
+const mode = process.argv[2] as TargetMode;
+if (!["graphql", "naive", "floor"].includes(mode)) {
+  process.stderr.write("usage: target.js graphql|naive|floor\n");
+  process.exit(2);
+}
+start(mode).then(
+  (target) => {
+    const send = (message: TargetMessage) => process.send!(message);
+    process.on("message", (message: ParentMessage) => {
+      if (message.type === "statements") send({ type: "statements", count: target.statements() });
+      if (message.type === "stop") target.stop().then(() => process.exit(0));
+    });
+    send({ type: "ready", port: target.port });
+  },
+  (error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  },
+);
