@@ -8,8 +8,11 @@ import { toGlobalId } from "../src/schema/global-id";
 import { encodeCursor } from "../src/schema/paging";
 import { membersPageSize } from "./members-page";
 
+// The page is cut first, then joined: with a plain JOIN, MariaDB drives from the four-row tiers table and sorts
+// every member (8 ms at 10,000 members); this form reads 21 rows by primary key on both databases.
 const pageSql = `SELECT m.id, m.name, m.phone_masked, m.city, m.join_channel, m.joined_at, t.id AS tier_id, t.code AS tier_code, t.name_zh AS tier_name
-  FROM members m JOIN tiers t ON t.id = m.tier_id ORDER BY m.id LIMIT ${membersPageSize + 1}`;
+  FROM (SELECT id, name, phone_masked, city, join_channel, joined_at, tier_id FROM members ORDER BY id LIMIT ${membersPageSize + 1}) m
+  JOIN tiers t ON t.id = m.tier_id ORDER BY m.id`;
 
 interface PageRow {
   id: number;

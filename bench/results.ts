@@ -107,7 +107,7 @@ function databaseSection(results: DatabaseResults, connections: number): string 
     "",
     `### Where the Loyalty Graph server's CPU time goes (${results.label})`,
     "",
-    `V8 CPU profile of the server process under ${connections} connections (${fixed(profile.totalMilliseconds / 1000, 1)} s of busy CPU, start-up included; self time, idle excluded).`,
+    `V8 CPU profile of the server process under ${connections} connections (${fixed(profile.totalMilliseconds / 1000, 1)} s of busy CPU after warm-up; self time, idle excluded).`,
     "",
     "| package | share |",
     "|---|---:|",

@@ -3,7 +3,7 @@
 import "reflect-metadata";
 import { fork, type ChildProcess } from "node:child_process";
 import { isDeepStrictEqual } from "node:util";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -41,28 +41,31 @@ interface RunningTarget {
   mode: TargetMode;
   url: string;
   statements(): Promise<number>;
+  ask(message: ParentMessage, reply: TargetMessage["type"]): Promise<TargetMessage>;
   stop(): Promise<void>;
 }
 
+/** Sends a message to a target and waits for the reply of the expected type. */
 function request(child: ChildProcess, message: ParentMessage, expected: TargetMessage["type"]): Promise<TargetMessage> {
   return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the target exited with ${code} while we waited for "${expected}"`));
     const onMessage = (reply: TargetMessage) => {
       if (reply.type !== expected) return;
       child.off("message", onMessage);
+      child.off("exit", onExit);
       resolve(reply);
     };
     child.on("message", onMessage);
-    child.once("exit", (code) => reject(new Error(`the ${expected} target exited with ${code}`)));
-    if (message) child.send(message);
+    child.once("exit", onExit);
+    child.send(message);
   });
 }
 
-async function startTarget(mode: TargetMode, databaseUrl: string, execArgv: string[] = []): Promise<RunningTarget> {
+async function startTarget(mode: TargetMode, databaseUrl: string): Promise<RunningTarget> {
   const child = fork(path.join(__dirname, "target.js"), [mode], {
     // Request logs stay on, as in production, but go nowhere.
     env: { ...process.env, ...secrets, NODE_ENV: "production", DATABASE_URL: databaseUrl, DEMO_MEMBERS: "0", LOG_LEVEL: "info", GRAPHQL_INTROSPECTION: "false" },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
-    execArgv,
   });
   const ready = await new Promise<TargetMessage>((resolve, reject) => {
     child.once("message", resolve);
@@ -72,6 +75,7 @@ async function startTarget(mode: TargetMode, databaseUrl: string, execArgv: stri
   return {
     mode,
     url: `http://127.0.0.1:${ready.port}/graphql`,
+    ask: (message, reply) => request(child, message, reply),
     statements: async () => {
       const reply = await request(child, { type: "statements" }, "statements");
       return reply.type === "statements" ? reply.count : 0;
@@ -118,14 +122,16 @@ function median(values: number[]): number {
 
 async function profileGraphqlServer(database: BenchDatabase, token: string): Promise<ProfileSummary> {
   const directory = mkdtempSync(path.join(os.tmpdir(), "loyalty-profile-"));
+  const target = await startTarget("graphql", database.url);
   try {
-    const target = await startTarget("graphql", database.url, ["--cpu-prof", `--cpu-prof-dir=${directory}`]);
-    await load(target, token, settings.warmupSeconds + settings.loadedSeconds, settings.connections);
-    await target.stop();
-    const file = readdirSync(directory).find((name) => name.endsWith(".cpuprofile"));
-    if (!file) throw new Error("the profiled server wrote no .cpuprofile");
-    return summariseProfile(path.join(directory, file));
+    await load(target, token, settings.warmupSeconds, settings.connections);
+    const file = path.join(directory, "graphql.cpuprofile");
+    await target.ask({ type: "start-profile" }, "profiling");
+    await load(target, token, settings.loadedSeconds, settings.connections);
+    await target.ask({ type: "stop-profile", file }, "profile-written");
+    return summariseProfile(file);
   } finally {
+    await target.stop();
     rmSync(directory, { recursive: true, force: true });
   }
 }

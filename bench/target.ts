@@ -2,6 +2,8 @@
 //   node dist/bench/target.js graphql|naive|floor    (DATABASE_URL and the secrets come from the environment)
 // Talks to the parent over IPC: sends { ready, port }, answers { statements } and stops on { stop }.
 import "reflect-metadata";
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../src/config";
@@ -12,8 +14,8 @@ import { createFloorServer } from "./floor-server";
 
 export type TargetMode = "graphql" | "naive" | "floor";
 
-export type TargetMessage = { type: "ready"; port: number } | { type: "statements"; count: number };
-export type ParentMessage = { type: "statements" } | { type: "stop" };
+export type TargetMessage = { type: "ready"; port: number } | { type: "statements"; count: number } | { type: "profiling" } | { type: "profile-written" };
+export type ParentMessage = { type: "statements" } | { type: "stop" } | { type: "start-profile" } | { type: "stop-profile"; file: string };
 
 /** What type-graphql's examples do without loaders: one query per member for its tier, nothing cached. */
 function naiveLoaders(dataSource: DataSource): Loaders {
@@ -42,9 +44,23 @@ if (!["graphql", "naive", "floor"].includes(mode)) {
 start(mode).then(
   (target) => {
     const send = (message: TargetMessage) => process.send!(message);
-    process.on("message", (message: ParentMessage) => {
+    // The CPU profile covers only what the parent asks for: steady load, not start-up and warm-up.
+    const profiler = new Session();
+    process.on("message", async (message: ParentMessage) => {
       if (message.type === "statements") send({ type: "statements", count: target.statements() });
       if (message.type === "stop") target.stop().then(() => process.exit(0));
+      if (message.type === "start-profile") {
+        profiler.connect();
+        await profiler.post("Profiler.enable");
+        await profiler.post("Profiler.start");
+        send({ type: "profiling" });
+      }
+      if (message.type === "stop-profile") {
+        const { profile } = await profiler.post("Profiler.stop");
+        writeFileSync(message.file, JSON.stringify(profile));
+        profiler.disconnect();
+        send({ type: "profile-written" });
+      }
     });
     send({ type: "ready", port: target.port });
   },

@@ -1,7 +1,9 @@
 // Relay connections: `first`/`after` paging with opaque cursors, at most 100 items a page.
 import { Field, ObjectType, type ClassType } from "type-graphql";
 
-@ObjectType()
+// simpleResolvers: plain fields use graphql-js's default resolver, without type-graphql's middleware wrapper
+// per field (nothing here is guarded per field; lists of members resolve thousands of such fields).
+@ObjectType({ simpleResolvers: true })
 export class PageInfo {
   @Field()
   hasNextPage: boolean;
@@ -22,7 +24,7 @@ export interface Edge<Item> {
 }
 
 export function connectionTypes<Item extends object>(itemClass: ClassType<Item>, name: string) {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { simpleResolvers: true })
   class EdgeType implements Edge<Item> {
     @Field()
     cursor: string;
@@ -31,7 +33,7 @@ export function connectionTypes<Item extends object>(itemClass: ClassType<Item>,
     node: Item;
   }
 
-  @ObjectType()
+  @ObjectType({ simpleResolvers: true })
   abstract class ConnectionType {
     @Field(() => [EdgeType])
     edges: EdgeType[];

@@ -7,7 +7,7 @@ import { toGlobalId } from "./global-id";
 import { Node } from "./node";
 import type { MemberFilter } from "../services/member-service";
 
-@ObjectType({ description: "Which channels the member agreed to be contacted on, and when that last changed." })
+@ObjectType({ simpleResolvers: true, description: "Which channels the member agreed to be contacted on, and when that last changed." })
 export class MemberConsent {
   @Field()
   sms: boolean;
@@ -27,6 +27,8 @@ export class MemberConsent {
 
 @ObjectType({
   implements: Node,
+  // Personal fields are field resolvers that check access themselves; the plain fields need no wrapper (see connection.ts).
+  simpleResolvers: true,
   description:
     "A member of the programme. Personal fields (phone, email, birthday) are masked, e.g. 138****5678, for everyone but the member and staff allowed to read personal data.",
 })
@@ -82,7 +84,7 @@ export class Member extends Node {
   }
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MemberConnection extends connectionTypes(Member, "Member") {
   /** The filter of this page, kept so `totalCount` can count on demand. */
   filter: MemberFilter;

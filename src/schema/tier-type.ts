@@ -3,7 +3,7 @@ import type { TierRecord } from "../entities";
 import { toGlobalId } from "./global-id";
 import { Node } from "./node";
 
-@ObjectType({ implements: Node, description: "A rung of the tier ladder (会员等级): 普通 Regular, 银卡 Silver, 金卡 Gold, 钻石 Diamond by default." })
+@ObjectType({ implements: Node, simpleResolvers: true, description: "A rung of the tier ladder (会员等级): 普通 Regular, 银卡 Silver, 金卡 Gold, 钻石 Diamond by default." })
 export class Tier extends Node {
   @Field({ description: "Stable code, e.g. GOLD." })
   code: string;
