@@ -42,7 +42,7 @@ export interface BenchSettings {
 }
 
 const targetNames: Record<TargetMode, string> = {
-  floor: "raw-SQL floor (bare http + driver, 1 JOIN)",
+  floor: "raw-SQL floor (bare http + driver, 1 statement)",
   graphql: "**Loyalty Graph** (Apollo + type-graphql + TypeORM + DataLoader)",
   naive: "naive resolvers (same server, no DataLoader)",
 };
