@@ -9,6 +9,16 @@ async function eventually(check: () => boolean, what: string, milliseconds = 60_
   }
 }
 
+/** A query to the started server with the token a `token` run printed. */
+async function query(port: number, printedToken: string, text: string): Promise<any> {
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${printedToken.trim()}` },
+    body: JSON.stringify({ query: text }),
+  });
+  return response.json();
+}
+
 describe("start-up configuration errors", () => {
   it.each([
     [{ PORT: "70000" }, "PORT"],
@@ -44,23 +54,14 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
 
       const token = await runCommandToEnd("token.ts", ["--role", "admin"], environment);
       expect(token.code).toBe(0);
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token.stdout.trim()}` },
-        body: JSON.stringify({ query: "{ members(first: 5) { totalCount edges { node { name tier { code } } } } }" }),
-      });
-      const body = (await response.json()) as any;
+      const body = await query(port, token.stdout, "{ members(first: 5) { totalCount edges { node { name tier { code } } } } }");
       expect(body.data.members.totalCount).toBe(40);
       expect(body.data.members.edges).toHaveLength(5);
 
       const memberToken = await runCommandToEnd("token.ts", ["--member", "3"], environment);
       expect(memberToken.code).toBe(0);
-      const me = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${memberToken.stdout.trim()}` },
-        body: JSON.stringify({ query: "{ me { id phone } }" }),
-      });
-      expect(((await me.json()) as any).data.me.phone).toMatch(/^1[3-9]\d{9}$/);
+      const me = await query(port, memberToken.stdout, "{ me { id phone } }");
+      expect(me.data.me.phone).toMatch(/^1[3-9]\d{9}$/);
 
       const unknownMember = await runCommandToEnd("token.ts", ["--member", "999999"], environment);
       expect(unknownMember.code).toBe(1);
