@@ -128,7 +128,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     staffTokenTtlSeconds: integer(environment, "STAFF_TOKEN_TTL_SECONDS", 8 * 3600, 60, 7 * 24 * 3600),
     personalDataKey: personalDataKey.value,
     personalDataKeyIsDevelopmentDefault: personalDataKey.isDefault,
-    // Demo members (and demo staff with a published password) never appear in production unless asked for.
+    // Demo members appear in production only when asked for; demo staff (published password) never do.
     demoMembersOnFirstStart: integer(environment, "DEMO_MEMBERS", production ? 0 : 3000, 0, 10_000_000),
     demoSeed: integer(environment, "DEMO_SEED", 1, 0, 2_147_483_647),
     logLevel,
