@@ -132,7 +132,14 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
         const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
         if (errors.length > 0) return errors;
         // The token is checked again per operation: it may have expired since the connection opened.
-        const identity = await authenticate(connection.connectionParams?.authorization, services, clock);
+        let identity: Identity;
+        try {
+          identity = await authenticate(connection.connectionParams?.authorization, services, clock);
+        } catch (error) {
+          // An UNAUTHENTICATED error for this operation; thrown, graphql-ws would close the whole socket (4500).
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
         return {
           schema,
           document,

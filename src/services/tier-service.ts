@@ -24,7 +24,7 @@ export class TierService {
   /** The entry tier new members join at: the lowest rank. */
   async entryTier(): Promise<TierRecord> {
     const [tier] = await this.dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" }, take: 1 });
-    if (!tier) throw new Error("The tier ladder is empty: start the server once or run `npm run migrate` to create the default ladder.");
+    if (!tier) throw new Error("The tier ladder is empty: start the server once or run `npm run seed` to create the default ladder.");
     return tier;
   }
 

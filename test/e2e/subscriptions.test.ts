@@ -74,6 +74,20 @@ describe.each(testDatabaseKinds())("subscriptions over graphql-ws on $name", (ki
     expect(JSON.stringify(refusal)).toContain("FORBIDDEN");
   });
 
+  it("answers a subscription with UNAUTHENTICATED once the token has expired, keeping the socket open", async () => {
+    const staff = connect(await test.staffToken("analyst"));
+    const first = subscribe(staff, memberChanged);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(first.failure()).toBeNull();
+    test.clock.advance(9 * 3600 * 1000);
+    const late = subscribe(staff, memberChanged);
+    await eventually(() => late.failure() !== null, "the refusal of an expired token");
+    expect(JSON.stringify(late.failure())).toContain("UNAUTHENTICATED");
+    // The socket stays open: the subscription made before expiry is still running.
+    expect(first.failure()).toBeNull();
+    test.clock.advance(-9 * 3600 * 1000);
+  });
+
   it("applies the query limits to subscriptions too", async () => {
     const staff = connect(await test.staffToken("admin"));
     const aliases = Array.from({ length: 20 }, (_, index) => `a${index}: memberChanged { changedFields }`).join(" ");
