@@ -94,6 +94,8 @@ export function applyProfileChanges(record: MemberRecord, changes: MemberProfile
     set("birthday", changes.birthday === null ? null : validBirthday(changes.birthday, now, `${prefix}.birthday`), "birthday");
   }
   if (changes.gender !== undefined) {
+    // The column is required; members who prefer not to say choose UNDISCLOSED.
+    if (changes.gender === null) throw badUserInput(`${prefix}.gender cannot be cleared: use UNDISCLOSED instead.`, `${prefix}.gender`);
     oneOf(genders, changes.gender, `${prefix}.gender`);
     set("gender", changes.gender, "gender");
   }

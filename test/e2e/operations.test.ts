@@ -60,6 +60,11 @@ describe.each(testDatabaseKinds())("operations on $name", (kind) => {
     expect(badEnum.errors?.[0].extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(badEnum.errors?.[0].message).toContain("TELEPATHY");
     expect(await test.application.services.members.findByPhone("13512345678")).toBeNull();
+    // Gender is required on the table: clearing it is the client's mistake, not an internal error.
+    const member = await test.createMember();
+    const clearedGender = await test.graphql(`mutation { updateMyProfile(input: { gender: null }) { gender } }`, {}, await test.memberToken(member.id));
+    expect(clearedGender.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.gender" });
+    expect(clearedGender.errors?.[0].message).toContain("UNDISCLOSED");
   });
 
   it("says not ready and masks internal errors with a request id once the database is gone", async () => {
