@@ -1,24 +1,8 @@
-import { Arg, Authorized, Ctx, Field, InputType, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
 import { forbidden, unauthenticated } from "../errors";
-import { StaffRoleEnum } from "../schema/enums";
-import { StaffUser } from "../schema/staff-user-type";
+import { CreateStaffUserInput, StaffUser } from "../schema/staff-user-type";
 import type { RequestContext } from "../server/request-context";
 import type { StaffRole } from "../auth/permissions";
-
-@InputType()
-class CreateStaffUserInput {
-  @Field()
-  email: string;
-
-  @Field()
-  displayName: string;
-
-  @Field(() => StaffRoleEnum)
-  role: string;
-
-  @Field(() => String, { nullable: true, description: "At least 12 characters; leave out for accounts that get tokens from ops." })
-  password?: string | null;
-}
 
 @Resolver(() => StaffUser)
 export class StaffResolver {

@@ -1,4 +1,4 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, InputType, ObjectType } from "type-graphql";
 import type { StaffUserRecord } from "../entities";
 import { StaffRoleEnum } from "./enums";
 import { toGlobalId } from "./global-id";
@@ -27,4 +27,19 @@ export class StaffUser extends Node {
       active: record.active,
     });
   }
+}
+
+@InputType()
+export class CreateStaffUserInput {
+  @Field()
+  email: string;
+
+  @Field()
+  displayName: string;
+
+  @Field(() => StaffRoleEnum)
+  role: string;
+
+  @Field(() => String, { nullable: true, description: "At least 12 characters; leave out for accounts that get tokens from ops." })
+  password?: string | null;
 }
