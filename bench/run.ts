@@ -88,8 +88,13 @@ async function startTarget(mode: TargetMode, databaseUrl: string): Promise<Runni
   };
 }
 
+/** The benchmarked HTTP request, the same for every target and every way of sending it. */
+function membersPageRequest(token: string): { headers: Record<string, string>; body: string } {
+  return { headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: membersPageQuery }) };
+}
+
 async function post(url: string, token: string): Promise<unknown> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query: membersPageQuery }) });
+  const response = await fetch(url, { method: "POST", ...membersPageRequest(token) });
   return response.json();
 }
 
@@ -97,8 +102,7 @@ async function load(target: RunningTarget, token: string, seconds: number, conne
   const result = await autocannon({
     url: target.url,
     method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: membersPageQuery }),
+    ...membersPageRequest(token),
     connections,
     duration: seconds,
   });
@@ -180,7 +184,8 @@ async function benchmark(database: BenchDatabase): Promise<DatabaseResults> {
       // Rotate the order so drift (thermal, page cache, background work) does not favour one target.
       const order = targets.map((_, index) => targets[(index + round) % targets.length]);
       for (const target of order) {
-        const alone = await sequentialLatency(target.url, { "content-type": "application/json", authorization: `Bearer ${token}` }, JSON.stringify({ query: membersPageQuery }), settings.singleSeconds);
+        const { headers, body } = membersPageRequest(token);
+        const alone = await sequentialLatency(target.url, headers, body, settings.singleSeconds);
         const busy = await load(target, token, settings.loadedSeconds, settings.connections);
         single.get(target.mode)!.push(alone);
         loaded.get(target.mode)!.push(busy);
