@@ -155,7 +155,7 @@ async function prepare(database: BenchDatabase): Promise<string> {
     await seedDemoData(dataSource, { members: settings.members, seed: 1, clock: systemClock, cipher: new PersonalDataCipher(secrets.PERSONAL_DATA_KEY) });
     const tokens = new TokenService(secrets.JWT_SECRET, { member: 3600, staff: 3600 });
     // An analyst: members:read without pii:read, so phones are masked and nothing is decrypted.
-    const analyst = await new StaffService(dataSource, systemClock, new AuditService(systemClock), tokens).findOrCreateForRole(systemContext, "analyst");
+    const analyst = await new StaffService(dataSource, systemClock, new AuditService(systemClock), tokens).findOrCreateForRole(systemContext("bench"), "analyst");
     return (await tokens.issue({ kind: "staff", staffUserId: analyst.id, role: "analyst" }, new Date())).token;
   } finally {
     await dataSource.destroy();

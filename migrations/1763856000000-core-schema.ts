@@ -1,11 +1,7 @@
-import { type MigrationInterface, type QueryRunner, Table, TableForeignKey, TableIndex, type TableColumnOptions } from "typeorm";
+import { type MigrationInterface, type QueryRunner, Table, TableForeignKey, TableIndex } from "typeorm";
+import { flag, id, text, time } from "./column-helpers";
 
 // Written with the QueryRunner Table API so the same migration runs on SQLite and MySQL/MariaDB.
-
-const id: TableColumnOptions = { name: "id", type: "integer", isPrimary: true, isGenerated: true, generationStrategy: "increment" };
-const time = (name: string, isNullable = false): TableColumnOptions => ({ name, type: "datetime", precision: 3, isNullable });
-const text = (name: string, length: number, isNullable = false): TableColumnOptions => ({ name, type: "varchar", length: String(length), isNullable });
-const flag = (name: string, defaultValue: boolean): TableColumnOptions => ({ name, type: "boolean", default: defaultValue, isNullable: false });
 
 export class CoreSchema1763856000000 implements MigrationInterface {
   name = "CoreSchema1763856000000";

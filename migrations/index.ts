@@ -1,4 +1,5 @@
 // Every migration, in order. Listed by hand so the compiled server needs no file globbing.
 import { CoreSchema1763856000000 } from "./1763856000000-core-schema";
+import { PointsAndTiers1763942400000 } from "./1763942400000-points-and-tiers";
 
-export const migrations = [CoreSchema1763856000000];
+export const migrations = [CoreSchema1763856000000, PointsAndTiers1763942400000];

@@ -1,5 +1,6 @@
 // Configuration is read once from the environment, typed and validated; a bad value stops start-up.
 import path from "node:path";
+import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
 
 export type Environment = "development" | "test" | "production";
 
@@ -32,6 +33,18 @@ export interface Config {
   logLevel: string;
   introspection: boolean;
   graphqlLimits: GraphqlLimits;
+  programme: ProgrammeSettings;
+  /** How often the server runs the points expiry and tier review jobs; 0 leaves them to the CLI commands. */
+  jobsIntervalSeconds: number;
+}
+
+/** The loyalty programme's rules that are settings rather than data. */
+export interface ProgrammeSettings {
+  pointsPerYuan: number;
+  expiryPolicy: ExpiryPolicy;
+  /** Fixed offset of the business time zone, for "this month" and "end of the year" (China: 480). */
+  utcOffsetMinutes: number;
+  tierPolicy: TierPolicy;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +118,13 @@ function secret(environment: Environment_, variable: string, production: boolean
   return { value: raw, isDefault: false };
 }
 
+function expiryPolicy(environment: Environment_): ExpiryPolicy {
+  const raw = environment.POINTS_EXPIRY || "end-of-following-year";
+  const policy = parseExpiryPolicy(raw);
+  if (!policy) throw new ConfigError("POINTS_EXPIRY", `must be end-of-following-year or months:N with N from 1 to 120 (got "${raw}")`);
+  return policy;
+}
+
 export function loadConfig(environment: Environment_ = process.env): Config {
   const nodeEnvironment = environment.NODE_ENV || "development";
   if (!["development", "test", "production"].includes(nodeEnvironment)) {
@@ -139,5 +159,16 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       maxCost: integer(environment, "GRAPHQL_MAX_COST", 5000, 1, 1_000_000),
       maxTokens: integer(environment, "GRAPHQL_MAX_TOKENS", 2000, 10, 100_000),
     },
+    programme: {
+      pointsPerYuan: integer(environment, "POINTS_PER_YUAN", 1, 1, 1000),
+      expiryPolicy: expiryPolicy(environment),
+      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", 480, -720, 840),
+      tierPolicy: {
+        windowMonths: integer(environment, "TIER_WINDOW_MONTHS", 12, 1, 36),
+        graceDays: integer(environment, "TIER_GRACE_DAYS", 30, 0, 365),
+        permanentSpend: integer(environment, "PERMANENT_MEMBER_SPEND_YUAN", 1000, 1, 100_000_000) * 100,
+      },
+    },
+    jobsIntervalSeconds: integer(environment, "JOBS_INTERVAL_SECONDS", 3600, 0, 7 * 24 * 3600),
   };
 }

@@ -31,3 +31,10 @@ export const forbidden = (message: string) => new ClientError("FORBIDDEN", messa
 export const notFound = (message: string) => new ClientError("NOT_FOUND", message);
 export const conflict = (message: string) => new ClientError("CONFLICT", message);
 export const rateLimited = (message: string, retryAfterSeconds: number) => new ClientError("RATE_LIMITED", message, { retryAfterSeconds });
+export const insufficientPoints = (needed: number, available: number, justExpired: number) =>
+  new ClientError(
+    "INSUFFICIENT_POINTS",
+    `This needs ${needed} points but the member has ${available}${justExpired > 0 ? ` (${justExpired} points expired and can no longer be used)` : ""}: redeem fewer points or earn more first.`,
+    { needed, available },
+  );
+export const outOfStock = (rewardCode: string) => new ClientError("OUT_OF_STOCK", `Reward ${rewardCode} is out of stock: choose another reward from the catalogue.`);

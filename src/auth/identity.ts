@@ -5,7 +5,9 @@ export type Identity =
   | { kind: "anonymous" }
   | { kind: "member"; memberId: number }
   | { kind: "staff"; staffUserId: number; role: StaffRole }
-  | { kind: "partner"; partnerId: number; keyId: string; scopes: readonly PartnerScope[] };
+  | { kind: "partner"; partnerId: number; keyId: string; scopes: readonly PartnerScope[] }
+  // Scheduled jobs and command-line tools; never the result of authenticating a request.
+  | { kind: "system"; job: string };
 
 export const anonymous: Identity = { kind: "anonymous" };
 
@@ -13,7 +15,7 @@ export function hasPermission(identity: Identity, permission: Permission): boole
   return identity.kind === "staff" && permissionsOfRole(identity.role).includes(permission);
 }
 
-/** A short, log-safe name for the caller: `member:12`, `staff:3`, `partner:5`. */
+/** A short, log-safe name for the caller: `member:12`, `staff:3`, `partner:5`, `system:points-expiry`. */
 export function describeActor(identity: Identity): { actorType: string; actorId: string | null } {
   switch (identity.kind) {
     case "member":
@@ -22,6 +24,8 @@ export function describeActor(identity: Identity): { actorType: string; actorId:
       return { actorType: "staff", actorId: String(identity.staffUserId) };
     case "partner":
       return { actorType: "partner", actorId: String(identity.partnerId) };
+    case "system":
+      return { actorType: "system", actorId: identity.job };
     default:
       return { actorType: "anonymous", actorId: null };
   }

@@ -31,7 +31,7 @@ runCommand(async () => {
     let subject: string;
     if (values.role !== undefined) {
       if (!isStaffRole(values.role)) throw new Error(`--role must be admin, operator or analyst (got "${values.role}")`);
-      const staffUser = await new StaffService(dataSource, systemClock, new AuditService(systemClock), tokens).findOrCreateForRole(systemContext, values.role);
+      const staffUser = await new StaffService(dataSource, systemClock, new AuditService(systemClock), tokens).findOrCreateForRole(systemContext("token-command"), values.role);
       issued = await tokens.issue({ kind: "staff", staffUserId: staffUser.id, role: staffUser.role }, now);
       subject = `staff user ${staffUser.email} (${staffUser.role})`;
     } else {

@@ -1,12 +1,60 @@
 import { AuditLogRecord } from "./audit-log-record";
+import { BonusRuleRecord } from "./bonus-rule-record";
 import { IdempotencyRecord } from "./idempotency-record";
+import { MemberBenefitRecord } from "./member-benefit-record";
 import { MemberRecord } from "./member-record";
+import { OrderRecord } from "./order-record";
 import { PartnerApiKeyRecord } from "./partner-api-key-record";
 import { PartnerRecord } from "./partner-record";
+import { PointAccountRecord } from "./point-account-record";
+import { PointEntryRecord } from "./point-entry-record";
+import { PointLotRecord } from "./point-lot-record";
+import { RewardRecord } from "./reward-record";
+import { RewardRedemptionRecord } from "./reward-redemption-record";
 import { SignInCodeRecord } from "./sign-in-code-record";
 import { StaffUserRecord } from "./staff-user-record";
+import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 
-export { AuditLogRecord, IdempotencyRecord, MemberRecord, PartnerApiKeyRecord, PartnerRecord, SignInCodeRecord, StaffUserRecord, TierRecord };
+export {
+  AuditLogRecord,
+  BonusRuleRecord,
+  IdempotencyRecord,
+  MemberBenefitRecord,
+  MemberRecord,
+  OrderRecord,
+  PartnerApiKeyRecord,
+  PartnerRecord,
+  PointAccountRecord,
+  PointEntryRecord,
+  PointLotRecord,
+  RewardRecord,
+  RewardRedemptionRecord,
+  SignInCodeRecord,
+  StaffUserRecord,
+  TierChangeRecord,
+  TierRecord,
+};
+export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
+export { rewardKinds, type RewardKind } from "./reward-record";
+export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
 
-export const entities = [TierRecord, MemberRecord, StaffUserRecord, PartnerRecord, PartnerApiKeyRecord, IdempotencyRecord, AuditLogRecord, SignInCodeRecord];
+export const entities = [
+  TierRecord,
+  MemberRecord,
+  StaffUserRecord,
+  PartnerRecord,
+  PartnerApiKeyRecord,
+  IdempotencyRecord,
+  AuditLogRecord,
+  SignInCodeRecord,
+  PointAccountRecord,
+  PointEntryRecord,
+  PointLotRecord,
+  OrderRecord,
+  RewardRecord,
+  RewardRedemptionRecord,
+  BonusRuleRecord,
+  TierChangeRecord,
+  MemberBenefitRecord,
+];

@@ -72,6 +72,18 @@ export class MemberRecord {
   @JoinColumn({ name: "tier_id" })
   tier?: TierRecord;
 
+  /** When the current tier is reviewed for a downgrade (plus the grace period); null on the entry tier. */
+  @Column({ name: "tier_review_at", type: "datetime", precision: 3, nullable: true })
+  tierReviewAt: Date | null;
+
+  /** Set once cumulative spend made the member permanent (永久会员); never cleared. */
+  @Column({ name: "permanent_since", type: "datetime", precision: 3, nullable: true })
+  permanentSince: Date | null;
+
+  /** The tier held when the member became permanent: no review goes below it. */
+  @Column({ name: "permanent_tier_id", type: "integer", nullable: true })
+  permanentTierId: number | null;
+
   @Column({ name: "consent_sms", type: "boolean", default: false, transformer: integerAsBoolean })
   consentSms: boolean;
 

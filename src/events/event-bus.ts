@@ -1,5 +1,6 @@
 // The in-process event bus behind subscriptions. Services publish only after their transaction commits.
 import { createPubSub } from "@graphql-yoga/subscription";
+import type { PointEntryType, TierChangeReason } from "../entities";
 
 export interface MemberChangedEvent {
   memberId: number;
@@ -7,13 +8,35 @@ export interface MemberChangedEvent {
   at: string;
 }
 
+export interface PointsChangedEvent {
+  memberId: number;
+  entryTypes: PointEntryType[];
+  /** Sum of the entries' amounts: positive when points came in. */
+  change: number;
+  balance: number;
+  at: string;
+}
+
+/** For later issues too (campaigns, segments): a member moved on the tier ladder or became permanent. */
+export interface TierChangedEvent {
+  memberId: number;
+  fromTierId: number | null;
+  toTierId: number;
+  reason: TierChangeReason;
+  at: string;
+}
+
 export const topics = {
   memberChanged: "MEMBER_CHANGED",
+  pointsChanged: "POINTS_CHANGED",
+  tierChanged: "TIER_CHANGED",
 } as const;
 
 export function createEventBus() {
   return createPubSub<{
     [topics.memberChanged]: [MemberChangedEvent];
+    [topics.pointsChanged]: [PointsChangedEvent];
+    [topics.tierChanged]: [TierChangedEvent];
   }>();
 }
 

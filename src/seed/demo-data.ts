@@ -1,4 +1,5 @@
 // Writes deterministic demo data: staff users of each role and N members, in batches, with progress.
+import { runInTransaction } from "../database/transactions";
 import { In, type DataSource } from "typeorm";
 import { hashPassword } from "../auth/passwords";
 import { staffRoles } from "../auth/permissions";
@@ -88,7 +89,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
         updatedAt: profile.joinedAt,
       };
     });
-    await dataSource.transaction(async (manager) => {
+    await runInTransaction(dataSource, async (manager) => {
       const taken = await manager.find(MemberRecord, { select: { phoneHash: true }, where: { phoneHash: In(rows.map((row) => row.phoneHash)) } });
       const takenHashes = new Set(taken.map((member) => member.phoneHash));
       const fresh = rows.filter((row) => !takenHashes.has(row.phoneHash));

@@ -1,4 +1,5 @@
 // Runs a retryable command once per (caller, command, key): a retry gets the first result back.
+import { runInTransaction } from "../database/transactions";
 import { createHash } from "node:crypto";
 import { QueryFailedError, type DataSource, type EntityManager } from "typeorm";
 import { describeActor } from "../auth/identity";
@@ -52,7 +53,7 @@ export class IdempotencyService {
     if (previous) return this.replay<Result>(previous, requestHash);
 
     try {
-      return await this.dataSource.transaction(async (manager) => {
+      return await runInTransaction(this.dataSource, async (manager) => {
         const result = await work(manager);
         await manager.insert(IdempotencyRecord, {
           scope,

@@ -6,12 +6,19 @@ import type { Config } from "../config";
 import type { EventBus } from "../events/event-bus";
 import { PersonalDataCipher } from "../privacy/personal-data-cipher";
 import { AuditService } from "./audit-service";
+import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
+import { PointsExpiryJob } from "./points/points-expiry-job";
+import { PointsLedger } from "./points/points-ledger";
+import { PointsReader } from "./points/points-reader";
+import { PointsService } from "./points/points-service";
+import { RewardService } from "./points/reward-service";
 import type { SignInCodeSender } from "./sign-in-code-sender";
 import { SignInService } from "./sign-in-service";
 import { StaffService } from "./staff-service";
+import { TierQualificationService } from "./tier-qualification-service";
 import { TierService } from "./tier-service";
 
 export interface ServiceDependencies {
@@ -28,6 +35,10 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const audit = new AuditService(clock);
   const idempotency = new IdempotencyService(dataSource, clock);
   const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency);
+  const programme = config.programme;
+  const ledger = new PointsLedger(programme);
+  const tierQualification = new TierQualificationService(dataSource, clock, programme, events);
+  const points = new PointsService(dataSource, clock, programme, ledger, tierQualification, events, audit, idempotency);
   return {
     cipher,
     tokens,
@@ -38,6 +49,12 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     signIn: new SignInService(dataSource, clock, cipher, members, audit, tokens, signInCodeSender),
     staff: new StaffService(dataSource, clock, audit, tokens),
     partners: new PartnerService(dataSource, clock, audit),
+    points,
+    pointsReader: new PointsReader(dataSource, clock, programme),
+    pointsExpiry: new PointsExpiryJob(dataSource, clock, ledger, events),
+    rewards: new RewardService(dataSource, clock, points, ledger, audit),
+    tierQualification,
+    benefits: new BenefitService(dataSource, clock, audit),
   };
 }
 

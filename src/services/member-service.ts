@@ -1,7 +1,8 @@
+import { runInTransaction } from "../database/transactions";
 import { type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../clock";
 import type { JoinChannel } from "../engine";
-import { MemberRecord, TierRecord } from "../entities";
+import { MemberRecord, PointAccountRecord, TierRecord } from "../entities";
 import { badUserInput, conflict, notFound } from "../errors";
 import { topics, type EventBus } from "../events/event-bus";
 import type { PersonalDataCipher } from "../privacy/personal-data-cipher";
@@ -118,11 +119,13 @@ export class MemberService {
     applyProfileChanges(record, profile, this.cipher, now);
     if (consent) applyConsentChanges(record, consent, now);
     try {
-      return await manager.save(MemberRecord, record);
+      await manager.save(MemberRecord, record);
     } catch (error) {
       if (isUniqueViolation(error)) throw conflict("A member with this phone number already exists: look them up instead of creating a new one.");
       throw error;
     }
+    await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now });
+    return record;
   }
 
   updateProfile(context: ServiceContext, memberId: number, changes: MemberProfileChanges): Promise<MemberRecord> {
@@ -136,7 +139,7 @@ export class MemberService {
   /** Loads, changes, audits and saves in one transaction; tells subscribers only after it commits. */
   private async change(context: ServiceContext, memberId: number, action: string, apply: (record: MemberRecord, now: Date) => string[]): Promise<MemberRecord> {
     const now = this.clock.now();
-    const { record, changedFields } = await this.dataSource.transaction(async (manager) => {
+    const { record, changedFields } = await runInTransaction(this.dataSource, async (manager) => {
       const record = await manager.findOneBy(MemberRecord, { id: memberId });
       if (!record) throw notFound(`No member has the id given.`);
       const changedFields = apply(record, now);

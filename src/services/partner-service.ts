@@ -1,3 +1,4 @@
+import { runInTransaction } from "../database/transactions";
 import { IsNull, type DataSource } from "typeorm";
 import { generateApiKey, parseApiKey, secretMatches } from "../auth/api-keys";
 import type { Identity } from "../auth/identity";
@@ -33,7 +34,7 @@ export class PartnerService {
     if (name === "" || name.length > 128) throw badUserInput("input.name must be 1 to 128 characters.", "input.name");
     const contactEmail = input.contactEmail ? normalizeEmail(input.contactEmail) : null;
     if (input.contactEmail && !contactEmail) throw badUserInput("input.contactEmail must be an email address.", "input.contactEmail");
-    return this.dataSource.transaction(async (manager) => {
+    return runInTransaction(this.dataSource, async (manager) => {
       if (await manager.existsBy(PartnerRecord, { code })) throw conflict(`A partner with the code ${code} already exists.`);
       const partner = await manager.save(PartnerRecord, manager.create(PartnerRecord, { code, name, contactEmail, status: "ACTIVE", createdAt: this.clock.now() }));
       await this.audit.record(manager, context, { action: "partner.create", targetType: "partner", targetId: partner.id, details: { code } });
@@ -47,7 +48,7 @@ export class PartnerService {
     if (unknown.length > 0) throw badUserInput(`scopes has unknown values ${unknown.join(", ")}: use ${partnerScopes.join(", ")}.`, "scopes");
     if (scopes.length === 0) throw badUserInput("scopes must name at least one scope.", "scopes");
     const generated = generateApiKey();
-    const record = await this.dataSource.transaction(async (manager) => {
+    const record = await runInTransaction(this.dataSource, async (manager) => {
       if (!(await manager.existsBy(PartnerRecord, { id: partnerId }))) throw notFound("No partner has the id given.");
       const record = await manager.save(
         PartnerApiKeyRecord,
@@ -60,7 +61,7 @@ export class PartnerService {
   }
 
   async revokeApiKey(context: ServiceContext, keyId: string): Promise<PartnerApiKeyRecord> {
-    return this.dataSource.transaction(async (manager) => {
+    return runInTransaction(this.dataSource, async (manager) => {
       const record = await manager.findOneBy(PartnerApiKeyRecord, { keyId });
       if (!record) throw notFound("No API key has the key id given.");
       if (!record.revokedAt) {

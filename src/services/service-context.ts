@@ -6,4 +6,7 @@ export interface ServiceContext {
   requestId: string | null;
 }
 
-export const systemContext: ServiceContext = { identity: { kind: "anonymous" }, requestId: null };
+/** The context of a scheduled job or command-line tool: audited and written into the ledger as `system:<job>`. */
+export function systemContext(job: string): ServiceContext {
+  return { identity: { kind: "system", job }, requestId: null };
+}

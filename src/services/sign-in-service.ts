@@ -1,4 +1,5 @@
 // Sign-up and sign-in by phone with a one-time code: the brief's "member in 30 seconds".
+import { runInTransaction } from "../database/transactions";
 import { randomInt } from "node:crypto";
 import { IsNull, MoreThan, type DataSource } from "typeorm";
 import type { TokenService } from "../auth/tokens";
@@ -90,7 +91,7 @@ export class SignInService {
       throw wrongCode(left > 0 ? `The code is wrong: ${left} attempts left.` : "The code is wrong and no attempts are left: request a new code.");
     }
 
-    const { member, isNewMember } = await this.dataSource.transaction(async (manager) => {
+    const { member, isNewMember } = await runInTransaction(this.dataSource, async (manager) => {
       // The conditional update makes a code single-use even when two sign-ins race.
       const consumed = await manager.update(SignInCodeRecord, { id: latest.id, consumedAt: IsNull() }, { consumedAt: now });
       if (consumed.affected !== 1) throw wrongCode("This code was already used: request a new code.");

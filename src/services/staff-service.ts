@@ -1,3 +1,4 @@
+import { runInTransaction } from "../database/transactions";
 import type { DataSource } from "typeorm";
 import { hashPassword, verifyPassword } from "../auth/passwords";
 import { isStaffRole, type StaffRole } from "../auth/permissions";
@@ -45,7 +46,7 @@ export class StaffService {
       throw badUserInput("input.password must be at least 12 characters.", "input.password");
     }
     const passwordHash = input.password ? await hashPassword(input.password) : null;
-    return this.dataSource.transaction(async (manager) => {
+    return runInTransaction(this.dataSource, async (manager) => {
       if (await manager.existsBy(StaffUserRecord, { email })) throw conflict(`A staff user with the email ${email} already exists.`);
       const staffUser = await manager.save(StaffUserRecord, manager.create(StaffUserRecord, { email, displayName, role: input.role, passwordHash, active: true, createdAt: this.clock.now() }));
       await this.audit.record(manager, context, { action: "staff.create", targetType: "staff", targetId: staffUser.id, details: { role: input.role } });

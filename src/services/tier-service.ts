@@ -1,3 +1,4 @@
+import { runInTransaction } from "../database/transactions";
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import { TierRecord } from "../entities";
@@ -30,7 +31,7 @@ export class TierService {
 
   /** Fills an empty ladder with the default; an existing ladder, however edited, is left alone. */
   async ensureDefaultLadder(): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await runInTransaction(this.dataSource, async (manager) => {
       if ((await manager.count(TierRecord)) > 0) return;
       const now = this.clock.now();
       await manager.insert(

@@ -2,7 +2,10 @@ import { migrations } from "../../migrations";
 import { openDatabase, type Database } from "../../src/database/data-source";
 import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
 
-const coreTables = ["tiers", "members", "staff_users", "partners", "partner_api_keys", "idempotency_records", "audit_log", "sign_in_codes"];
+const coreTables = [
+  "tiers", "members", "staff_users", "partners", "partner_api_keys", "idempotency_records", "audit_log", "sign_in_codes",
+  "point_accounts", "point_entries", "orders", "point_lots", "rewards", "reward_redemptions", "bonus_rules", "tier_changes", "member_benefits",
+];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
   let scratch: ScratchDatabase;

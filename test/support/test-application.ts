@@ -77,7 +77,7 @@ export async function startTestApplication(kind: TestDatabaseKind, environment: 
     async staffToken(role) {
       let staffUserId = staffIds.get(role);
       if (staffUserId === undefined) {
-        const staffUser = await application.services.staff.create(systemContext, { email: `${role}-${randomUUID().slice(0, 8)}@test.loyalty`, displayName: `Test ${role}`, role });
+        const staffUser = await application.services.staff.create(systemContext("test-setup"), { email: `${role}-${randomUUID().slice(0, 8)}@test.loyalty`, displayName: `Test ${role}`, role });
         staffUserId = staffUser.id;
         staffIds.set(role, staffUserId);
       }
@@ -90,7 +90,7 @@ export async function startTestApplication(kind: TestDatabaseKind, environment: 
     },
     createMember(overrides = {}) {
       return application.services.members.create(
-        systemContext,
+        systemContext("test-setup"),
         { name: "测试会员", phone: nextPhone(), joinChannel: "APP", email: "member@example.com", birthday: "1990-03-14", ...overrides },
         randomUUID(),
       );

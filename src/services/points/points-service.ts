@@ -1,0 +1,232 @@
+// The points commands: earn (for a purchase or an award), redeem, adjust and refund. Each runs in one transaction
+// behind the member's account lock, is idempotent per key, and tells subscribers after it commits.
+import type { DataSource, EntityManager } from "typeorm";
+import { describeActor } from "../../auth/identity";
+import type { Clock } from "../../clock";
+import type { ProgrammeSettings } from "../../config";
+import { lockingRead } from "../../database/transactions";
+import { pointsForPurchase, pointsToClawBack, type SalesChannel } from "../../engine";
+import { BonusRuleRecord, MemberRecord, OrderRecord, TierRecord, type PointAccountRecord, type PointEntryRecord, type PointSource } from "../../entities";
+import { badUserInput, conflict, notFound } from "../../errors";
+import { topics, type EventBus, type TierChangedEvent } from "../../events/event-bus";
+import type { AuditService } from "../audit-service";
+import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
+import type { ServiceContext } from "../service-context";
+import type { TierQualificationService } from "../tier-qualification-service";
+import { validAwardSource, validChannel, validCode, validOptionalStoreCode, validOrderAmount, validPoints, validReason } from "./points-input";
+import type { EntryOrigin, PointsLedger } from "./points-ledger";
+
+export interface PurchaseInput {
+  orderId: string;
+  /** Fen. */
+  amount: number;
+  category: string;
+  channel: SalesChannel;
+  storeCode: string;
+  /** When the purchase happened; defaults to now. Spend counts for tiers by this time. */
+  placedAt?: Date | null;
+}
+
+export interface EarnInput {
+  memberId: number;
+  /** Either a purchase (points from the earning rules) ... */
+  purchase?: PurchaseInput | null;
+  /** ... or a number of points awarded for another source, with a reason. */
+  points?: number | null;
+  source?: PointSource | null;
+  reason?: string | null;
+  storeCode?: string | null;
+}
+
+export interface RedeemInput {
+  memberId: number;
+  points: number;
+  reason: string;
+  storeCode?: string | null;
+}
+
+export interface AdjustInput {
+  memberId: number;
+  /** Positive adds points, negative removes them. */
+  points: number;
+  reason: string;
+}
+
+export interface RefundInput {
+  orderId: string;
+  /** Fen refunded now; partial refunds add up. */
+  amount: number;
+}
+
+/** What a command returns, stored as JSON for idempotent replay: a retry gets exactly this back. */
+export interface PointsCommandResult {
+  memberId: number;
+  entryIds: number[];
+  balance: number;
+  debt: number;
+  tierChanges: TierChangedEvent[];
+  orderId?: number;
+  rewardRedemptionId?: number;
+}
+
+/** Also keeps what the events need, so they can be published after commit. */
+type StoredResult = PointsCommandResult & { entryAmounts: { type: PointEntryRecord["type"]; amount: number }[] };
+
+/** What a command's work produces inside the transaction. */
+interface CommandOutcome {
+  entries: PointEntryRecord[];
+  tierChanges?: TierChangedEvent[];
+  orderId?: number;
+  rewardRedemptionId?: number;
+}
+
+export class PointsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly settings: ProgrammeSettings,
+    private readonly ledger: PointsLedger,
+    private readonly tiers: TierQualificationService,
+    private readonly events: EventBus,
+    private readonly audit: AuditService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  earn(context: ServiceContext, input: EarnInput, idempotencyKey: string): Promise<PointsCommandResult> {
+    if (input.purchase && input.points !== null && input.points !== undefined) {
+      throw badUserInput("Give either input.purchase (points from the earning rules) or input.points with a source, not both.", "input");
+    }
+    if (input.purchase) return this.earnForPurchase(context, input.memberId, input.purchase, idempotencyKey);
+    if (input.points === null || input.points === undefined) {
+      throw badUserInput("Give input.purchase for a purchase, or input.points with input.source and input.reason for another award.", "input");
+    }
+    const points = validPoints(input.points, "input.points");
+    const source = validAwardSource(input.source ?? "", "input.source");
+    const reason = validReason(input.reason, "input.reason");
+    const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
+    return this.run(context, "earnPoints", idempotencyKey, input, input.memberId, async (manager, account, now) => ({
+      entries: await this.ledger.credit(manager, account, "EARN", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now),
+    }));
+  }
+
+  private earnForPurchase(context: ServiceContext, memberId: number, purchase: PurchaseInput, idempotencyKey: string): Promise<PointsCommandResult> {
+    const orderId = validCode(purchase.orderId, "input.purchase.orderId", 64);
+    const amount = validOrderAmount(purchase.amount, "input.purchase.amount");
+    const channel = validChannel(purchase.channel, "input.purchase.channel");
+    const storeCode = validCode(purchase.storeCode, "input.purchase.storeCode", 32);
+    const category = validCode(purchase.category, "input.purchase.category", 32);
+    return this.run(context, "earnPoints", idempotencyKey, { memberId, purchase }, memberId, async (manager, account, now) => {
+      const placedAt = purchase.placedAt ?? now;
+      if (placedAt.getTime() > now.getTime() + 5 * 60_000) throw badUserInput("input.purchase.placedAt is in the future: send the time the purchase was paid.", "input.purchase.placedAt");
+      if (await manager.existsBy(OrderRecord, { externalId: orderId })) {
+        throw conflict(`Order ${orderId} was already recorded: each order earns points once. To retry a request, reuse its idempotencyKey.`);
+      }
+      const member = await manager.findOneByOrFail(MemberRecord, { id: memberId });
+      const tier = await manager.findOneByOrFail(TierRecord, { id: member.tierId });
+      const rules = await manager.findBy(BonusRuleRecord, { active: true });
+      const earned = pointsForPurchase({ amount, category, channel, placedAt }, { pointsPerYuan: this.settings.pointsPerYuan, tierMultiplierPercent: tier.pointsMultiplierPercent }, rules);
+      const inserted = await manager
+        .insert(OrderRecord, { memberId, externalId: orderId, storeCode, partnerId: null, channel, category, amount, refundedAmount: 0, pointsEarned: earned.total, pointsClawedBack: 0, placedAt, createdAt: now })
+        .catch((error: unknown) => {
+          throw isUniqueViolation(error) ? conflict(`Order ${orderId} was already recorded: each order earns points once.`) : error;
+        });
+      const orderRowId = Number(inserted.identifiers[0]?.id);
+      const bonuses = earned.appliedRuleCodes.length > 0 ? ` incl. ${earned.appliedRuleCodes.join(", ")}` : "";
+      const reason = `Purchase of ${amount / 100} yuan at ${tier.code} (${tier.pointsMultiplierPercent}%)${bonuses}`;
+      const entries = earned.total > 0 ? await this.ledger.credit(manager, account, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
+      // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.
+      const tierChanges = await this.tiers.afterSpend(manager, member, now);
+      return { entries, tierChanges, orderId: orderRowId };
+    });
+  }
+
+  redeem(context: ServiceContext, input: RedeemInput, idempotencyKey: string): Promise<PointsCommandResult> {
+    const points = validPoints(input.points, "input.points");
+    const reason = validReason(input.reason, "input.reason");
+    const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
+    const source: PointSource = context.identity.kind === "member" ? "MEMBER" : "STAFF";
+    return this.run(context, "redeemPoints", idempotencyKey, input, input.memberId, async (manager, account, now, justExpired) => ({
+      entries: [await this.ledger.debit(manager, account, "REDEEM", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now, justExpired)],
+    }));
+  }
+
+  adjust(context: ServiceContext, input: AdjustInput, idempotencyKey: string): Promise<PointsCommandResult> {
+    const points = validPoints(input.points, "input.points", true);
+    const reason = validReason(input.reason, "input.reason");
+    return this.run(context, "adjustPoints", idempotencyKey, input, input.memberId, async (manager, account, now, justExpired) => {
+      const origin = this.origin(context, { reason, source: "STAFF", sourceRef: null, storeCode: null });
+      const entries = points > 0 ? await this.ledger.credit(manager, account, "ADJUST", points, origin, now) : [await this.ledger.debit(manager, account, "ADJUST", -points, origin, now, justExpired)];
+      await this.audit.record(manager, context, { action: "points.adjust", targetType: "member", targetId: input.memberId, details: { points, reason } });
+      return { entries };
+    });
+  }
+
+  async refund(context: ServiceContext, input: RefundInput, idempotencyKey: string): Promise<PointsCommandResult> {
+    const orderId = validCode(input.orderId, "input.orderId", 64);
+    const amount = validOrderAmount(input.amount, "input.amount");
+    // An order's member never changes, so it can be read before the lock that guards everything else.
+    const order = await this.dataSource.getRepository(OrderRecord).findOneBy({ externalId: orderId });
+    if (!order) throw notFound(`No order ${orderId} was recorded: refunds apply to orders sent with earnPoints.`);
+    return this.run(context, "refundOrder", idempotencyKey, input, order.memberId, async (manager, account, now) => {
+      const current = await lockingRead(manager, OrderRecord, "o").where("o.id = :id", { id: order.id }).getOneOrFail();
+      const refundable = current.amount - current.refundedAmount;
+      if (amount > refundable) throw badUserInput(`input.amount is more than the ${refundable} fen of order ${orderId} not yet refunded.`, "input.amount");
+      const points = pointsToClawBack({ amount: current.amount, pointsEarned: current.pointsEarned, refundedBefore: current.refundedAmount, refundedNow: amount });
+      await manager.update(OrderRecord, { id: current.id }, { refundedAmount: current.refundedAmount + amount, pointsClawedBack: current.pointsClawedBack + points });
+      const reason = `Refund of ${amount / 100} yuan on order ${orderId}`;
+      const entries = points > 0 ? [await this.ledger.clawBack(manager, account, points, current.id, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode: current.storeCode }), now)] : [];
+      await this.audit.record(manager, context, { action: "order.refund", targetType: "order", targetId: orderId, details: { amount, points } });
+      return { entries, orderId: current.id };
+    });
+  }
+
+  /** Entry fields that say who did it; the rest comes from the command. */
+  origin(context: ServiceContext, details: Pick<EntryOrigin, "reason" | "source" | "sourceRef" | "storeCode">): EntryOrigin {
+    const actor = describeActor(context.identity);
+    const partnerId = context.identity.kind === "partner" ? context.identity.partnerId : null;
+    return { ...details, partnerId, actorType: actor.actorType, actorId: actor.actorId };
+  }
+
+  /**
+   * The frame of every command: idempotency, the account lock, expiring what is due first (so expired points are
+   * never spent), the work, and events once committed. A replayed retry publishes nothing: nothing happened.
+   */
+  async run(
+    context: ServiceContext,
+    command: string,
+    idempotencyKey: string,
+    input: unknown,
+    memberId: number,
+    work: (manager: EntityManager, account: PointAccountRecord, now: Date, justExpired: number) => Promise<CommandOutcome>,
+  ): Promise<PointsCommandResult> {
+    const now = this.clock.now();
+    // A replayed or lost-race result is parsed from JSON, a new object: only our own committed result is this one.
+    let produced = null as StoredResult | null;
+    const result = await this.idempotency.run(context, { command, key: idempotencyKey, input }, async (manager) => {
+      const account = await this.ledger.lockAccount(manager, memberId);
+      const expired = await this.ledger.expireDue(manager, account, now, describeActor(context.identity));
+      const justExpired = -expired.reduce((sum, entry) => sum + entry.amount, 0);
+      const outcome = await work(manager, account, now, justExpired);
+      const entries = [...expired, ...outcome.entries];
+      const stored: StoredResult = {
+        memberId,
+        entryIds: entries.map((entry) => entry.id),
+        balance: account.balance,
+        debt: account.debt,
+        tierChanges: outcome.tierChanges ?? [],
+        ...(outcome.orderId !== undefined ? { orderId: outcome.orderId } : {}),
+        ...(outcome.rewardRedemptionId !== undefined ? { rewardRedemptionId: outcome.rewardRedemptionId } : {}),
+        entryAmounts: entries.map((entry) => ({ type: entry.type, amount: entry.amount })),
+      };
+      produced = stored;
+      return stored;
+    });
+    if (result === produced) {
+      const change = result.entryAmounts.reduce((sum, entry) => sum + entry.amount, 0);
+      this.events.publish(topics.pointsChanged, { memberId, entryTypes: result.entryAmounts.map((entry) => entry.type), change, balance: result.balance, at: now.toISOString() });
+      for (const tierChange of result.tierChanges) this.events.publish(topics.tierChanged, tierChange);
+    }
+    const { entryAmounts: _entryAmounts, ...publicResult } = result;
+    return publicResult;
+  }
+}
