@@ -8,6 +8,9 @@ export const permissions = [
   "members:write",
   "pii:read",
   "tiers:write",
+  "points:write",
+  "points:adjust",
+  "rewards:write",
   "partners:manage",
   "staff:manage",
 ] as const;
@@ -15,8 +18,9 @@ export type Permission = (typeof permissions)[number];
 
 const rolePermissions: Record<StaffRole, readonly Permission[]> = {
   admin: permissions,
-  // Marketing operators run the programme but see personal data masked.
-  operator: ["members:read", "members:write"],
+  // Marketing operators run the programme but see personal data masked. Manual points adjustments are the
+  // admin's: they create points from nothing, so they stay with the role that also reads the audit trail.
+  operator: ["members:read", "members:write", "points:write", "rewards:write"],
   // Analysts read, never write, and see personal data masked.
   analyst: ["members:read"],
 };

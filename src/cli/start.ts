@@ -4,6 +4,7 @@ import { loadConfig } from "../config";
 import { MemberRecord } from "../entities";
 import { seedDemoData } from "../seed/demo-data";
 import { startApplication } from "../server/application";
+import { scheduledJobs, startJobTimer } from "../server/scheduled-jobs";
 import { seedProgressReporter } from "./seed-progress";
 
 runCommand(async () => {
@@ -43,12 +44,20 @@ runCommand(async () => {
     ].join("\n"),
   );
 
+  const stopJobs =
+    config.jobsIntervalSeconds > 0
+      ? startJobTimer(scheduledJobs(application.services), config.jobsIntervalSeconds, (job, result) => {
+          if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
+          else application.logger.info({ job, ...result }, "scheduled job done");
+        })
+      : async () => undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     application.logger.info({ signal }, "stopping: draining HTTP and WebSocket connections");
-    application.stop().then(
+    stopJobs().then(() => application.stop()).then(
       () => {
         application.logger.info("stopped");
         process.exit(0);

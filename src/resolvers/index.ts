@@ -1,9 +1,25 @@
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
-import { MemberSubscriptionResolver } from "./member-subscription-resolver";
+import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
+import { MemberTierResolver } from "./member-tier-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
+import { pointsResolvers } from "./points-resolver";
+import { RewardResolver } from "./reward-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
 import { TierResolver } from "./tier-resolver";
 
-export const resolvers = [MemberResolver, MemberConnectionResolver, MemberSubscriptionResolver, NodeResolver, PartnerResolver, SignInResolver, StaffResolver, TierResolver] as const;
+export const resolvers = [
+  MemberResolver,
+  MemberConnectionResolver,
+  MemberSubscriptionResolver,
+  PointsSubscriptionResolver,
+  MemberTierResolver,
+  ...pointsResolvers,
+  RewardResolver,
+  NodeResolver,
+  PartnerResolver,
+  SignInResolver,
+  StaffResolver,
+  TierResolver,
+] as const;

@@ -1,11 +1,14 @@
 import { filter, pipe } from "@graphql-yoga/subscription";
-import { Arg, Ctx, Field, ID, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { Arg, Ctx, Field, ID, Int, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { hasPermission } from "../auth/identity";
-import { requireCanReadMember, requirePermission } from "../auth/policies";
-import { topics, type MemberChangedEvent } from "../events/event-bus";
+import { requireCanReadMember, requireMember, requirePermission } from "../auth/policies";
+import type { PointEntryType } from "../entities";
+import { topics, type MemberChangedEvent, type PointsChangedEvent } from "../events/event-bus";
 import { notFound, unauthenticated } from "../errors";
 import { expectGlobalId } from "../schema/global-id";
+import { PointsEntryTypeEnum } from "../schema/enums";
 import { Member } from "../schema/member-type";
+import { MemberPoints } from "../schema/points-types";
 import type { RequestContext } from "../server/request-context";
 
 @ObjectType({ description: "A committed change of a member's profile or consent." })
@@ -52,5 +55,35 @@ export class MemberSubscriptionResolver {
     const record = await context.services.members.findById(event.memberId);
     if (!record) throw notFound("The member who changed no longer exists.");
     return { member: Member.fromRecord(record), changedFields: event.changedFields, at: new Date(event.at) };
+  }
+}
+
+@ObjectType({ description: "A committed change of the member's points." })
+class PointsChange {
+  @Field(() => MemberPoints)
+  points: MemberPoints;
+
+  @Field(() => Int, { description: "Net change: positive when points came in." })
+  change: number;
+
+  @Field(() => [PointsEntryTypeEnum], { description: "Types of the entries written, e.g. [EARN] or [EXPIRE]." })
+  entryTypes: PointEntryType[];
+
+  @Field(() => Date)
+  at: Date;
+}
+
+/** The member's own app only: a points subscription for a signed-in member, about themself. */
+function subscribeToOwnPoints({ context }: SubscribeResolverData<unknown, object, RequestContext>) {
+  const memberId = requireMember(context.identity);
+  return pipe(context.events.subscribe(topics.pointsChanged), filter((event: PointsChangedEvent) => event.memberId === memberId));
+}
+
+@Resolver()
+export class PointsSubscriptionResolver {
+  @Subscription(() => PointsChange, { subscribe: subscribeToOwnPoints, description: "The signed-in member's points changes (earned, spent, expired...), after they commit." })
+  async pointsChanged(@Root() event: PointsChangedEvent, @Ctx() context: RequestContext): Promise<PointsChange> {
+    const account = await context.loaders.pointAccountByMemberId.load(event.memberId);
+    return { points: MemberPoints.fromRecord(event.memberId, account), change: event.change, entryTypes: event.entryTypes, at: new Date(event.at) };
   }
 }

@@ -5,7 +5,10 @@ import { fromGlobalId } from "../schema/global-id";
 import { Node } from "../schema/node";
 import { Partner } from "../schema/partner-types";
 import { StaffUser } from "../schema/staff-user-type";
+import { PointsEntry } from "../schema/points-types";
+import { Reward } from "../schema/reward-types";
 import { Tier } from "../schema/tier-type";
+import { unauthenticated } from "../errors";
 import type { RequestContext } from "../server/request-context";
 
 @Resolver()
@@ -29,6 +32,17 @@ export class NodeResolver {
         requirePermission(context.identity, "partners:manage");
         const record = await services.partners.findById(parsed.id);
         return record && Partner.fromRecord(record);
+      }
+      case "Reward": {
+        if (context.identity.kind === "anonymous") throw unauthenticated();
+        const record = await services.rewards.findById(parsed.id);
+        return record && Reward.fromRecord(record);
+      }
+      case "PointsEntry": {
+        const [record] = await services.pointsReader.findEntries([parsed.id]);
+        if (!record) return null;
+        requireCanReadMember(context.identity, record.memberId);
+        return PointsEntry.fromRecord(record);
       }
       case "StaffUser": {
         requirePermission(context.identity, "staff:manage");

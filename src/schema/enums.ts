@@ -1,7 +1,8 @@
 // GraphQL enums over the engine's vocabularies, so the API and scoring speak the same words.
 import { registerEnumType } from "type-graphql";
 import { partnerScopes, staffRoles } from "../auth/permissions";
-import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupations } from "../engine";
+import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupations, pointsPeriods, salesChannels } from "../engine";
+import { pointEntryTypes, pointSources, rewardKinds, tierChangeReasons } from "../entities";
 
 function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
@@ -13,6 +14,13 @@ export const OccupationEnum = enumObject(occupations);
 export const IncomeLevelEnum = enumObject(incomeLevels);
 export const JoinChannelEnum = enumObject(joinChannels);
 export const AgeBandEnum = enumObject(ageBands);
+export const SalesChannelEnum = enumObject(salesChannels);
+export const PointsEntryTypeEnum = enumObject(pointEntryTypes);
+export const PointsSourceEnum = enumObject(pointSources);
+export const PointsPeriodEnum = enumObject(pointsPeriods);
+export const RewardKindEnum = enumObject(rewardKinds);
+export const TierChangeReasonEnum = enumObject(tierChangeReasons);
+export const BenefitSourceEnum = enumObject(["TIER", "GRANTED"] as const);
 export const StaffRoleEnum = enumObject(staffRoles.map((role) => role.toUpperCase() as Uppercase<typeof role>));
 export const PartnerScopeEnum = {
   MEMBERS_LOOKUP: "members:lookup",
@@ -31,3 +39,13 @@ registerEnumType(JoinChannelEnum, { name: "JoinChannel", description: "Where the
 registerEnumType(AgeBandEnum, { name: "AgeBand", description: "Age bands of the brief: 18-25, 26-35, 36-45, 46-55, 56+." });
 registerEnumType(StaffRoleEnum, { name: "StaffRole", description: "ADMIN: everything. OPERATOR: marketing, personal data masked. ANALYST: read-only, masked." });
 registerEnumType(PartnerScopeEnum, { name: "PartnerScope", description: "What a partner's API key may do." });
+registerEnumType(SalesChannelEnum, { name: "SalesChannel", description: "Where a purchase was made; bonus rules may target a channel." });
+registerEnumType(PointsEntryTypeEnum, {
+  name: "PointsEntryType",
+  description: "EARN and ADJUST (positive) add points; REDEEM, EXPIRE, CLAWBACK (refund) and DEBT_REPAYMENT remove them.",
+});
+registerEnumType(PointsSourceEnum, { name: "PointsSource", description: "What caused a ledger entry." });
+registerEnumType(PointsPeriodEnum, { name: "PointsPeriod", description: "Periods in the programme's time zone (China, UTC+8, by default)." });
+registerEnumType(RewardKindEnum, { name: "RewardKind", description: "COUPON (优惠券), GIFT (礼品) or BENEFIT (权益, granted to the member for a number of days)." });
+registerEnumType(TierChangeReasonEnum, { name: "TierChangeReason", description: "UPGRADE at once on spend, DOWNGRADE at review after the grace period, PERMANENT (永久会员) on cumulative spend." });
+registerEnumType(BenefitSourceEnum, { name: "BenefitSource", description: "TIER: a base benefit of the member's tier. GRANTED: given to this member alone." });

@@ -1,7 +1,7 @@
 // Stable opaque ids: base64url("Member:42"). Clients treat them as strings; `node(id)` resolves any of them.
 import { badUserInput } from "../errors";
 
-export const nodeTypes = ["Member", "Tier", "Partner", "StaffUser"] as const;
+export const nodeTypes = ["Member", "Tier", "Partner", "StaffUser", "Reward", "PointsEntry"] as const;
 export type NodeTypeName = (typeof nodeTypes)[number];
 
 export function toGlobalId(type: NodeTypeName, id: number): string {

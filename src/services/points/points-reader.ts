@@ -3,7 +3,7 @@ import { In, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import type { ProgrammeSettings } from "../../config";
 import { addDays, periodStart, type PointsPeriod } from "../../engine";
-import { PointAccountRecord, PointEntryRecord, PointLotRecord, type PointEntryType } from "../../entities";
+import { PointEntryRecord, PointLotRecord, type PointEntryType } from "../../entities";
 import { badUserInput } from "../../errors";
 
 export interface ExpiringPoints {
@@ -19,12 +19,6 @@ export interface EntryPage {
 
 export class PointsReader {
   constructor(private readonly dataSource: DataSource, private readonly clock: Clock, private readonly settings: ProgrammeSettings) {}
-
-  async accountsByMemberIds(memberIds: readonly number[]): Promise<(PointAccountRecord | null)[]> {
-    const accounts = await this.dataSource.getRepository(PointAccountRecord).findBy({ memberId: In([...memberIds]) });
-    const byMember = new Map(accounts.map((account) => [account.memberId, account]));
-    return memberIds.map((memberId) => byMember.get(memberId) ?? null);
-  }
 
   /** Points earned (EARN entries) since the start of the period. */
   async periodEarned(memberId: number, period: PointsPeriod): Promise<number> {

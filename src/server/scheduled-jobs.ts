@@ -1,0 +1,48 @@
+// The jobs that keep points and tiers current as time passes, and the in-process timer that runs them.
+import type { Services } from "../services";
+
+export interface ScheduledJob {
+  name: "points-expiry" | "tier-review";
+  run(): Promise<object>;
+}
+
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification">): ScheduledJob[] {
+  return [
+    { name: "points-expiry", run: () => services.pointsExpiry.run() },
+    { name: "tier-review", run: () => services.tierQualification.reviewDue() },
+  ];
+}
+
+/**
+ * Runs every job now and then every `intervalSeconds`, one run at a time (a slow run delays the next rather than
+ * overlapping it). Several server processes may each run the jobs: every step locks its member and re-checks, so
+ * a second run finds nothing left to do. Returns a stop function.
+ */
+export function startJobTimer(jobs: ScheduledJob[], intervalSeconds: number, onResult: (name: string, result: object | Error) => void): () => Promise<void> {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const runAll = async () => {
+    for (const job of jobs) {
+      if (stopped) return;
+      try {
+        onResult(job.name, await job.run());
+      } catch (error) {
+        onResult(job.name, error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = runAll().then(schedule);
+    }, intervalSeconds * 1000);
+    timer.unref();
+  };
+  running = runAll().then(schedule);
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
