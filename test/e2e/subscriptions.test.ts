@@ -40,6 +40,28 @@ describe.each(testDatabaseKinds())("subscriptions over graphql-ws on $name", (ki
     await test?.close();
   });
 
+  it("pushes a member's points changes to their own app only, and refuses the points feed to staff", async () => {
+    const carol = await test.createMember({ name: "卡罗尔" });
+    const dave = await test.createMember({ name: "戴夫" });
+    const pointsChanged = `subscription { pointsChanged { points { balance } change entryTypes } }`;
+    const carolFeed = subscribe(connect(await test.memberToken(carol.id)), pointsChanged);
+    const daveFeed = subscribe(connect(await test.memberToken(dave.id)), pointsChanged);
+    const staffFeed = subscribe(connect(await test.staffToken("admin")), pointsChanged);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+
+    const earn = await test.graphql(
+      `mutation ($input: EarnPointsInput!) { earnPoints(input: $input, idempotencyKey: "sub-earn-0001") { balance } }`,
+      { input: { memberId: toGlobalId("Member", carol.id), points: 40, source: "CHECK_IN", reason: "Check-in" } },
+      await test.staffToken("operator"),
+    );
+    expect(earn.errors).toBeUndefined();
+    await eventually(() => carolFeed.received.length === 1, "the points change");
+    expect(carolFeed.received[0].data.pointsChanged).toEqual({ points: { balance: 40 }, change: 40, entryTypes: ["EARN"] });
+    await eventually(() => staffFeed.failure() !== null || staffFeed.received.length > 0, "the staff refusal");
+    expect(JSON.stringify(staffFeed.failure() ?? staffFeed.received)).toContain("FORBIDDEN");
+    expect(daveFeed.received).toEqual([]);
+  });
+
   it("pushes a member's committed changes to themself and to staff, but not to other members", async () => {
     const alice = await test.createMember({ name: "爱丽丝", phone: "13500001111" });
     const bob = await test.createMember({ name: "鲍勃" });

@@ -1,0 +1,172 @@
+import { randomUUID } from "node:crypto";
+import { toGlobalId } from "../../src/schema/global-id";
+import { verifyLedger } from "../../src/services/points/ledger-verifier";
+import { testDatabaseKinds } from "../support/databases";
+import { startTestApplication, type TestApplication } from "../support/test-application";
+
+const earnPoints = `mutation ($input: EarnPointsInput!, $key: String!) { earnPoints(input: $input, idempotencyKey: $key) { balance } }`;
+const tierStatus = `query ($id: ID!) { member(id: $id) {
+  tier { code }
+  tierProgress { nextTier { code } spendNeeded windowSpend reviewAt permanent }
+  tierHistory { fromTier { code } toTier { code } reason qualifyingSpend }
+  benefits { code source validUntil }
+} }`;
+const createReward = `mutation ($input: CreateRewardInput!) { createReward(input: $input) { id code stock } }`;
+const redeemReward = `mutation ($input: RedeemRewardInput!, $key: String!) { redeemReward(input: $input, idempotencyKey: $key) { balance reward { code stock } entries { type amount sourceRef } } }`;
+
+const day = 86_400_000;
+
+describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind) => {
+  let test: TestApplication;
+  let operator: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    test = await startTestApplication(kind);
+    operator = await test.staffToken("operator");
+    admin = await test.staffToken("admin");
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  async function advance(days: number) {
+    test.clock.advance(days * day);
+    operator = await test.staffToken("operator");
+    admin = await test.staffToken("admin");
+  }
+
+  async function newMember() {
+    const record = await test.createMember();
+    return { id: record.id, globalId: toGlobalId("Member", record.id) };
+  }
+
+  async function spend(memberId: string, fen: number) {
+    const input = { memberId, purchase: { orderId: `ORDER-${randomUUID()}`, amount: fen, category: "HOME", channel: "ONLINE", storeCode: "ONLINE-1" } };
+    const response = await test.graphql(earnPoints, { input, key: randomUUID() }, operator);
+    expect(response.errors).toBeUndefined();
+  }
+
+  async function status(memberId: string) {
+    const response = await test.graphql(tierStatus, { id: memberId }, admin);
+    expect(response.errors).toBeUndefined();
+    return response.data!.member;
+  }
+
+  it("upgrades as soon as the window spend reaches a threshold, and shows progress to the next tier", async () => {
+    const member = await newMember();
+    await spend(member.globalId, 50_000); // 500 yuan: still Regular
+    let current = await status(member.globalId);
+    expect(current.tier.code).toBe("REGULAR");
+    expect(current.tierProgress).toMatchObject({ nextTier: { code: "SILVER" }, spendNeeded: 250_000, windowSpend: 50_000, reviewAt: null, permanent: false });
+
+    await spend(member.globalId, 260_000);
+    current = await status(member.globalId);
+    expect(current.tier.code).toBe("SILVER");
+    expect(current.tierProgress).toMatchObject({ nextTier: { code: "GOLD" }, spendNeeded: 1_000_000 - 310_000, permanent: true });
+    expect(new Date(current.tierProgress.reviewAt).getTime()).toBeGreaterThan(test.clock.now().getTime() + 360 * day);
+    // Newest first: the upgrade, then permanent status (cumulative spend passed 1,000 yuan with the same purchase).
+    expect(current.tierHistory).toEqual([
+      { fromTier: { code: "SILVER" }, toTier: { code: "SILVER" }, reason: "PERMANENT", qualifyingSpend: 310_000 },
+      { fromTier: { code: "REGULAR" }, toTier: { code: "SILVER" }, reason: "UPGRADE", qualifyingSpend: 310_000 },
+    ]);
+    expect(current.benefits.map((benefit: any) => benefit.code)).toContain("DISCOUNT_5_PERCENT");
+  });
+
+  it("downgrades only after the review date plus the grace period, to the tier the window spend still earns", async () => {
+    const member = await newMember();
+    await spend(member.globalId, 100_000); // permanent at Regular: the floor does not hold them at Silver
+    await spend(member.globalId, 200_000); // Silver
+    expect((await status(member.globalId)).tier.code).toBe("SILVER");
+
+    await advance(365 + 29); // past the review date, inside the 30-day grace period
+    await test.application.services.tierQualification.reviewDue();
+    expect((await status(member.globalId)).tier.code).toBe("SILVER");
+
+    await advance(2);
+    await test.application.services.tierQualification.reviewDue();
+    const after = await status(member.globalId);
+    expect(after.tier.code).toBe("REGULAR");
+    expect(after.tierHistory[0]).toMatchObject({ fromTier: { code: "SILVER" }, toTier: { code: "REGULAR" }, reason: "DOWNGRADE", qualifyingSpend: 0 });
+    expect(after.tierProgress.reviewAt).toBeNull();
+  });
+
+  it("keeps the tier when the member spends enough again during the grace period", async () => {
+    const member = await newMember();
+    await spend(member.globalId, 100_000);
+    await spend(member.globalId, 200_000);
+    await advance(365 + 10);
+    await spend(member.globalId, 300_000);
+    await advance(25);
+    await test.application.services.tierQualification.reviewDue();
+    const after = await status(member.globalId);
+    expect(after.tier.code).toBe("SILVER");
+    expect(after.tierHistory.filter((change: any) => change.reason === "DOWNGRADE")).toEqual([]);
+    expect(new Date(after.tierProgress.reviewAt).getTime()).toBeGreaterThan(test.clock.now().getTime() + 360 * day);
+  });
+
+  it("never downgrades a permanent member below the tier they held when they became permanent", async () => {
+    const member = await newMember();
+    await spend(member.globalId, 1_000_000); // Gold, and permanent at Gold in the same purchase
+    await advance(365 * 2);
+    await test.application.services.tierQualification.reviewDue();
+    const after = await status(member.globalId);
+    expect(after.tier.code).toBe("GOLD");
+    expect(after.tierProgress.permanent).toBe(true);
+  });
+
+  it("shows base and granted benefits together, granted ones only while valid", async () => {
+    const member = await newMember();
+    const until = new Date(test.clock.now().getTime() + 7 * day).toISOString();
+    const grant = await test.graphql(
+      `mutation ($input: GrantBenefitInput!) { grantBenefit(input: $input) { benefits { code source validUntil } } }`,
+      { input: { memberId: member.globalId, code: "FREE_PARKING", reason: "Service recovery", validUntil: until } },
+      operator,
+    );
+    expect(grant.errors).toBeUndefined();
+    expect(grant.data!.grantBenefit.benefits).toEqual([
+      { code: "MEMBER_PRICE", source: "TIER", validUntil: null },
+      { code: "BIRTHDAY_GIFT", source: "TIER", validUntil: null },
+      { code: "FREE_PARKING", source: "GRANTED", validUntil: until },
+    ]);
+    await advance(8);
+    expect((await status(member.globalId)).benefits.map((benefit: any) => benefit.code)).toEqual(["MEMBER_PRICE", "BIRTHDAY_GIFT"]);
+  });
+
+  it("redeems rewards at any store until stock runs out, grants benefit rewards, and refuses unknown rewards", async () => {
+    const code = `CUP-${randomUUID().slice(0, 6)}`;
+    const created = await test.graphql(createReward, { input: { code, nameZh: "保温杯", nameEn: "Thermos cup", kind: "GIFT", pointsCost: 100, stock: 3 } }, operator);
+    expect(created.errors).toBeUndefined();
+    const rewardId = created.data!.createReward.id;
+    const lounge = await test.graphql(createReward, { input: { code: `LOUNGE-${randomUUID().slice(0, 6)}`, nameZh: "贵宾室", nameEn: "Lounge pass", kind: "BENEFIT", pointsCost: 50, benefitCode: "VIP_LOUNGE", benefitValidDays: 30 } }, operator);
+    expect(lounge.errors).toBeUndefined();
+
+    const members = await Promise.all([1, 2, 3, 4, 5].map(() => newMember()));
+    for (const member of members) {
+      await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 500, source: "CAMPAIGN", reason: "Launch" }, key: randomUUID() }, operator);
+    }
+    // Five members race for three cups, each from their own app at a different store.
+    const responses = await Promise.all(
+      members.map(async (member, index) => test.graphql(redeemReward, { input: { rewardId, storeCode: `STORE-${index}` }, key: randomUUID() }, await test.memberToken(member.id))),
+    );
+    expect(responses.filter((response) => !response.errors)).toHaveLength(3);
+    expect(responses.filter((response) => response.errors?.[0].extensions?.code === "OUT_OF_STOCK")).toHaveLength(2);
+    const winner = responses.find((response) => !response.errors)!.data!.redeemReward;
+    expect(winner).toMatchObject({ balance: 400, reward: { code }, entries: [{ type: "REDEEM", amount: -100, sourceRef: code }] });
+
+    const member = members[0];
+    const token = await test.memberToken(member.id);
+    const benefit = await test.graphql(redeemReward, { input: { rewardId: lounge.data!.createReward.id }, key: randomUUID() }, token);
+    expect(benefit.errors).toBeUndefined();
+    const held = await test.graphql(`{ me { benefits { code source } } }`, {}, token);
+    expect(held.data!.me.benefits).toContainEqual({ code: "VIP_LOUNGE", source: "GRANTED" });
+
+    const unknown = await test.graphql(redeemReward, { input: { rewardId: toGlobalId("Reward", 999_999) }, key: randomUUID() }, token);
+    expect(unknown.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const catalogue = await test.graphql(`{ rewards { code stock } }`, {}, token);
+    expect(catalogue.data!.rewards).toContainEqual({ code, stock: 0 });
+
+    const report = await verifyLedger(test.application.database.dataSource);
+    expect(report.differences).toEqual([]);
+  });
+});
