@@ -1,9 +1,8 @@
 // `npm run bench`: the members page over HTTP, side by side with the raw-SQL floor and naive resolvers,
 // on SQLite and (with MYSQL_URL set) on MariaDB/MySQL. Writes bench/RESULTS.md.
 import "reflect-metadata";
-import { fork, type ChildProcess } from "node:child_process";
 import { isDeepStrictEqual } from "node:util";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -19,9 +18,12 @@ import { StaffService } from "../src/services/staff-service";
 import { summariseProfile, type ProfileSummary } from "./cpu-profile";
 import { benchDatabases, type BenchDatabase } from "./databases";
 import { membersPageQuery } from "./members-page";
+import { benchmarkPoints, type PointsBenchResults, type PointsBenchSettings } from "./points";
+import { pointsSectionMarker, renderPointsResults } from "./points-results";
 import { sequentialLatency } from "./sequential-latency";
 import { renderResults, type DatabaseResults, type Measurement, type TargetResults } from "./results";
-import type { ParentMessage, TargetMessage, TargetMode } from "./target";
+import type { TargetMode } from "./target";
+import { secrets, startTarget, type RunningTarget } from "./target-process";
 
 const settings = {
   members: Number(process.env.BENCH_MEMBERS ?? 10_000),
@@ -35,58 +37,6 @@ const settings = {
 };
 
 const modes: TargetMode[] = ["floor", "graphql", "naive"];
-const secrets = { JWT_SECRET: "benchmark-jwt-secret-of-at-least-32-characters", PERSONAL_DATA_KEY: "benchmark-personal-data-key-of-32-characters" };
-
-interface RunningTarget {
-  mode: TargetMode;
-  url: string;
-  statements(): Promise<number>;
-  ask(message: ParentMessage, reply: TargetMessage["type"]): Promise<TargetMessage>;
-  stop(): Promise<void>;
-}
-
-/** Sends a message to a target and waits for the reply of the expected type. */
-function request(child: ChildProcess, message: ParentMessage, expected: TargetMessage["type"]): Promise<TargetMessage> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the target exited with ${code} while we waited for "${expected}"`));
-    const onMessage = (reply: TargetMessage) => {
-      if (reply.type !== expected) return;
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      resolve(reply);
-    };
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-    child.send(message);
-  });
-}
-
-async function startTarget(mode: TargetMode, databaseUrl: string): Promise<RunningTarget> {
-  const child = fork(path.join(__dirname, "target.js"), [mode], {
-    // Request logs stay on, as in production, but go nowhere.
-    env: { ...process.env, ...secrets, NODE_ENV: "production", DATABASE_URL: databaseUrl, DEMO_MEMBERS: "0", LOG_LEVEL: "info", GRAPHQL_INTROSPECTION: "false" },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
-  });
-  const ready = await new Promise<TargetMessage>((resolve, reject) => {
-    child.once("message", resolve);
-    child.once("exit", (code) => reject(new Error(`the ${mode} target exited with ${code} before it was ready`)));
-  });
-  if (ready.type !== "ready") throw new Error(`unexpected first message from the ${mode} target`);
-  return {
-    mode,
-    url: `http://127.0.0.1:${ready.port}/graphql`,
-    ask: (message, reply) => request(child, message, reply),
-    statements: async () => {
-      const reply = await request(child, { type: "statements" }, "statements");
-      return reply.type === "statements" ? reply.count : 0;
-    },
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.send({ type: "stop" });
-      }),
-  };
-}
 
 /** The benchmarked HTTP request, the same for every target and every way of sending it. */
 function membersPageRequest(token: string): { headers: Record<string, string>; body: string } {
@@ -207,19 +157,40 @@ async function benchmark(database: BenchDatabase): Promise<DatabaseResults> {
   }
 }
 
+const pointsSettings: PointsBenchSettings = {
+  members: Number(process.env.BENCH_POINTS_MEMBERS ?? 2_000),
+  connections: Number(process.env.BENCH_POINTS_CONNECTIONS ?? 50),
+  warmupSeconds: settings.warmupSeconds,
+  seconds: settings.loadedSeconds,
+  rounds: settings.rounds,
+};
+
+/** BENCH_ONLY=members or points runs one benchmark and keeps the other's figures from the existing file. */
 async function main(): Promise<void> {
   // Fails early on a bad environment, as the server would.
   loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
+  const only = process.env.BENCH_ONLY;
   const databases = await benchDatabases(process.env.MYSQL_URL);
   const results: DatabaseResults[] = [];
+  const pointsResults: PointsBenchResults[] = [];
   try {
-    for (const database of databases) results.push(await benchmark(database));
+    for (const database of databases) {
+      if (only !== "points") results.push(await benchmark(database));
+      if (only !== "members") pointsResults.push(await benchmarkPoints(database, pointsSettings, (line) => process.stderr.write(`${line}\n`)));
+    }
   } finally {
     for (const database of databases) await database.drop();
   }
   const file = path.resolve(__dirname, "../../bench/RESULTS.md");
-  writeFileSync(file, renderResults(results, settings, !process.env.MYSQL_URL));
+  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
+  const markerAt = previous.indexOf(pointsSectionMarker);
+  const membersPart = only === "points" ? (markerAt >= 0 ? previous.slice(0, markerAt) : previous) : renderResults(results, settings, !process.env.MYSQL_URL);
+  const pointsPart = only === "members" ? (markerAt >= 0 ? previous.slice(markerAt) : "") : renderPointsResults(pointsResults, pointsSettings);
+  writeFileSync(file, `${membersPart.trimEnd()}\n\n${pointsPart}`);
   process.stderr.write(`\nWrote ${file}\n`);
+  for (const result of pointsResults) {
+    if (result.ledger.differences.length > 0) throw new Error(`${result.label}: the ledger does not verify after the points benchmark`);
+  }
 }
 
 main().catch((error: unknown) => {
