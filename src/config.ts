@@ -118,8 +118,17 @@ function secret(environment: Environment_, variable: string, production: boolean
   return { value: raw, isDefault: false };
 }
 
+/** The programme's rules when no variable changes them; also what the demo seed uses by default. */
+export const defaultProgrammeSettings: ProgrammeSettings = {
+  pointsPerYuan: 1,
+  expiryPolicy: { kind: "end-of-following-year" },
+  utcOffsetMinutes: 480,
+  tierPolicy: { windowMonths: 12, graceDays: 30, permanentSpend: 1000 * 100 },
+};
+
 function expiryPolicy(environment: Environment_): ExpiryPolicy {
-  const raw = environment.POINTS_EXPIRY || "end-of-following-year";
+  const raw = environment.POINTS_EXPIRY;
+  if (raw === undefined || raw === "") return defaultProgrammeSettings.expiryPolicy;
   const policy = parseExpiryPolicy(raw);
   if (!policy) throw new ConfigError("POINTS_EXPIRY", `must be end-of-following-year or months:N with N from 1 to 120 (got "${raw}")`);
   return policy;
@@ -160,13 +169,13 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       maxTokens: integer(environment, "GRAPHQL_MAX_TOKENS", 2000, 10, 100_000),
     },
     programme: {
-      pointsPerYuan: integer(environment, "POINTS_PER_YUAN", 1, 1, 1000),
+      pointsPerYuan: integer(environment, "POINTS_PER_YUAN", defaultProgrammeSettings.pointsPerYuan, 1, 1000),
       expiryPolicy: expiryPolicy(environment),
-      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", 480, -720, 840),
+      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", defaultProgrammeSettings.utcOffsetMinutes, -720, 840),
       tierPolicy: {
-        windowMonths: integer(environment, "TIER_WINDOW_MONTHS", 12, 1, 36),
-        graceDays: integer(environment, "TIER_GRACE_DAYS", 30, 0, 365),
-        permanentSpend: integer(environment, "PERMANENT_MEMBER_SPEND_YUAN", 1000, 1, 100_000_000) * 100,
+        windowMonths: integer(environment, "TIER_WINDOW_MONTHS", defaultProgrammeSettings.tierPolicy.windowMonths, 1, 36),
+        graceDays: integer(environment, "TIER_GRACE_DAYS", defaultProgrammeSettings.tierPolicy.graceDays, 0, 365),
+        permanentSpend: integer(environment, "PERMANENT_MEMBER_SPEND_YUAN", defaultProgrammeSettings.tierPolicy.permanentSpend / 100, 1, 100_000_000) * 100,
       },
     },
     jobsIntervalSeconds: integer(environment, "JOBS_INTERVAL_SECONDS", 3600, 0, 7 * 24 * 3600),

@@ -14,6 +14,12 @@ export function addMonths(instant: Date, months: number): Date {
   return result;
 }
 
+/** Adds calendar months as the business zone's calendar counts them: 1 March 01:00 local + 1 month = 1 April 01:00 local. */
+export function addLocalMonths(instant: Date, months: number, utcOffsetMinutes: number): Date {
+  const shift = utcOffsetMinutes * minute;
+  return new Date(addMonths(new Date(instant.getTime() + shift), months).getTime() - shift);
+}
+
 export function addDays(instant: Date, days: number): Date {
   return new Date(instant.getTime() + days * day);
 }

@@ -1,15 +1,19 @@
-// Writes deterministic demo data: staff users of each role and N members, in batches, with progress.
+// Writes deterministic demo data: staff users of each role, a rewards catalogue and N members with their orders,
+// points ledgers and tier histories, in batches, with progress.
 import { runInTransaction } from "../database/transactions";
-import { In, type DataSource } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import { hashPassword } from "../auth/passwords";
 import { staffRoles } from "../auth/permissions";
 import type { Clock } from "../clock";
-import { MemberRecord, StaffUserRecord, TierRecord } from "../entities";
+import { defaultProgrammeSettings, type ProgrammeSettings } from "../config";
+import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, RewardRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../entities";
 import type { PersonalDataCipher } from "../privacy/personal-data-cipher";
 import { maskEmail } from "../privacy/personal-data-format";
 import { phoneColumns } from "../services/member-input";
 import { TierService } from "../services/tier-service";
+import { simulateDemoLedger, type IdSequences } from "./demo-ledger";
 import { demoMemberProfile } from "./demo-members";
+import { randomFor } from "./random";
 
 /** Known only to local and demo installations; documented in the README. */
 export const demoStaffPassword = "loyalty-demo-password";
@@ -19,10 +23,12 @@ export interface SeedOptions {
   seed: number;
   clock: Clock;
   cipher: PersonalDataCipher;
-  /** Rows per INSERT; SQLite allows 32,766 bound values per statement, a member row has 26. */
+  /** Members per transaction; each table's INSERTs are split to stay under SQLite's 32,766 bound values. */
   batchSize?: number;
   /** Demo staff have a published password: never create them in production. Default true. */
   withDemoStaff?: boolean;
+  /** The rules the demo ledgers follow; the defaults unless the server runs with other settings. */
+  programme?: ProgrammeSettings;
   onProgress?: (inserted: number, total: number) => void;
 }
 
@@ -46,6 +52,34 @@ async function seedDemoStaff(dataSource: DataSource, now: Date): Promise<number>
   return created;
 }
 
+/** A small catalogue, unless rewards exist already. */
+async function seedDemoRewards(dataSource: DataSource, now: Date): Promise<void> {
+  const repository = dataSource.getRepository(RewardRecord);
+  if ((await repository.count()) > 0) return;
+  const reward = (code: string, nameZh: string, nameEn: string, kind: RewardRecord["kind"], pointsCost: number, stock: number | null, benefit: [string, number] | null = null) =>
+    ({ code, nameZh, nameEn, kind, pointsCost, stock, benefitCode: benefit?.[0] ?? null, benefitValidDays: benefit?.[1] ?? null, active: true, partnerId: null, createdAt: now, updatedAt: now });
+  await repository.insert([
+    reward("COFFEE_COUPON", "咖啡兑换券", "Coffee coupon", "COUPON", 300, null),
+    reward("CASH_COUPON_20", "20元代金券", "20 yuan voucher", "COUPON", 2_000, null),
+    reward("THERMOS_CUP", "保温杯", "Thermos cup", "GIFT", 5_000, 200),
+    reward("SILK_SCARF", "真丝围巾", "Silk scarf", "GIFT", 12_000, 50),
+    reward("VIP_LOUNGE_30D", "贵宾休息室 30 天", "VIP lounge, 30 days", "BENEFIT", 8_000, null, ["VIP_LOUNGE", 30]),
+  ]);
+}
+
+async function nextId(manager: EntityManager, table: string): Promise<number> {
+  const [row] = await manager.query(`SELECT COALESCE(MAX(id), 0) AS id FROM ${table}`);
+  return Number(row.id) + 1;
+}
+
+/** Rows per INSERT statement for a table with `columns` columns, under SQLite's limit of 32,766 bound values. */
+function chunks<Row>(rows: Row[], columns: number): Row[][] {
+  const size = Math.max(1, Math.floor(30_000 / columns));
+  const result: Row[][] = [];
+  for (let start = 0; start < rows.length; start += size) result.push(rows.slice(start, start + size));
+  return result;
+}
+
 /**
  * Appends `members` demo members. Member i (counting from the members already present) is the same on every
  * run with the same seed; dates are relative to the clock, so a demo always has members who joined this week.
@@ -57,14 +91,19 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
   const tiers = await dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" } });
   const staffUsersCreated = options.withDemoStaff === false ? 0 : await seedDemoStaff(dataSource, now);
   const firstIndex = await dataSource.getRepository(MemberRecord).count();
+  await seedDemoRewards(dataSource, now);
+  const programme = options.programme ?? defaultProgrammeSettings;
 
   let inserted = 0;
   let skipped = 0;
   for (let start = 0; start < options.members; start += batchSize) {
     const size = Math.min(batchSize, options.members - start);
     const rows = Array.from({ length: size }, (_, offset) => {
-      const profile = demoMemberProfile(options.seed, firstIndex + start + offset, now, tiers.length);
+      const index = firstIndex + start + offset;
+      const profile = demoMemberProfile(options.seed, index, now, tiers.length);
       return {
+        index,
+        level: profile.tierPosition,
         name: profile.name,
         ...phoneColumns(profile.phone, options.cipher),
         emailEncrypted: profile.email ? options.cipher.encrypt(profile.email) : null,
@@ -79,7 +118,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
         region: profile.region,
         joinChannel: profile.joinChannel,
         joinedAt: profile.joinedAt,
-        tierId: tiers[profile.tierPosition].id,
+        tierId: tiers[0].id,
         consentSms: profile.consent.sms,
         consentAppPush: profile.consent.appPush,
         consentEmail: profile.consent.email,
@@ -93,8 +132,32 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
       const taken = await manager.find(MemberRecord, { select: { phoneHash: true }, where: { phoneHash: In(rows.map((row) => row.phoneHash)) } });
       const takenHashes = new Set(taken.map((member) => member.phoneHash));
       const fresh = rows.filter((row) => !takenHashes.has(row.phoneHash));
-      // TypeORM would read back generated ids row by row on MySQL; demo data does not need them.
-      if (fresh.length > 0) await manager.createQueryBuilder().insert().into(MemberRecord).values(fresh).updateEntity(false).execute();
+      // Explicit ids, read in the batch's transaction, let one member's rows refer to each other without reading
+      // generated ids back.
+      let nextMemberId = await nextId(manager, "members");
+      const ids: IdSequences = {
+        order: await nextId(manager, "orders"),
+        entry: await nextId(manager, "point_entries"),
+        lot: await nextId(manager, "point_lots"),
+        tierChange: await nextId(manager, "tier_changes"),
+      };
+      const members: Partial<MemberRecord>[] = [];
+      const ledgers = fresh.map(({ index, level, ...row }) => {
+        const member = { ...row, id: nextMemberId++ };
+        const ledger = simulateDemoLedger(randomFor(options.seed, index, 1), { id: member.id, level, joinedAt: member.joinedAt }, tiers, programme, now, ids);
+        members.push({ ...member, ...ledger.tier });
+        return ledger;
+      });
+      // updateEntity(false): TypeORM would otherwise read generated values back row by row on MySQL.
+      const insert = async (entity: new () => object, rows: object[], columns: number) => {
+        for (const chunk of chunks(rows, columns)) await manager.createQueryBuilder().insert().into(entity).values(chunk).updateEntity(false).execute();
+      };
+      await insert(MemberRecord, members, 30);
+      await insert(PointAccountRecord, ledgers.map((ledger) => ledger.account), 5);
+      await insert(OrderRecord, ledgers.flatMap((ledger) => ledger.orders), 13);
+      await insert(PointEntryRecord, ledgers.flatMap((ledger) => ledger.entries), 14);
+      await insert(PointLotRecord, ledgers.flatMap((ledger) => ledger.lots), 8);
+      await insert(TierChangeRecord, ledgers.flatMap((ledger) => ledger.tierChanges), 8);
       inserted += fresh.length;
       skipped += size - fresh.length;
     });

@@ -46,7 +46,8 @@ export function createRandom(seed: number): Random {
   };
 }
 
-/** The stream for one item of a seeded collection. */
-export function randomFor(seed: number, index: number): Random {
-  return createRandom(mix(seed) ^ mix(index * 2654435761));
+/** The stream for one item of a seeded collection; another `stream` number gives the same item an independent stream. */
+export function randomFor(seed: number, index: number, stream = 0): Random {
+  const base = mix(seed) ^ mix(index * 2654435761);
+  return createRandom(stream === 0 ? base : base ^ mix(stream * 40503));
 }

@@ -1,5 +1,6 @@
 import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
 import { databaseUrlOf, freePort, runCommandToEnd, startCommand } from "../support/cli";
+import { openDatabase } from "../../src/database/data-source";
 
 async function eventually(check: () => boolean, what: string, milliseconds = 60_000): Promise<void> {
   const deadline = Date.now() + milliseconds;
@@ -80,6 +81,28 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
     expect(server.stdout()).not.toContain("seeding demo data");
     server.child.kill("SIGINT");
     expect(await server.exited).toBe(0);
+  });
+
+  it("runs the jobs once with `jobs`, and `ledger:verify` passes on the demo ledger but fails when a balance is tampered with", async () => {
+    const jobs = await runCommandToEnd("run-jobs.ts", ["all"], environment);
+    expect(jobs.stderr).toBe("");
+    expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\n$/);
+
+    const verified = await runCommandToEnd("ledger-verify.ts", [], environment);
+    expect(verified.stdout).toContain("Checked 40 points accounts");
+    expect(verified.code).toBe(0);
+
+    const { dataSource } = await openDatabase(scratch.config, { runMigrations: false });
+    try {
+      await dataSource.query("UPDATE point_accounts SET balance = balance + 7 WHERE member_id = 3");
+      const tampered = await runCommandToEnd("ledger-verify.ts", [], environment);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toMatch(/member 3: balance \d+ vs ledger \d+/);
+      expect(tampered.stdout).toContain("does NOT verify");
+    } finally {
+      await dataSource.query("UPDATE point_accounts SET balance = balance - 7 WHERE member_id = 3");
+      await dataSource.destroy();
+    }
   });
 
   it("reverts and re-applies migrations with `migrate`", async () => {

@@ -2,7 +2,8 @@ import type { DataSource } from "typeorm";
 import { verifyPassword } from "../../src/auth/passwords";
 import { ManualClock } from "../../src/clock";
 import { openDatabase } from "../../src/database/data-source";
-import { MemberRecord, StaffUserRecord, TierRecord } from "../../src/entities";
+import { MemberRecord, OrderRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
+import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
 import { maskPhone } from "../../src/privacy/personal-data-format";
 import { demoMemberProfile } from "../../src/seed/demo-members";
@@ -86,5 +87,37 @@ describe.each(testDatabaseKinds())("demo seed on $name", (kind) => {
     const phones = (await membersInOrder(dataSource)).map((member) => member.phone);
     expect(phones).toHaveLength(200);
     expect(new Set(phones).size).toBe(200);
+  });
+
+  it("gives members orders, points ledgers that verify, and tiers their own history explains", async () => {
+    const dataSource = await freshDatabase();
+    await seedDemoData(dataSource, { members: 400, seed: 5, clock: new ManualClock(now), cipher });
+    const report = await verifyLedger(dataSource);
+    expect(report).toEqual({ accountsChecked: 400, membersWithoutAccount: 0, differences: [] });
+
+    const entryTypes = await dataSource.query("SELECT type, COUNT(*) AS count FROM point_entries GROUP BY type");
+    expect(new Set(entryTypes.map((row: { type: string }) => row.type))).toEqual(new Set(["EARN", "REDEEM", "CLAWBACK", "EXPIRE", "DEBT_REPAYMENT"]));
+    // Each order's points are exactly what its EARN entry says.
+    const mismatched = await dataSource.query(
+      "SELECT o.id FROM orders o LEFT JOIN point_entries e ON e.source_ref = o.external_id AND e.type = 'EARN' WHERE e.id IS NULL OR e.amount <> o.points_earned",
+    );
+    expect(mismatched).toEqual([]);
+
+    const tiers = await dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" } });
+    const members = await dataSource.getRepository(MemberRecord).find();
+    const changes = await dataSource.getRepository(TierChangeRecord).find({ order: { id: "ASC" } });
+    const orders = await dataSource.getRepository(OrderRecord).find();
+    expect(new Set(members.map((member) => member.tierId))).toEqual(new Set(tiers.map((tier) => tier.id)));
+    for (const member of members) {
+      const history = changes.filter((change) => change.memberId === member.id && change.reason !== "PERMANENT");
+      // The tier is where the member's last upgrade or downgrade took them, or the entry tier.
+      expect(member.tierId).toBe(history.at(-1)?.toTierId ?? tiers[0].id);
+      const spend = orders.filter((order) => order.memberId === member.id).reduce((sum, order) => sum + order.amount - order.refundedAmount, 0);
+      if (member.permanentSince) {
+        expect(changes.some((change) => change.memberId === member.id && change.reason === "PERMANENT")).toBe(true);
+      } else {
+        expect(spend).toBeLessThan(100_000);
+      }
+    }
   });
 });

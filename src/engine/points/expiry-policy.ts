@@ -1,5 +1,5 @@
 // When earned points expire: a fixed number of months after earning, or at the end of the following year.
-import { addMonths, startOfLocalYear } from "../calendar";
+import { addLocalMonths, startOfLocalYear } from "../calendar";
 
 export type ExpiryPolicy = { kind: "months-after-earning"; months: number } | { kind: "end-of-following-year" };
 
@@ -17,6 +17,6 @@ export function parseExpiryPolicy(text: string): ExpiryPolicy | null {
  * earned any time in 2026 last through 31 December 2027 local time and are expired from 1 January 2028 00:00.
  */
 export function lotExpiresAt(policy: ExpiryPolicy, earnedAt: Date, utcOffsetMinutes: number): Date {
-  if (policy.kind === "months-after-earning") return addMonths(earnedAt, policy.months);
+  if (policy.kind === "months-after-earning") return addLocalMonths(earnedAt, policy.months, utcOffsetMinutes);
   return startOfLocalYear(earnedAt, utcOffsetMinutes, 2);
 }
