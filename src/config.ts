@@ -36,6 +36,8 @@ export interface Config {
   programme: ProgrammeSettings;
   /** How often the server runs the points expiry and tier review jobs; 0 leaves them to the CLI commands. */
   jobsIntervalSeconds: number;
+  /** How long the tier ladder and bonus rules are kept in memory between reads. */
+  programmeCacheSeconds: number;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -179,5 +181,6 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       },
     },
     jobsIntervalSeconds: integer(environment, "JOBS_INTERVAL_SECONDS", 3600, 0, 7 * 24 * 3600),
+    programmeCacheSeconds: integer(environment, "PROGRAMME_CACHE_SECONDS", nodeEnvironment === "test" ? 0 : 30, 0, 3600),
   };
 }

@@ -46,6 +46,9 @@ export function dataSourceOptions(config: DatabaseConfig, queryCounter: QueryCou
     timezone: "Z",
     supportBigNumbers: true,
     bigNumberStrings: false,
+    // mysql2 otherwise captures a stack trace for every query in case it fails: ~8% of the CPU of a points
+    // command in the profile. Failed queries still report their SQL and error code.
+    trace: false,
     extra: { connectionLimit: 10 },
   };
 }

@@ -10,6 +10,7 @@ import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
+import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
 import { PointsLedger } from "./points/points-ledger";
 import { PointsReader } from "./points/points-reader";
@@ -37,8 +38,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency);
   const programme = config.programme;
   const ledger = new PointsLedger(programme);
-  const tierQualification = new TierQualificationService(dataSource, clock, programme, events);
-  const points = new PointsService(dataSource, clock, programme, ledger, tierQualification, events, audit, idempotency);
+  const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
+  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
+  const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency);
   return {
     cipher,
     tokens,

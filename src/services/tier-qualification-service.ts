@@ -7,6 +7,7 @@ import { lockingRead, runInTransaction } from "../database/transactions";
 import { addDays, becomesPermanent, qualificationWindowStart, reviewTier, tierProgress, upgradeAfterSpend, type MemberTierState } from "../engine";
 import { MemberRecord, OrderRecord, TierChangeRecord, TierRecord, type TierChangeReason } from "../entities";
 import { topics, type EventBus, type TierChangedEvent } from "../events/event-bus";
+import type { ProgrammeDataCache } from "./programme-data-cache";
 
 export interface TierProgressView {
   next: TierRecord | null;
@@ -23,7 +24,13 @@ export interface ReviewSummary {
 }
 
 export class TierQualificationService {
-  constructor(private readonly dataSource: DataSource, private readonly clock: Clock, private readonly settings: ProgrammeSettings, private readonly events: EventBus) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly settings: ProgrammeSettings,
+    private readonly programmeData: ProgrammeDataCache,
+    private readonly events: EventBus,
+  ) {}
 
   /** Net spend (amount less refunds, fen) on orders placed in the rolling window that ends at `now`. */
   async windowSpend(manager: EntityManager, memberId: number, now: Date): Promise<number> {
@@ -42,10 +49,6 @@ export class TierQualificationService {
     return Number(row?.spend ?? 0);
   }
 
-  private ladder(manager: EntityManager): Promise<TierRecord[]> {
-    return manager.find(TierRecord, { order: { rank: "ASC" } });
-  }
-
   private state(member: MemberRecord, ladder: TierRecord[]): MemberTierState {
     const rankOf = (tierId: number | null) => ladder.find((tier) => tier.id === tierId)?.rank ?? null;
     return { currentRank: rankOf(member.tierId) ?? 0, permanentFloorRank: rankOf(member.permanentTierId), reviewAt: member.tierReviewAt };
@@ -56,17 +59,19 @@ export class TierQualificationService {
    * member permanent when cumulative spend reaches the threshold. Returns the changes, to publish after commit.
    */
   async afterSpend(manager: EntityManager, member: MemberRecord, now: Date): Promise<TierChangedEvent[]> {
-    const ladder = await this.ladder(manager);
+    const ladder = await this.programmeData.ladder(manager);
     const changes: TierChangedEvent[] = [];
-    const windowSpend = await this.windowSpend(manager, member.id, now);
-    const upgrade = upgradeAfterSpend(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
+    const atTop = this.state(member, ladder).currentRank >= Math.max(...ladder.map((tier) => tier.rank));
+    const windowSpend = atTop ? 0 : await this.windowSpend(manager, member.id, now);
+    const upgrade = atTop ? null : upgradeAfterSpend(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
     if (upgrade) {
       changes.push(await this.record(manager, member, upgrade.to.id, "UPGRADE", `Spent ${windowSpend / 100} yuan in the last ${this.settings.tierPolicy.windowMonths} months`, windowSpend, now));
       member.tierId = upgrade.to.id;
       member.tierReviewAt = upgrade.reviewAt;
     }
-    const cumulativeSpend = await this.netSpend(manager, member.id, null, now);
-    if (becomesPermanent(this.state(member, ladder), cumulativeSpend, this.settings.tierPolicy)) {
+    // Permanent members stay permanent: their cumulative spend no longer matters.
+    const cumulativeSpend = member.permanentSince ? 0 : await this.netSpend(manager, member.id, null, now);
+    if (!member.permanentSince && becomesPermanent(this.state(member, ladder), cumulativeSpend, this.settings.tierPolicy)) {
       changes.push(await this.record(manager, member, member.tierId, "PERMANENT", `Cumulative spend reached ${this.settings.tierPolicy.permanentSpend / 100} yuan`, cumulativeSpend, now));
       member.permanentSince = now;
       member.permanentTierId = member.tierId;
@@ -106,7 +111,7 @@ export class TierQualificationService {
     return runInTransaction(this.dataSource, async (manager) => {
       const member = await lockingRead(manager, MemberRecord, "member").where("member.id = :memberId", { memberId }).getOne();
       if (!member) return [];
-      const ladder = await this.ladder(manager);
+      const ladder = await this.programmeData.ladder(manager);
       const windowSpend = await this.windowSpend(manager, memberId, now);
       const outcome = reviewTier(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
       if (outcome.kind === "not-due") return [];
@@ -129,7 +134,7 @@ export class TierQualificationService {
   async progress(member: MemberRecord): Promise<TierProgressView> {
     const now = this.clock.now();
     const manager = this.dataSource.manager;
-    const ladder = await this.ladder(manager);
+    const ladder = await this.programmeData.ladder(manager);
     const windowSpend = await this.windowSpend(manager, member.id, now);
     const current = ladder.find((tier) => tier.id === member.tierId);
     const progress = tierProgress(ladder, current?.rank ?? 0, windowSpend);

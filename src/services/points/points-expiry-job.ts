@@ -31,9 +31,9 @@ export class PointsExpiryJob {
       for (const row of rows) {
         const memberId = Number(row.memberId);
         const { expired, balance } = await runInTransaction(this.dataSource, async (manager) => {
-          const account = await this.ledger.lockAccount(manager, memberId);
-          const entries = await this.ledger.expireDue(manager, account, now, { actorType: "system", actorId: "points-expiry" });
-          return { expired: -entries.reduce((sum, entry) => sum + entry.amount, 0), balance: account.balance };
+          const locked = await this.ledger.lock(manager, memberId);
+          const entries = await this.ledger.expireDue(manager, locked, now, { actorType: "system", actorId: "points-expiry" });
+          return { expired: -entries.reduce((sum, entry) => sum + entry.amount, 0), balance: locked.account.balance };
         });
         if (expired > 0) {
           summary.members += 1;

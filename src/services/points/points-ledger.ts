@@ -1,6 +1,6 @@
 // Writes the points ledger inside a caller's transaction: every change is an appended entry, the account row
 // caches the totals and the lots track what is left to spend and when it expires. Callers lock the account first.
-import { LessThanOrEqual, MoreThan, type EntityManager } from "typeorm";
+import type { EntityManager } from "typeorm";
 import type { ProgrammeSettings } from "../../config";
 import { lockingRead } from "../../database/transactions";
 import { allocateFirstExpiring, lotExpiresAt, splitClawBack, splitIncomingPoints } from "../../engine";
@@ -18,21 +18,33 @@ export interface EntryOrigin {
   actorId: string | null;
 }
 
+/** A member's account and the lots that still hold points, locked for the rest of the transaction. */
+export interface LockedAccount {
+  account: PointAccountRecord;
+  /** First to expire first; kept in step with the database as the ledger writes. */
+  lots: PointLotRecord[];
+}
+
 export class PointsLedger {
   constructor(private readonly settings: ProgrammeSettings) {}
 
-  /** Locks the member's account for the rest of the transaction (see lockingRead). */
-  async lockAccount(manager: EntityManager, memberId: number): Promise<PointAccountRecord> {
+  /** Locks the member's account, then reads its open lots (see lockingRead): every command starts here. */
+  async lock(manager: EntityManager, memberId: number): Promise<LockedAccount> {
     const account = await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
     if (!account) throw notFound("No member has the id given.");
-    return account;
+    const lots = await lockingRead(manager, PointLotRecord, "lot")
+      .where("lot.memberId = :memberId AND lot.remaining > 0", { memberId })
+      .orderBy("lot.expiresAt", "ASC")
+      .addOrderBy("lot.id", "ASC")
+      .getMany();
+    return { account, lots };
   }
 
   /**
    * Points in (EARN or a positive ADJUST): one entry for the whole amount, then a DEBT_REPAYMENT entry when the
    * member owes points from earlier claw-backs, and a lot for what is left.
    */
-  async credit(manager: EntityManager, account: PointAccountRecord, type: "EARN" | "ADJUST", points: number, origin: EntryOrigin, now: Date, orderId: number | null = null): Promise<PointEntryRecord[]> {
+  async credit(manager: EntityManager, { account, lots }: LockedAccount, type: "EARN" | "ADJUST", points: number, origin: EntryOrigin, now: Date, orderId: number | null = null): Promise<PointEntryRecord[]> {
     const entry = await this.append(manager, account, { type, amount: points, debtChange: 0 }, origin, now);
     if (type === "EARN") account.lifetimeEarned += points;
     const entries = [entry];
@@ -42,7 +54,7 @@ export class PointsLedger {
       entries.push(await this.append(manager, account, { type: "DEBT_REPAYMENT", amount: -debtRepaid, debtChange: -debtRepaid }, repayment, now));
     }
     if (toLot > 0) {
-      await manager.insert(PointLotRecord, {
+      const lot = manager.create(PointLotRecord, {
         memberId: account.memberId,
         entryId: entry.id,
         orderId,
@@ -51,6 +63,9 @@ export class PointsLedger {
         earnedAt: now,
         expiresAt: lotExpiresAt(this.settings.expiryPolicy, now, this.settings.utcOffsetMinutes),
       });
+      lot.id = Number((await manager.insert(PointLotRecord, lot)).identifiers[0]?.id);
+      lots.push(lot);
+      lots.sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime() || a.id - b.id);
     }
     await this.saveAccount(manager, account, now);
     return entries;
@@ -60,9 +75,9 @@ export class PointsLedger {
    * Points out (REDEEM or a negative ADJUST) from the lots that expire first; never more than the balance.
    * `justExpired` (points expired by this same command) only makes the error clearer.
    */
-  async debit(manager: EntityManager, account: PointAccountRecord, type: "REDEEM" | "ADJUST", points: number, origin: EntryOrigin, now: Date, justExpired = 0): Promise<PointEntryRecord> {
+  async debit(manager: EntityManager, { account, lots }: LockedAccount, type: "REDEEM" | "ADJUST", points: number, origin: EntryOrigin, now: Date, justExpired = 0): Promise<PointEntryRecord> {
     if (points > account.balance) throw insufficientPoints(points, account.balance, justExpired);
-    await this.takeFromLots(manager, account.memberId, points, null);
+    await this.takeFromLots(manager, account.memberId, lots, points, null);
     const entry = await this.append(manager, account, { type, amount: -points, debtChange: 0 }, origin, now);
     await this.saveAccount(manager, account, now);
     return entry;
@@ -72,46 +87,40 @@ export class PointsLedger {
    * A refund takes back `points`: first from the refunded order's own lot, then from the lots that expire first;
    * what the balance cannot cover becomes debt, so the balance never goes negative.
    */
-  async clawBack(manager: EntityManager, account: PointAccountRecord, points: number, orderId: number, origin: EntryOrigin, now: Date): Promise<PointEntryRecord> {
+  async clawBack(manager: EntityManager, { account, lots }: LockedAccount, points: number, orderId: number, origin: EntryOrigin, now: Date): Promise<PointEntryRecord> {
     const { fromBalance, addedDebt } = splitClawBack(points, account.balance);
-    const orderLot = await manager.findOneBy(PointLotRecord, { memberId: account.memberId, orderId });
-    await this.takeFromLots(manager, account.memberId, fromBalance, orderLot?.id ?? null);
+    const orderLot = lots.find((lot) => lot.orderId === orderId);
+    await this.takeFromLots(manager, account.memberId, lots, fromBalance, orderLot?.id ?? null);
     const entry = await this.append(manager, account, { type: "CLAWBACK", amount: -fromBalance, debtChange: addedDebt }, origin, now);
     await this.saveAccount(manager, account, now);
     return entry;
   }
 
   /** Writes an EXPIRE entry for what is left in each of the member's lots that expired by `now`. */
-  async expireDue(manager: EntityManager, account: PointAccountRecord, now: Date, origin: Pick<EntryOrigin, "actorType" | "actorId">): Promise<PointEntryRecord[]> {
-    const due = await manager.find(PointLotRecord, {
-      where: { memberId: account.memberId, remaining: MoreThan(0), expiresAt: LessThanOrEqual(now) },
-      order: { expiresAt: "ASC", id: "ASC" },
-    });
+  async expireDue(manager: EntityManager, { account, lots }: LockedAccount, now: Date, origin: Pick<EntryOrigin, "actorType" | "actorId">): Promise<PointEntryRecord[]> {
     const entries: PointEntryRecord[] = [];
-    for (const lot of due) {
+    for (const lot of lots.filter((candidate) => candidate.remaining > 0 && candidate.expiresAt <= now)) {
+      const remaining = lot.remaining;
+      lot.remaining = 0;
       await manager.update(PointLotRecord, { id: lot.id }, { remaining: 0 });
-      const reason = `${lot.remaining} of ${lot.points} points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired`;
+      const reason = `${remaining} of ${lot.points} points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired`;
       const expiry = { reason, source: "EXPIRY" as const, sourceRef: `lot:${lot.id}`, storeCode: null, partnerId: null, ...origin };
-      entries.push(await this.append(manager, account, { type: "EXPIRE", amount: -lot.remaining, debtChange: 0 }, expiry, now));
+      entries.push(await this.append(manager, account, { type: "EXPIRE", amount: -remaining, debtChange: 0 }, expiry, now));
     }
     if (entries.length > 0) await this.saveAccount(manager, account, now);
     return entries;
   }
 
-  private async takeFromLots(manager: EntityManager, memberId: number, points: number, preferredLotId: number | null): Promise<void> {
+  private async takeFromLots(manager: EntityManager, memberId: number, lots: PointLotRecord[], points: number, preferredLotId: number | null): Promise<void> {
     if (points === 0) return;
-    const lots = await lockingRead(manager, PointLotRecord, "lot")
-      .where("lot.memberId = :memberId AND lot.remaining > 0", { memberId })
-      .orderBy("lot.expiresAt", "ASC")
-      .addOrderBy("lot.id", "ASC")
-      .getMany();
     const allocations = allocateFirstExpiring(lots, points, preferredLotId);
     const taken = allocations.reduce((sum, allocation) => sum + allocation.points, 0);
     // The lots always hold exactly the balance; if not, stop before writing anything wrong (ledger:verify says more).
     if (taken !== points) throw new Error(`Points lots of member ${memberId} hold ${taken} of the ${points} points the balance promises.`);
-    const remainingById = new Map(lots.map((lot) => [lot.id, lot.remaining]));
     for (const allocation of allocations) {
-      await manager.update(PointLotRecord, { id: allocation.lotId }, { remaining: (remainingById.get(allocation.lotId) ?? 0) - allocation.points });
+      const lot = lots.find((candidate) => candidate.id === allocation.lotId)!;
+      lot.remaining -= allocation.points;
+      await manager.update(PointLotRecord, { id: lot.id }, { remaining: lot.remaining });
     }
   }
 

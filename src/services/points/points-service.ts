@@ -6,15 +6,16 @@ import type { Clock } from "../../clock";
 import type { ProgrammeSettings } from "../../config";
 import { lockingRead } from "../../database/transactions";
 import { pointsForPurchase, pointsToClawBack, type SalesChannel } from "../../engine";
-import { BonusRuleRecord, MemberRecord, OrderRecord, TierRecord, type PointAccountRecord, type PointEntryRecord, type PointSource } from "../../entities";
+import { MemberRecord, OrderRecord, type PointEntryRecord, type PointSource } from "../../entities";
 import { badUserInput, conflict, notFound } from "../../errors";
 import { topics, type EventBus, type TierChangedEvent } from "../../events/event-bus";
 import type { AuditService } from "../audit-service";
+import type { ProgrammeDataCache } from "../programme-data-cache";
 import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
 import type { ServiceContext } from "../service-context";
 import type { TierQualificationService } from "../tier-qualification-service";
 import { validAwardSource, validChannel, validCode, validOptionalStoreCode, validOrderAmount, validPoints, validReason } from "./points-input";
-import type { EntryOrigin, PointsLedger } from "./points-ledger";
+import type { EntryOrigin, LockedAccount, PointsLedger } from "./points-ledger";
 
 export interface PurchaseInput {
   orderId: string;
@@ -85,6 +86,7 @@ export class PointsService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly settings: ProgrammeSettings,
+    private readonly programmeData: ProgrammeDataCache,
     private readonly ledger: PointsLedger,
     private readonly tiers: TierQualificationService,
     private readonly events: EventBus,
@@ -104,8 +106,8 @@ export class PointsService {
     const source = validAwardSource(input.source ?? "", "input.source");
     const reason = validReason(input.reason, "input.reason");
     const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
-    return this.run(context, "earnPoints", idempotencyKey, input, input.memberId, async (manager, account, now) => ({
-      entries: await this.ledger.credit(manager, account, "EARN", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now),
+    return this.run(context, "earnPoints", idempotencyKey, input, input.memberId, async (manager, locked, now) => ({
+      entries: await this.ledger.credit(manager, locked, "EARN", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now),
     }));
   }
 
@@ -115,25 +117,23 @@ export class PointsService {
     const channel = validChannel(purchase.channel, "input.purchase.channel");
     const storeCode = validCode(purchase.storeCode, "input.purchase.storeCode", 32);
     const category = validCode(purchase.category, "input.purchase.category", 32);
-    return this.run(context, "earnPoints", idempotencyKey, { memberId, purchase }, memberId, async (manager, account, now) => {
+    return this.run(context, "earnPoints", idempotencyKey, { memberId, purchase }, memberId, async (manager, locked, now) => {
       const placedAt = purchase.placedAt ?? now;
       if (placedAt.getTime() > now.getTime() + 5 * 60_000) throw badUserInput("input.purchase.placedAt is in the future: send the time the purchase was paid.", "input.purchase.placedAt");
-      if (await manager.existsBy(OrderRecord, { externalId: orderId })) {
-        throw conflict(`Order ${orderId} was already recorded: each order earns points once. To retry a request, reuse its idempotencyKey.`);
-      }
       const member = await manager.findOneByOrFail(MemberRecord, { id: memberId });
-      const tier = await manager.findOneByOrFail(TierRecord, { id: member.tierId });
-      const rules = await manager.findBy(BonusRuleRecord, { active: true });
+      const tier = (await this.programmeData.ladder(manager)).find((rung) => rung.id === member.tierId);
+      if (!tier) throw new Error(`Member ${memberId} points at missing tier ${member.tierId}`);
+      const rules = await this.programmeData.bonusRules(manager);
       const earned = pointsForPurchase({ amount, category, channel, placedAt }, { pointsPerYuan: this.settings.pointsPerYuan, tierMultiplierPercent: tier.pointsMultiplierPercent }, rules);
       const inserted = await manager
         .insert(OrderRecord, { memberId, externalId: orderId, storeCode, partnerId: null, channel, category, amount, refundedAmount: 0, pointsEarned: earned.total, pointsClawedBack: 0, placedAt, createdAt: now })
         .catch((error: unknown) => {
-          throw isUniqueViolation(error) ? conflict(`Order ${orderId} was already recorded: each order earns points once.`) : error;
+          throw isUniqueViolation(error) ? conflict(`Order ${orderId} was already recorded: each order earns points once. To retry a request, reuse its idempotencyKey.`) : error;
         });
       const orderRowId = Number(inserted.identifiers[0]?.id);
       const bonuses = earned.appliedRuleCodes.length > 0 ? ` incl. ${earned.appliedRuleCodes.join(", ")}` : "";
       const reason = `Purchase of ${amount / 100} yuan at ${tier.code} (${tier.pointsMultiplierPercent}%)${bonuses}`;
-      const entries = earned.total > 0 ? await this.ledger.credit(manager, account, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
+      const entries = earned.total > 0 ? await this.ledger.credit(manager, locked, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
       // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.
       const tierChanges = await this.tiers.afterSpend(manager, member, now);
       return { entries, tierChanges, orderId: orderRowId };
@@ -145,17 +145,17 @@ export class PointsService {
     const reason = validReason(input.reason, "input.reason");
     const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
     const source: PointSource = context.identity.kind === "member" ? "MEMBER" : "STAFF";
-    return this.run(context, "redeemPoints", idempotencyKey, input, input.memberId, async (manager, account, now, justExpired) => ({
-      entries: [await this.ledger.debit(manager, account, "REDEEM", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now, justExpired)],
+    return this.run(context, "redeemPoints", idempotencyKey, input, input.memberId, async (manager, locked, now, justExpired) => ({
+      entries: [await this.ledger.debit(manager, locked, "REDEEM", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now, justExpired)],
     }));
   }
 
   adjust(context: ServiceContext, input: AdjustInput, idempotencyKey: string): Promise<PointsCommandResult> {
     const points = validPoints(input.points, "input.points", true);
     const reason = validReason(input.reason, "input.reason");
-    return this.run(context, "adjustPoints", idempotencyKey, input, input.memberId, async (manager, account, now, justExpired) => {
+    return this.run(context, "adjustPoints", idempotencyKey, input, input.memberId, async (manager, locked, now, justExpired) => {
       const origin = this.origin(context, { reason, source: "STAFF", sourceRef: null, storeCode: null });
-      const entries = points > 0 ? await this.ledger.credit(manager, account, "ADJUST", points, origin, now) : [await this.ledger.debit(manager, account, "ADJUST", -points, origin, now, justExpired)];
+      const entries = points > 0 ? await this.ledger.credit(manager, locked, "ADJUST", points, origin, now) : [await this.ledger.debit(manager, locked, "ADJUST", -points, origin, now, justExpired)];
       await this.audit.record(manager, context, { action: "points.adjust", targetType: "member", targetId: input.memberId, details: { points, reason } });
       return { entries };
     });
@@ -167,14 +167,14 @@ export class PointsService {
     // An order's member never changes, so it can be read before the lock that guards everything else.
     const order = await this.dataSource.getRepository(OrderRecord).findOneBy({ externalId: orderId });
     if (!order) throw notFound(`No order ${orderId} was recorded: refunds apply to orders sent with earnPoints.`);
-    return this.run(context, "refundOrder", idempotencyKey, input, order.memberId, async (manager, account, now) => {
+    return this.run(context, "refundOrder", idempotencyKey, input, order.memberId, async (manager, locked, now) => {
       const current = await lockingRead(manager, OrderRecord, "o").where("o.id = :id", { id: order.id }).getOneOrFail();
       const refundable = current.amount - current.refundedAmount;
       if (amount > refundable) throw badUserInput(`input.amount is more than the ${refundable} fen of order ${orderId} not yet refunded.`, "input.amount");
       const points = pointsToClawBack({ amount: current.amount, pointsEarned: current.pointsEarned, refundedBefore: current.refundedAmount, refundedNow: amount });
       await manager.update(OrderRecord, { id: current.id }, { refundedAmount: current.refundedAmount + amount, pointsClawedBack: current.pointsClawedBack + points });
       const reason = `Refund of ${amount / 100} yuan on order ${orderId}`;
-      const entries = points > 0 ? [await this.ledger.clawBack(manager, account, points, current.id, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode: current.storeCode }), now)] : [];
+      const entries = points > 0 ? [await this.ledger.clawBack(manager, locked, points, current.id, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode: current.storeCode }), now)] : [];
       await this.audit.record(manager, context, { action: "order.refund", targetType: "order", targetId: orderId, details: { amount, points } });
       return { entries, orderId: current.id };
     });
@@ -197,16 +197,17 @@ export class PointsService {
     idempotencyKey: string,
     input: unknown,
     memberId: number,
-    work: (manager: EntityManager, account: PointAccountRecord, now: Date, justExpired: number) => Promise<CommandOutcome>,
+    work: (manager: EntityManager, locked: LockedAccount, now: Date, justExpired: number) => Promise<CommandOutcome>,
   ): Promise<PointsCommandResult> {
     const now = this.clock.now();
     // A replayed or lost-race result is parsed from JSON, a new object: only our own committed result is this one.
     let produced = null as StoredResult | null;
     const result = await this.idempotency.run(context, { command, key: idempotencyKey, input }, async (manager) => {
-      const account = await this.ledger.lockAccount(manager, memberId);
-      const expired = await this.ledger.expireDue(manager, account, now, describeActor(context.identity));
+      const locked = await this.ledger.lock(manager, memberId);
+      const { account } = locked;
+      const expired = await this.ledger.expireDue(manager, locked, now, describeActor(context.identity));
       const justExpired = -expired.reduce((sum, entry) => sum + entry.amount, 0);
-      const outcome = await work(manager, account, now, justExpired);
+      const outcome = await work(manager, locked, now, justExpired);
       const entries = [...expired, ...outcome.entries];
       const stored: StoredResult = {
         memberId,

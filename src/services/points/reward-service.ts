@@ -95,12 +95,12 @@ export class RewardService {
    */
   redeem(context: ServiceContext, input: RedeemRewardInput, idempotencyKey: string): Promise<PointsCommandResult> {
     const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
-    return this.points.run(context, "redeemReward", idempotencyKey, input, input.memberId, async (manager, account, now, justExpired) => {
+    return this.points.run(context, "redeemReward", idempotencyKey, input, input.memberId, async (manager, locked, now, justExpired) => {
       const reward = await lockingRead(manager, RewardRecord, "reward").where("reward.id = :id", { id: input.rewardId }).getOne();
       if (!reward || !reward.active) throw notFound("This reward is not in the catalogue (any more): pick one from the rewards list.");
       if (reward.stock !== null && reward.stock <= 0) throw outOfStock(reward.code);
       const origin = this.points.origin(context, { reason: `Redeemed ${reward.nameZh} (${reward.code})`, source: "REWARD", sourceRef: reward.code, storeCode });
-      const entry = await this.ledger.debit(manager, account, "REDEEM", reward.pointsCost, origin, now, justExpired);
+      const entry = await this.ledger.debit(manager, locked, "REDEEM", reward.pointsCost, origin, now, justExpired);
       if (reward.stock !== null) await manager.update(RewardRecord, { id: reward.id }, { stock: reward.stock - 1, updatedAt: now });
       const redemption = await manager.insert(RewardRedemptionRecord, {
         rewardId: reward.id, memberId: input.memberId, entryId: entry.id, points: reward.pointsCost, storeCode, partnerId: origin.partnerId, createdAt: now,
