@@ -53,7 +53,7 @@ export function renderPointsResults(results: PointsBenchResults[], settings: Poi
     "",
     `**Operation**: half \`earnPoints\` for a purchase (order row, points by the earning rules, lot, tier check), half \`redeemPoints\` of 100 points (first-expiring lots),`,
     `each with a fresh idempotencyKey, on random members among ${settings.members.toLocaleString("en-US")} who start with ${results[0]?.startingBalance ?? 0} points; as an operator over HTTP POST with autocannon, ${settings.connections} connections.`,
-    `The baseline runs the same commands on the same services in the load generator's process with ${settings.connections} concurrent callers. ${settings.warmupSeconds} s warm-up each, then ${settings.rounds} rounds of ${settings.seconds} s, alternating which side goes first; medians shown.`,
+    `The baseline runs the same commands on the same services in the load generator's process with ${settings.connections} concurrent callers. ${settings.warmupSeconds} s warm-up each, then ${settings.rounds} rounds of ${settings.seconds} s, alternating which side goes first; medians shown. The server process runs only during its own rounds (warmed up each time).`,
     "Operations include redemptions refused with INSUFFICIENT_POINTS (they lock, check and roll back like any other); committed counts only those that wrote.",
     "",
     ...results.map((result) => section(result, settings)),
