@@ -26,6 +26,7 @@ runCommand(async () => {
       clock: systemClock,
       cipher: new PersonalDataCipher(config.personalDataKey),
       withDemoStaff: config.environment !== "production",
+      programme: config.programme,
       onProgress: seedProgressReporter(),
     });
     process.stdout.write(

@@ -23,6 +23,7 @@ runCommand(async () => {
         clock,
         cipher: services.cipher,
         withDemoStaff: config.environment !== "production",
+        programme: config.programme,
         onProgress: config.demoMembersOnFirstStart >= 20_000 ? seedProgressReporter() : undefined,
       });
       logger.info(result, "demo data seeded");

@@ -113,9 +113,8 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
     result.tierChanges.push({ id: ids.tierChange++, memberId: member.id, fromTierId: tier.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: at });
   };
 
-  for (const event of plannedEvents(random, member.level, member.joinedAt, now)) {
-    const at = event.at;
-    // As every command does: expire what is due first.
+  /** What the expiry and review jobs (and every command) would have done by `at`. */
+  const catchUp = (at: Date) => {
     for (const lot of result.lots) {
       if (lot.remaining > 0 && lot.expiresAt <= at) {
         const remaining = lot.remaining;
@@ -123,7 +122,6 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
         append(at, { type: "EXPIRE", amount: -remaining, debtChange: 0, reason: `${remaining} of ${lot.points} points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired`, source: "EXPIRY", sourceRef: `lot:${lot.id}`, storeCode: null });
       }
     }
-    // As the review job would have: downgrade once the review date and grace have passed.
     const windowSpend = netSpend(qualificationWindowStart(at, policy), at);
     const review = reviewTier(ladder, tierState(), windowSpend, at, policy);
     if (review.kind === "downgraded") {
@@ -131,6 +129,11 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
       tier.tierId = review.to.id;
     }
     if (review.kind !== "not-due") tier.tierReviewAt = review.nextReviewAt;
+  };
+
+  for (const event of plannedEvents(random, member.level, member.joinedAt, now)) {
+    const at = event.at;
+    catchUp(at);
 
     if (event.kind === "purchase") {
       const current = ladder.find((rung) => rung.id === tier.tierId)!;
@@ -181,5 +184,7 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
       append(at, { type: "REDEEM", amount: -points, debtChange: 0, reason: "Points used at checkout", source: "MEMBER", sourceRef: null, storeCode: random.pick(stores) });
     }
   }
+  // As if the jobs had just run: nothing expired or due for review is left over.
+  catchUp(now);
   return result;
 }

@@ -2,7 +2,9 @@ import type { DataSource } from "typeorm";
 import { verifyPassword } from "../../src/auth/passwords";
 import { ManualClock } from "../../src/clock";
 import { openDatabase } from "../../src/database/data-source";
-import { MemberRecord, OrderRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
+import { defaultProgrammeSettings } from "../../src/config";
+import { lotExpiresAt, qualificationWindowStart, qualifiedRung } from "../../src/engine";
+import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
 import { maskPhone } from "../../src/privacy/personal-data-format";
@@ -119,5 +121,108 @@ describe.each(testDatabaseKinds())("demo seed on $name", (kind) => {
         expect(spend).toBeLessThan(100_000);
       }
     }
+  });
+
+  it("writes ledgers entry by entry as the points rules would, and tiers the spend rules give", async () => {
+    const dataSource = await freshDatabase();
+    await seedDemoData(dataSource, { members: 300, seed: 23, clock: new ManualClock(now), cipher });
+    expect(await verifyLedger(dataSource)).toEqual({ accountsChecked: 300, membersWithoutAccount: 0, differences: [] });
+
+    const { tierPolicy, expiryPolicy, utcOffsetMinutes } = defaultProgrammeSettings;
+    const tiers = await dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" } });
+    const rankOf = (tierId: number | null) => tiers.find((tier) => tier.id === tierId)?.rank ?? -1;
+    const members = await dataSource.getRepository(MemberRecord).find({ order: { id: "ASC" } });
+    const accounts = new Map((await dataSource.getRepository(PointAccountRecord).find()).map((account) => [account.memberId, account]));
+    const entries = await dataSource.getRepository(PointEntryRecord).find({ order: { id: "ASC" } });
+    const lots = await dataSource.getRepository(PointLotRecord).find({ order: { id: "ASC" } });
+    const orders = await dataSource.getRepository(OrderRecord).find({ order: { id: "ASC" } });
+    const changes = await dataSource.getRepository(TierChangeRecord).find({ order: { id: "ASC" } });
+    const byMember = <Row extends { memberId: number }>(rows: Row[]) => {
+      const groups = new Map<number, Row[]>();
+      for (const row of rows) groups.set(row.memberId, [...(groups.get(row.memberId) ?? []), row]);
+      return (memberId: number) => groups.get(memberId) ?? [];
+    };
+    const entriesOf = byMember(entries);
+    const ordersOf = byMember(orders);
+    const changesOf = byMember(changes);
+
+    const types = new Set(entries.map((entry) => entry.type));
+    for (const type of ["EARN", "REDEEM", "CLAWBACK", "EXPIRE"] as const) expect(types).toContain(type);
+    expect(new Set(changes.map((change) => change.reason))).toEqual(new Set(["UPGRADE", "PERMANENT", "DOWNGRADE"]));
+    expect(new Set(members.map((member) => member.tierId))).toEqual(new Set(tiers.map((tier) => tier.id)));
+    expect(entries.every((entry) => entry.actorType === "system" && entry.actorId === "demo-seed")).toBe(true);
+
+    for (const member of members) {
+      // Each entry's balanceAfter is the running balance, in time order, and the last one is the account's.
+      let balance = 0;
+      let previous = 0;
+      for (const entry of entriesOf(member.id)) {
+        balance += entry.amount;
+        expect(entry.balanceAfter).toBe(balance);
+        expect(entry.createdAt.getTime()).toBeGreaterThanOrEqual(previous);
+        previous = entry.createdAt.getTime();
+      }
+      expect(accounts.get(member.id)!.balance).toBe(balance);
+
+      // Upgrades happen on a purchase whose window spend reaches the new tier; the member's tier is at least what
+      // the spend in the window ending now qualifies for (a later review never goes below it), and never below
+      // the permanent floor.
+      const memberOrders = ordersOf(member.id);
+      const grossSpend = (from: Date | null, until: Date) =>
+        memberOrders.filter((order) => order.placedAt <= until && (from === null || order.placedAt > from)).reduce((sum, order) => sum + order.amount, 0);
+      const history = changesOf(member.id);
+      for (const change of history) {
+        const target = tiers.find((tier) => tier.id === change.toTierId)!;
+        if (change.reason === "UPGRADE") {
+          expect(memberOrders.some((order) => order.placedAt.getTime() === change.createdAt.getTime())).toBe(true);
+          expect(change.qualifyingSpend).toBeGreaterThanOrEqual(target.qualifyingSpend);
+          expect(grossSpend(qualificationWindowStart(change.createdAt, tierPolicy), change.createdAt)).toBeGreaterThanOrEqual(change.qualifyingSpend);
+        } else if (change.reason === "DOWNGRADE") {
+          expect(rankOf(change.toTierId)).toBeLessThan(rankOf(change.fromTierId));
+          expect(change.qualifyingSpend).toBeLessThan(tiers.find((tier) => tier.id === change.fromTierId)!.qualifyingSpend);
+        } else {
+          expect(change.qualifyingSpend).toBeGreaterThanOrEqual(tierPolicy.permanentSpend);
+          expect(grossSpend(null, change.createdAt)).toBeGreaterThanOrEqual(change.qualifyingSpend);
+        }
+      }
+      const permanent = history.filter((change) => change.reason === "PERMANENT");
+      expect(permanent.length).toBe(member.permanentSince ? 1 : 0);
+      if (member.permanentSince) {
+        expect(member.permanentSince).toEqual(permanent[0].createdAt);
+        expect(member.permanentTierId).toBe(permanent[0].toTierId);
+        expect(rankOf(member.tierId)).toBeGreaterThanOrEqual(rankOf(member.permanentTierId));
+      }
+      const windowStart = qualificationWindowStart(now, tierPolicy);
+      const windowSpend = memberOrders.filter((order) => order.placedAt > windowStart).reduce((sum, order) => sum + order.amount - order.refundedAmount, 0);
+      expect(rankOf(member.tierId)).toBeGreaterThanOrEqual(qualifiedRung(tiers, windowSpend).rank);
+      expect(member.tierReviewAt === null).toBe(member.tierId === tiers[0].id);
+    }
+
+    // Lots: one per purchase (less any debt it paid), expiring by the policy; EXPIRE entries empty a lot that was due.
+    const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
+    const entriesById = new Map(entries.map((entry) => [entry.id, entry]));
+    for (const lot of lots) {
+      expect(lot.expiresAt).toEqual(lotExpiresAt(expiryPolicy, lot.earnedAt, utcOffsetMinutes));
+      expect(lot.remaining).toBeGreaterThanOrEqual(0);
+      expect(lot.remaining).toBeLessThanOrEqual(lot.points);
+      expect(entriesById.get(lot.entryId)).toMatchObject({ type: "EARN", memberId: lot.memberId });
+    }
+    for (const entry of entries.filter((candidate) => candidate.type === "EXPIRE")) {
+      const lot = lotsById.get(Number(entry.sourceRef!.replace("lot:", "")))!;
+      expect(lot.memberId).toBe(entry.memberId);
+      expect(lot.expiresAt.getTime()).toBeLessThanOrEqual(entry.createdAt.getTime());
+      expect(lot.remaining).toBe(0);
+    }
+    // A refund takes back the order's points: from the balance, and what the balance lacked as debt.
+    for (const order of orders.filter((candidate) => candidate.refundedAmount > 0)) {
+      const clawBacks = entries.filter((entry) => entry.type === "CLAWBACK" && entry.sourceRef === order.externalId);
+      expect(clawBacks).toHaveLength(1);
+      expect(clawBacks[0].debtChange - clawBacks[0].amount).toBe(order.pointsClawedBack);
+      expect(clawBacks[0].createdAt.getTime()).toBeGreaterThan(order.placedAt.getTime());
+    }
+    // Nothing is left for the jobs: no lot past its expiry still holds points, no review is overdue.
+    expect(lots.filter((lot) => lot.remaining > 0 && lot.expiresAt <= now)).toEqual([]);
+    const reviewDue = now.getTime() - tierPolicy.graceDays * 86_400_000;
+    expect(members.filter((member) => member.tierReviewAt !== null && member.tierReviewAt.getTime() <= reviewDue)).toEqual([]);
   });
 });
