@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { BonusRuleRecord } from "../../src/entities";
-import { toGlobalId } from "../../src/schema/global-id";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { testDatabaseKinds } from "../support/databases";
+import { StaffSessions } from "../support/staff-sessions";
 import { startTestApplication, type TestApplication } from "../support/test-application";
 
 const earnPoints = `mutation ($input: EarnPointsInput!, $key: String!) {
@@ -17,41 +17,27 @@ const memberPoints = `query ($id: ID!, $type: PointsEntryType) { member(id: $id)
   history(first: 50, type: $type) { edges { node { type amount balanceAfter sourceRef } } }
 } } }`;
 
-const day = 86_400_000;
 
 describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   let test: TestApplication;
-  let operator: string;
-  let admin: string;
+  let staff: StaffSessions;
 
   beforeAll(async () => {
     // Lots expire 12 months after earning here, so the tests can reason in months.
     test = await startTestApplication(kind, { POINTS_EXPIRY: "months:12" });
-    operator = await test.staffToken("operator");
-    admin = await test.staffToken("admin");
+    staff = new StaffSessions(test);
+    await staff.signIn();
   });
   afterAll(async () => {
     await test?.close();
   });
 
-  /** Moves the clock on; tokens are re-issued, as staff would sign in again. */
-  async function advance(days: number) {
-    test.clock.advance(days * day);
-    operator = await test.staffToken("operator");
-    admin = await test.staffToken("admin");
-  }
-
-  async function newMember() {
-    const record = await test.createMember();
-    return { id: record.id, globalId: toGlobalId("Member", record.id) };
-  }
-
   function purchase(memberId: string, orderId: string, amount: number, extra: Record<string, unknown> = {}) {
-    return test.graphql(earnPoints, { input: { memberId, purchase: { orderId, amount, category: "APPAREL", channel: "OFFLINE_STORE", storeCode: "SH-001", ...extra } }, key: randomUUID() }, operator);
+    return test.graphql(earnPoints, { input: { memberId, purchase: { orderId, amount, category: "APPAREL", channel: "OFFLINE_STORE", storeCode: "SH-001", ...extra } }, key: randomUUID() }, staff.operator);
   }
 
   async function points(memberId: string, type?: string) {
-    const response = await test.graphql(memberPoints, { id: memberId, type }, admin);
+    const response = await test.graphql(memberPoints, { id: memberId, type }, staff.admin);
     expect(response.errors).toBeUndefined();
     return response.data!.member.points;
   }
@@ -63,7 +49,7 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   }
 
   it("earns base points per yuan for a purchase, with the order as source, and shows them in the member's totals", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     const response = await purchase(member.globalId, `ORDER-${randomUUID()}`, 12_999);
     expect(response.errors).toBeUndefined();
     expect(response.data!.earnPoints.balance).toBe(129);
@@ -79,7 +65,7 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
     const now = test.clock.now();
     await repository.insert({ code: `BEAUTY-${randomUUID().slice(0, 8)}`, nameZh: "美妆双倍积分", nameEn: "Double points on beauty", category: "BEAUTY", channel: null, multiplierPercent: 200, startsAt: null, endsAt: null, active: true, createdAt: now });
     await repository.insert({ code: `APP-${randomUUID().slice(0, 8)}`, nameZh: "APP 加赠", nameEn: "App bonus", category: null, channel: "APP", multiplierPercent: 150, startsAt: null, endsAt: null, active: true, createdAt: now });
-    const member = await newMember();
+    const member = await staff.newMember();
     const response = await purchase(member.globalId, `ORDER-${randomUUID()}`, 10_000, { category: "BEAUTY" });
     expect(response.data!.earnPoints.balance).toBe(200);
     expect(response.data!.earnPoints.entries[0].reason).toContain("BEAUTY-");
@@ -88,53 +74,53 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   });
 
   it("redeems from the lots that expire first, expires what is left, and says what expires soon", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await purchase(member.globalId, `ORDER-${randomUUID()}`, 10_000); // 100 points, expire in 12 months
-    await advance(180);
+    await staff.advanceDays(180);
     await purchase(member.globalId, `ORDER-${randomUUID()}`, 5_000); // 50 points, expire 6 months later
-    const redeemed = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 30, reason: "Coffee at the counter", storeCode: "BJ-009" }, key: randomUUID() }, operator);
+    const redeemed = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 30, reason: "Coffee at the counter", storeCode: "BJ-009" }, key: randomUUID() }, staff.operator);
     expect(redeemed.data!.redeemPoints.balance).toBe(120);
 
-    await advance(170); // the first lot (70 left after the redemption) expires within 30 days
+    await staff.advanceDays(170); // the first lot (70 left after the redemption) expires within 30 days
     const soon = await points(member.globalId);
     expect(soon.expiringSoon.points).toBe(70);
     expect(soon.expiringSoon.batches).toHaveLength(1);
 
-    await advance(20);
+    await staff.advanceDays(20);
     const summary = await test.application.services.pointsExpiry.run();
     expect(summary.pointsExpired).toBeGreaterThanOrEqual(70);
     const after = await points(member.globalId, "EXPIRE");
     expect(after.balance).toBe(50);
     expect(after.history.edges.map((edge: any) => edge.node.amount)).toEqual([-70]);
 
-    const tooMuch = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 60, reason: "Too much" }, key: randomUUID() }, operator);
+    const tooMuch = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 60, reason: "Too much" }, key: randomUUID() }, staff.operator);
     expect(tooMuch.errors?.[0].extensions).toMatchObject({ code: "INSUFFICIENT_POINTS", needed: 60, available: 50 });
     await expectLedgerVerifies();
   });
 
   it("never spends an expired lot even before the expiry job has run", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await purchase(member.globalId, `ORDER-${randomUUID()}`, 10_000);
-    await advance(400);
-    const response = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 10, reason: "Late" }, key: randomUUID() }, operator);
+    await staff.advanceDays(400);
+    const response = await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 10, reason: "Late" }, key: randomUUID() }, staff.operator);
     expect(response.errors?.[0].extensions?.code).toBe("INSUFFICIENT_POINTS");
     expect(response.errors?.[0].message).toContain("100 points expired");
     await expectLedgerVerifies();
   });
 
   it("claws back a refunded order's points, records what was already spent as debt, and pays the debt from later earnings", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     const orderId = `ORDER-${randomUUID()}`;
     await purchase(member.globalId, orderId, 10_000); // 100 points
-    await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 80, reason: "Gift" }, key: randomUUID() }, operator);
+    await test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 80, reason: "Gift" }, key: randomUUID() }, staff.operator);
 
-    const half = await test.graphql(refundOrder, { input: { orderId, amount: 5_000 }, key: randomUUID() }, operator);
+    const half = await test.graphql(refundOrder, { input: { orderId, amount: 5_000 }, key: randomUUID() }, staff.operator);
     expect(half.errors).toBeUndefined();
     expect(half.data!.refundOrder).toMatchObject({ balance: 0, debt: 30, entries: [{ type: "CLAWBACK", amount: -20, debtChange: 30 }] });
 
-    const rest = await test.graphql(refundOrder, { input: { orderId, amount: 5_000 }, key: randomUUID() }, operator);
+    const rest = await test.graphql(refundOrder, { input: { orderId, amount: 5_000 }, key: randomUUID() }, staff.operator);
     expect(rest.data!.refundOrder).toMatchObject({ balance: 0, debt: 80 });
-    const overRefund = await test.graphql(refundOrder, { input: { orderId, amount: 1 }, key: randomUUID() }, operator);
+    const overRefund = await test.graphql(refundOrder, { input: { orderId, amount: 1 }, key: randomUUID() }, staff.operator);
     expect(overRefund.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.amount" });
 
     const later = await purchase(member.globalId, `ORDER-${randomUUID()}`, 12_000); // 120 points: 80 pay the debt
@@ -146,14 +132,14 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   });
 
   it("returns the first result for a retried key, writes nothing again, and answers CONFLICT for the key with another payload", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     const input = { memberId: member.globalId, points: 25, source: "CHECK_IN", reason: "Daily check-in" };
-    const first = await test.graphql(earnPoints, { input, key: "check-in-key-0001" }, operator);
-    const retries = await Promise.all([1, 2, 3].map(() => test.graphql(earnPoints, { input, key: "check-in-key-0001" }, operator)));
+    const first = await test.graphql(earnPoints, { input, key: "check-in-key-0001" }, staff.operator);
+    const retries = await Promise.all([1, 2, 3].map(() => test.graphql(earnPoints, { input, key: "check-in-key-0001" }, staff.operator)));
     for (const retry of retries) expect(retry.data).toEqual(first.data);
     expect((await points(member.globalId)).balance).toBe(25);
 
-    const other = await test.graphql(earnPoints, { input: { ...input, points: 26 }, key: "check-in-key-0001" }, operator);
+    const other = await test.graphql(earnPoints, { input: { ...input, points: 26 }, key: "check-in-key-0001" }, staff.operator);
     expect(other.errors?.[0].extensions?.code).toBe("CONFLICT");
 
     const sameOrder = `ORDER-${randomUUID()}`;
@@ -164,10 +150,10 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   });
 
   it("never spends more than the balance when 50 redemptions race", async () => {
-    const member = await newMember();
-    await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 1_000, source: "CAMPAIGN", reason: "Welcome" }, key: randomUUID() }, operator);
+    const member = await staff.newMember();
+    await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 1_000, source: "CAMPAIGN", reason: "Welcome" }, key: randomUUID() }, staff.operator);
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 30, reason: "Race" }, key: randomUUID() }, operator)),
+      Array.from({ length: 50 }, () => test.graphql(redeemPoints, { input: { memberId: member.globalId, points: 30, reason: "Race" }, key: randomUUID() }, staff.operator)),
     );
     const succeeded = responses.filter((response) => !response.errors);
     const refused = responses.filter((response) => response.errors?.[0].extensions?.code === "INSUFFICIENT_POINTS");
@@ -178,20 +164,20 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
   });
 
   it("lets only admins adjust, requires a reason, and never adjusts below zero", async () => {
-    const member = await newMember();
-    const byOperator = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "Goodwill" }, key: randomUUID() }, operator);
+    const member = await staff.newMember();
+    const byOperator = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "Goodwill" }, key: randomUUID() }, staff.operator);
     expect(byOperator.errors?.[0].extensions?.code).toBe("FORBIDDEN");
-    const noReason = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "  " }, key: randomUUID() }, admin);
+    const noReason = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "  " }, key: randomUUID() }, staff.admin);
     expect(noReason.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.reason" });
-    const added = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "Goodwill after a late delivery" }, key: randomUUID() }, admin);
+    const added = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: 10, reason: "Goodwill after a late delivery" }, key: randomUUID() }, staff.admin);
     expect(added.data!.adjustPoints).toMatchObject({ balance: 10, entries: [{ type: "ADJUST", amount: 10, reason: "Goodwill after a late delivery" }] });
-    const belowZero = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: -11, reason: "Correction" }, key: randomUUID() }, admin);
+    const belowZero = await test.graphql(adjustPoints, { input: { memberId: member.globalId, points: -11, reason: "Correction" }, key: randomUUID() }, staff.admin);
     expect(belowZero.errors?.[0].extensions?.code).toBe("INSUFFICIENT_POINTS");
   });
 
   it("shows a member their own points only, and refuses points commands to those without the right", async () => {
-    const member = await newMember();
-    const other = await newMember();
+    const member = await staff.newMember();
+    const other = await staff.newMember();
     const token = await test.memberToken(member.id);
     const own = await test.graphql(`{ me { points { balance } } }`, {}, token);
     expect(own.data!.me.points.balance).toBe(0);

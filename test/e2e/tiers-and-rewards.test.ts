@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { toGlobalId } from "../../src/schema/global-id";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { testDatabaseKinds } from "../support/databases";
+import { StaffSessions } from "../support/staff-sessions";
 import { startTestApplication, type TestApplication } from "../support/test-application";
 
 const earnPoints = `mutation ($input: EarnPointsInput!, $key: String!) { earnPoints(input: $input, idempotencyKey: $key) { balance } }`;
@@ -18,43 +19,31 @@ const day = 86_400_000;
 
 describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind) => {
   let test: TestApplication;
-  let operator: string;
-  let admin: string;
+  let staff: StaffSessions;
 
   beforeAll(async () => {
     test = await startTestApplication(kind);
-    operator = await test.staffToken("operator");
-    admin = await test.staffToken("admin");
+    staff = new StaffSessions(test);
+    await staff.signIn();
   });
   afterAll(async () => {
     await test?.close();
   });
 
-  async function advance(days: number) {
-    test.clock.advance(days * day);
-    operator = await test.staffToken("operator");
-    admin = await test.staffToken("admin");
-  }
-
-  async function newMember() {
-    const record = await test.createMember();
-    return { id: record.id, globalId: toGlobalId("Member", record.id) };
-  }
-
   async function spend(memberId: string, fen: number) {
     const input = { memberId, purchase: { orderId: `ORDER-${randomUUID()}`, amount: fen, category: "HOME", channel: "ONLINE", storeCode: "ONLINE-1" } };
-    const response = await test.graphql(earnPoints, { input, key: randomUUID() }, operator);
+    const response = await test.graphql(earnPoints, { input, key: randomUUID() }, staff.operator);
     expect(response.errors).toBeUndefined();
   }
 
   async function status(memberId: string) {
-    const response = await test.graphql(tierStatus, { id: memberId }, admin);
+    const response = await test.graphql(tierStatus, { id: memberId }, staff.admin);
     expect(response.errors).toBeUndefined();
     return response.data!.member;
   }
 
   it("upgrades as soon as the window spend reaches a threshold, and shows progress to the next tier", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await spend(member.globalId, 50_000); // 500 yuan: still Regular
     let current = await status(member.globalId);
     expect(current.tier.code).toBe("REGULAR");
@@ -74,16 +63,16 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
   });
 
   it("downgrades only after the review date plus the grace period, to the tier the window spend still earns", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await spend(member.globalId, 100_000); // permanent at Regular: the floor does not hold them at Silver
     await spend(member.globalId, 200_000); // Silver
     expect((await status(member.globalId)).tier.code).toBe("SILVER");
 
-    await advance(365 + 29); // past the review date, inside the 30-day grace period
+    await staff.advanceDays(365 + 29); // past the review date, inside the 30-day grace period
     await test.application.services.tierQualification.reviewDue();
     expect((await status(member.globalId)).tier.code).toBe("SILVER");
 
-    await advance(2);
+    await staff.advanceDays(2);
     await test.application.services.tierQualification.reviewDue();
     const after = await status(member.globalId);
     expect(after.tier.code).toBe("REGULAR");
@@ -92,12 +81,12 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
   });
 
   it("keeps the tier when the member spends enough again during the grace period", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await spend(member.globalId, 100_000);
     await spend(member.globalId, 200_000);
-    await advance(365 + 10);
+    await staff.advanceDays(365 + 10);
     await spend(member.globalId, 300_000);
-    await advance(25);
+    await staff.advanceDays(25);
     await test.application.services.tierQualification.reviewDue();
     const after = await status(member.globalId);
     expect(after.tier.code).toBe("SILVER");
@@ -106,9 +95,9 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
   });
 
   it("never downgrades a permanent member below the tier they held when they became permanent", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     await spend(member.globalId, 1_000_000); // Gold, and permanent at Gold in the same purchase
-    await advance(365 * 2);
+    await staff.advanceDays(365 * 2);
     await test.application.services.tierQualification.reviewDue();
     const after = await status(member.globalId);
     expect(after.tier.code).toBe("GOLD");
@@ -116,12 +105,12 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
   });
 
   it("shows base and granted benefits together, granted ones only while valid", async () => {
-    const member = await newMember();
+    const member = await staff.newMember();
     const until = new Date(test.clock.now().getTime() + 7 * day).toISOString();
     const grant = await test.graphql(
       `mutation ($input: GrantBenefitInput!) { grantBenefit(input: $input) { benefits { code source validUntil } } }`,
       { input: { memberId: member.globalId, code: "FREE_PARKING", reason: "Service recovery", validUntil: until } },
-      operator,
+      staff.operator,
     );
     expect(grant.errors).toBeUndefined();
     expect(grant.data!.grantBenefit.benefits).toEqual([
@@ -129,21 +118,21 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
       { code: "BIRTHDAY_GIFT", source: "TIER", validUntil: null },
       { code: "FREE_PARKING", source: "GRANTED", validUntil: until },
     ]);
-    await advance(8);
+    await staff.advanceDays(8);
     expect((await status(member.globalId)).benefits.map((benefit: any) => benefit.code)).toEqual(["MEMBER_PRICE", "BIRTHDAY_GIFT"]);
   });
 
   it("redeems rewards at any store until stock runs out, grants benefit rewards, and refuses unknown rewards", async () => {
     const code = `CUP-${randomUUID().slice(0, 6)}`;
-    const created = await test.graphql(createReward, { input: { code, nameZh: "保温杯", nameEn: "Thermos cup", kind: "GIFT", pointsCost: 100, stock: 3 } }, operator);
+    const created = await test.graphql(createReward, { input: { code, nameZh: "保温杯", nameEn: "Thermos cup", kind: "GIFT", pointsCost: 100, stock: 3 } }, staff.operator);
     expect(created.errors).toBeUndefined();
     const rewardId = created.data!.createReward.id;
-    const lounge = await test.graphql(createReward, { input: { code: `LOUNGE-${randomUUID().slice(0, 6)}`, nameZh: "贵宾室", nameEn: "Lounge pass", kind: "BENEFIT", pointsCost: 50, benefitCode: "VIP_LOUNGE", benefitValidDays: 30 } }, operator);
+    const lounge = await test.graphql(createReward, { input: { code: `LOUNGE-${randomUUID().slice(0, 6)}`, nameZh: "贵宾室", nameEn: "Lounge pass", kind: "BENEFIT", pointsCost: 50, benefitCode: "VIP_LOUNGE", benefitValidDays: 30 } }, staff.operator);
     expect(lounge.errors).toBeUndefined();
 
-    const members = await Promise.all([1, 2, 3, 4, 5].map(() => newMember()));
+    const members = await Promise.all([1, 2, 3, 4, 5].map(() => staff.newMember()));
     for (const member of members) {
-      await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 500, source: "CAMPAIGN", reason: "Launch" }, key: randomUUID() }, operator);
+      await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 500, source: "CAMPAIGN", reason: "Launch" }, key: randomUUID() }, staff.operator);
     }
     // Five members race for three cups, each from their own app at a different store.
     const responses = await Promise.all(
