@@ -83,7 +83,8 @@ function subscribeToOwnPoints({ context }: SubscribeResolverData<unknown, object
 export class PointsSubscriptionResolver {
   @Subscription(() => PointsChange, { subscribe: subscribeToOwnPoints, description: "The signed-in member's points changes (earned, spent, expired...), after they commit." })
   async pointsChanged(@Root() event: PointsChangedEvent, @Ctx() context: RequestContext): Promise<PointsChange> {
-    const account = await context.loaders.pointAccountByMemberId.load(event.memberId);
+    // Not through the loaders: a subscription's context, and its loaders' cache, live as long as the subscription.
+    const account = await context.services.pointsReader.account(event.memberId);
     return { points: MemberPoints.fromRecord(event.memberId, account), change: event.change, entryTypes: event.entryTypes, at: new Date(event.at) };
   }
 }

@@ -39,6 +39,7 @@ export class NodeResolver {
         return record && Reward.fromRecord(record);
       }
       case "PointsEntry": {
+        if (context.identity.kind === "anonymous") throw unauthenticated();
         const [record] = await services.pointsReader.findEntries([parsed.id]);
         if (!record) return null;
         requireCanReadMember(context.identity, record.memberId);

@@ -113,22 +113,33 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
     result.tierChanges.push({ id: ids.tierChange++, memberId: member.id, fromTierId: tier.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: at });
   };
 
-  /** What the expiry and review jobs (and every command) would have done by `at`. */
-  const catchUp = (at: Date) => {
-    for (const lot of result.lots) {
-      if (lot.remaining > 0 && lot.expiresAt <= at) {
-        const remaining = lot.remaining;
-        lot.remaining = 0;
-        append(at, { type: "EXPIRE", amount: -remaining, debtChange: 0, reason: `${remaining} of ${lot.points} points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired`, source: "EXPIRY", sourceRef: `lot:${lot.id}`, storeCode: null });
-      }
-    }
+  const expire = (lot: LotRow) => {
+    const remaining = lot.remaining;
+    lot.remaining = 0;
+    append(lot.expiresAt, { type: "EXPIRE", amount: -remaining, debtChange: 0, reason: `${remaining} of ${lot.points} points earned ${lot.earnedAt.toISOString().slice(0, 10)} expired`, source: "EXPIRY", sourceRef: `lot:${lot.id}`, storeCode: null });
+  };
+  const review = (at: Date) => {
     const windowSpend = netSpend(qualificationWindowStart(at, policy), at);
-    const review = reviewTier(ladder, tierState(), windowSpend, at, policy);
-    if (review.kind === "downgraded") {
-      changeTier(at, review.to.id, "DOWNGRADE", `Spent ${windowSpend / 100} yuan in the last ${policy.windowMonths} months at review`, windowSpend);
-      tier.tierId = review.to.id;
+    const outcome = reviewTier(ladder, tierState(), windowSpend, at, policy);
+    if (outcome.kind === "downgraded") {
+      changeTier(at, outcome.to.id, "DOWNGRADE", `Spent ${windowSpend / 100} yuan in the last ${policy.windowMonths} months at review`, windowSpend);
+      tier.tierId = outcome.to.id;
     }
-    if (review.kind !== "not-due") tier.tierReviewAt = review.nextReviewAt;
+    if (outcome.kind !== "not-due") tier.tierReviewAt = outcome.nextReviewAt;
+  };
+  /**
+   * What the jobs would have done by `at`, each at the moment it fell due and in time order (the jobs run hourly):
+   * lots expire at their expiry, tiers are reviewed once the review date plus the grace period has passed.
+   */
+  const catchUp = (at: Date) => {
+    for (;;) {
+      const dueLot = result.lots.filter((lot) => lot.remaining > 0 && lot.expiresAt <= at).sort((a, b) => a.expiresAt.getTime() - b.expiresAt.getTime())[0];
+      const reviewDue = tier.tierReviewAt ? addDays(tier.tierReviewAt, policy.graceDays) : null;
+      const reviewNow = reviewDue && reviewDue <= at ? reviewDue : null;
+      if (!dueLot && !reviewNow) return;
+      if (dueLot && (!reviewNow || dueLot.expiresAt <= reviewNow)) expire(dueLot);
+      else if (reviewNow) review(reviewNow);
+    }
   };
 
   for (const event of plannedEvents(random, member.level, member.joinedAt, now)) {

@@ -37,9 +37,9 @@ export class IdempotencyService {
   constructor(private readonly dataSource: DataSource, private readonly clock: Clock) {}
 
   /**
-   * Runs `work` and stores its result in one transaction. A retry (or a concurrent twin) runs the work too, but
-   * its transaction fails, on the key itself or earlier, and rolls back entirely; it then returns the stored
-   * result. First attempts, by far the most common, so cost no extra look-up of the key.
+   * Runs `work` and stores its result in one transaction. With an existing record for the key the stored result
+   * is returned and nothing runs. A concurrent twin that loses the race runs the work too, but its transaction
+   * fails (on the key itself or earlier) and rolls back entirely; it then returns the winner's result.
    */
   async run<Result>(context: ServiceContext, command: IdempotentCommand, work: (manager: EntityManager) => Promise<Result>): Promise<Result> {
     if (!/^[A-Za-z0-9_.:-]{8,128}$/.test(command.key)) {
@@ -48,6 +48,11 @@ export class IdempotencyService {
     const actor = describeActor(context.identity);
     const scope = `${actor.actorType}:${actor.actorId ?? "-"}:${command.command}`;
     const requestHash = createHash("sha256").update(canonicalJson(command.input)).digest("hex");
+
+    // Worth its statement: without it a retry would redo the whole work only to roll it back, and on SQLite, where
+    // every request shares one connection, others could read its uncommitted writes meanwhile.
+    const previous = await this.find(this.dataSource.manager, scope, command.key);
+    if (previous) return this.replay<Result>(previous, requestHash);
 
     try {
       return await runInTransaction(this.dataSource, async (manager) => {
@@ -62,8 +67,8 @@ export class IdempotencyService {
         return result;
       });
     } catch (error) {
-      // An earlier attempt or a twin with the same key may have committed: its work made ours fail (on the key
-      // itself, or on anything its changes made impossible). If so, its result is the answer.
+      // A twin with the same key may have won the race: its work made ours fail (on the key itself, or on anything
+      // its changes made impossible). If it committed, its result is the answer.
       const winner = await this.find(this.dataSource.manager, scope, command.key);
       if (!winner) throw error;
       return this.replay<Result>(winner, requestHash);

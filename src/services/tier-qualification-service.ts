@@ -5,7 +5,7 @@ import type { Clock } from "../clock";
 import type { ProgrammeSettings } from "../config";
 import { lockingRead, runInTransaction } from "../database/transactions";
 import { addDays, becomesPermanent, qualificationWindowStart, reviewTier, tierProgress, upgradeAfterSpend, type MemberTierState } from "../engine";
-import { MemberRecord, OrderRecord, TierChangeRecord, TierRecord, type TierChangeReason } from "../entities";
+import { MemberRecord, OrderRecord, PointAccountRecord, TierChangeRecord, TierRecord, type TierChangeReason } from "../entities";
 import { topics, type EventBus, type TierChangedEvent } from "../events/event-bus";
 import type { ProgrammeDataCache } from "./programme-data-cache";
 
@@ -109,6 +109,8 @@ export class TierQualificationService {
 
   private reviewMember(memberId: number, now: Date): Promise<TierChangedEvent[]> {
     return runInTransaction(this.dataSource, async (manager) => {
+      // The same order as the points commands: the account first, then the member.
+      await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
       const member = await lockingRead(manager, MemberRecord, "member").where("member.id = :memberId", { memberId }).getOne();
       if (!member) return [];
       const ladder = await this.programmeData.ladder(manager);

@@ -149,6 +149,19 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
     expect(twice.errors?.[0].message).toContain(sameOrder);
   });
 
+  it("replays a retried redemption even after the balance has changed, instead of refusing it", async () => {
+    const member = await staff.newMember();
+    await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 100, source: "CAMPAIGN", reason: "Welcome" }, key: randomUUID() }, staff.operator);
+    const input = { memberId: member.globalId, points: 60, reason: "Gift card" };
+    const first = await test.graphql(redeemPoints, { input, key: "redeem-retry-0001" }, staff.operator);
+    expect(first.data!.redeemPoints.balance).toBe(40);
+    await test.graphql(redeemPoints, { input: { ...input, points: 40 }, key: randomUUID() }, staff.operator);
+    const retry = await test.graphql(redeemPoints, { input, key: "redeem-retry-0001" }, staff.operator);
+    expect(retry.errors).toBeUndefined();
+    expect(retry.data).toEqual(first.data);
+    expect((await points(member.globalId)).balance).toBe(0);
+  });
+
   it("never spends more than the balance when 50 redemptions race", async () => {
     const member = await staff.newMember();
     await test.graphql(earnPoints, { input: { memberId: member.globalId, points: 1_000, source: "CAMPAIGN", reason: "Welcome" }, key: randomUUID() }, staff.operator);

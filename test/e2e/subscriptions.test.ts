@@ -57,6 +57,14 @@ describe.each(testDatabaseKinds())("subscriptions over graphql-ws on $name", (ki
     expect(earn.errors).toBeUndefined();
     await eventually(() => carolFeed.received.length === 1, "the points change");
     expect(carolFeed.received[0].data.pointsChanged).toEqual({ points: { balance: 40 }, change: 40, entryTypes: ["EARN"] });
+    const redeem = await test.graphql(
+      `mutation { redeemPoints(input: { points: 15, reason: "Coffee" }, idempotencyKey: "sub-redeem-0001") { balance } }`,
+      {},
+      await test.memberToken(carol.id),
+    );
+    expect(redeem.errors).toBeUndefined();
+    await eventually(() => carolFeed.received.length === 2, "the second points change");
+    expect(carolFeed.received[1].data.pointsChanged).toEqual({ points: { balance: 25 }, change: -15, entryTypes: ["REDEEM"] });
     await eventually(() => staffFeed.failure() !== null || staffFeed.received.length > 0, "the staff refusal");
     expect(JSON.stringify(staffFeed.failure() ?? staffFeed.received)).toContain("FORBIDDEN");
     expect(daveFeed.received).toEqual([]);

@@ -104,6 +104,18 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
     expect(after.tierProgress.permanent).toBe(true);
   });
 
+  it("reviews a permanent member who rose above their floor back down to the floor, not below", async () => {
+    const member = await staff.newMember();
+    await spend(member.globalId, 300_000); // Silver, and permanent at Silver
+    await spend(member.globalId, 700_000); // Gold
+    expect((await status(member.globalId)).tier.code).toBe("GOLD");
+    await staff.advanceDays(365 + 31);
+    await test.application.services.tierQualification.reviewDue();
+    const after = await status(member.globalId);
+    expect(after.tier.code).toBe("SILVER");
+    expect(after.tierHistory[0]).toMatchObject({ fromTier: { code: "GOLD" }, toTier: { code: "SILVER" }, reason: "DOWNGRADE", qualifyingSpend: 0 });
+  });
+
   it("shows base and granted benefits together, granted ones only while valid", async () => {
     const member = await staff.newMember();
     const until = new Date(test.clock.now().getTime() + 7 * day).toISOString();
@@ -140,6 +152,12 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
     );
     expect(responses.filter((response) => !response.errors)).toHaveLength(3);
     expect(responses.filter((response) => response.errors?.[0].extensions?.code === "OUT_OF_STOCK")).toHaveLength(2);
+    // The members who missed out kept every point.
+    for (const [index, response] of responses.entries()) {
+      if (!response.errors) continue;
+      const balance = await test.graphql(`{ me { points { balance } } }`, {}, await test.memberToken(members[index].id));
+      expect(balance.data!.me.points.balance).toBe(500);
+    }
     const winner = responses.find((response) => !response.errors)!.data!.redeemReward;
     expect(winner).toMatchObject({ balance: 400, reward: { code }, entries: [{ type: "REDEEM", amount: -100, sourceRef: code }] });
 

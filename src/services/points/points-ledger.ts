@@ -18,7 +18,7 @@ export interface EntryOrigin {
   actorId: string | null;
 }
 
-/** A member's account and the lots that still hold points, locked for the rest of the transaction. */
+/** A member's account, locked for the rest of the transaction, and the lots that still hold points. */
 export interface LockedAccount {
   account: PointAccountRecord;
   /** First to expire first; kept in step with the database as the ledger writes. */
@@ -28,11 +28,19 @@ export interface LockedAccount {
 export class PointsLedger {
   constructor(private readonly settings: ProgrammeSettings) {}
 
-  /** Locks the member's account, then reads its open lots (see lockingRead): every command starts here. */
+  /**
+   * Locks the member's account, then reads its open lots: every command starts here, with this as the first
+   * statement of its transaction (on MariaDB the transaction's snapshot must begin after the lock).
+   */
   async lock(manager: EntityManager, memberId: number): Promise<LockedAccount> {
     const account = await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
     if (!account) throw notFound("No member has the id given.");
-    const lots = await lockingRead(manager, PointLotRecord, "lot")
+    // A plain read: the account lock already keeps every other writer of these lots out until we commit, and
+    // locking the lots too would take gap locks that deadlock two members' first lots on MariaDB. The read comes
+    // after the lock, so its snapshot includes what the previous holder of the lock committed.
+    const lots = await manager
+      .getRepository(PointLotRecord)
+      .createQueryBuilder("lot")
       .where("lot.memberId = :memberId AND lot.remaining > 0", { memberId })
       .orderBy("lot.expiresAt", "ASC")
       .addOrderBy("lot.id", "ASC")

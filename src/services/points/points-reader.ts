@@ -3,7 +3,7 @@ import { In, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import type { ProgrammeSettings } from "../../config";
 import { addDays, periodStart, type PointsPeriod } from "../../engine";
-import { PointEntryRecord, PointLotRecord, type PointEntryType } from "../../entities";
+import { PointAccountRecord, PointEntryRecord, PointLotRecord, type PointEntryType } from "../../entities";
 import { badUserInput } from "../../errors";
 
 export interface ExpiringPoints {
@@ -19,6 +19,10 @@ export interface EntryPage {
 
 export class PointsReader {
   constructor(private readonly dataSource: DataSource, private readonly clock: Clock, private readonly settings: ProgrammeSettings) {}
+
+  account(memberId: number): Promise<PointAccountRecord | null> {
+    return this.dataSource.getRepository(PointAccountRecord).findOneBy({ memberId });
+  }
 
   /** Points earned (EARN entries) since the start of the period. */
   async periodEarned(memberId: number, period: PointsPeriod): Promise<number> {

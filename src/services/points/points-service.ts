@@ -106,9 +106,12 @@ export class PointsService {
     const source = validAwardSource(input.source ?? "", "input.source");
     const reason = validReason(input.reason, "input.reason");
     const storeCode = validOptionalStoreCode(input.storeCode, "input.storeCode");
-    return this.run(context, "earnPoints", idempotencyKey, input, input.memberId, async (manager, locked, now) => ({
-      entries: await this.ledger.credit(manager, locked, "EARN", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now),
-    }));
+    return this.run(context, "earnPoints", idempotencyKey, input, input.memberId, async (manager, locked, now) => {
+      const entries = await this.ledger.credit(manager, locked, "EARN", points, this.origin(context, { reason, source, sourceRef: null, storeCode }), now);
+      // Awards create points without a purchase: each one is in the audit trail, like an adjustment.
+      await this.audit.record(manager, context, { action: "points.award", targetType: "member", targetId: input.memberId, details: { points, source, reason } });
+      return { entries };
+    });
   }
 
   private earnForPurchase(context: ServiceContext, memberId: number, purchase: PurchaseInput, idempotencyKey: string): Promise<PointsCommandResult> {
@@ -120,7 +123,9 @@ export class PointsService {
     return this.run(context, "earnPoints", idempotencyKey, { memberId, purchase }, memberId, async (manager, locked, now) => {
       const placedAt = purchase.placedAt ?? now;
       if (placedAt.getTime() > now.getTime() + 5 * 60_000) throw badUserInput("input.purchase.placedAt is in the future: send the time the purchase was paid.", "input.purchase.placedAt");
-      const member = await manager.findOneByOrFail(MemberRecord, { id: memberId });
+      // Locked after the account (the order every command keeps): the tier review job changes the member's tier
+      // under this lock, so a purchase and a review never work from each other's stale tier.
+      const member = await lockingRead(manager, MemberRecord, "member").where("member.id = :memberId", { memberId }).getOneOrFail();
       const tier = (await this.programmeData.ladder(manager)).find((rung) => rung.id === member.tierId);
       if (!tier) throw new Error(`Member ${memberId} points at missing tier ${member.tierId}`);
       const rules = await this.programmeData.bonusRules(manager);

@@ -59,8 +59,8 @@ export class RewardService {
     if (!(rewardKinds as readonly string[]).includes(input.kind)) throw badUserInput(`input.kind must be one of ${rewardKinds.join(", ")}.`, "input.kind");
     if (input.stock !== null && (!Number.isInteger(input.stock) || input.stock < 0)) throw badUserInput("input.stock must be 0 or more, or null for unlimited.", "input.stock");
     const isBenefit = input.kind === "BENEFIT";
-    if (isBenefit && (!input.benefitCode || !input.benefitValidDays || input.benefitValidDays < 1)) {
-      throw badUserInput("A BENEFIT reward needs input.benefitCode and input.benefitValidDays (1 or more): they say what the member gets and for how long.", "input.benefitCode");
+    if (isBenefit && (!input.benefitCode || !input.benefitValidDays || !Number.isInteger(input.benefitValidDays) || input.benefitValidDays < 1 || input.benefitValidDays > 3650)) {
+      throw badUserInput("A BENEFIT reward needs input.benefitCode and input.benefitValidDays (1 to 3650): they say what the member gets and for how long.", "input.benefitCode");
     }
     const now = this.clock.now();
     const record = this.dataSource.getRepository(RewardRecord).create({
