@@ -11,6 +11,7 @@ export const permissions = [
   "points:write",
   "points:adjust",
   "rewards:write",
+  "rules:write",
   "partners:manage",
   "staff:manage",
 ] as const;
@@ -20,7 +21,7 @@ const rolePermissions: Record<StaffRole, readonly Permission[]> = {
   admin: permissions,
   // Marketing operators run the programme but see personal data masked. Manual points adjustments are the
   // admin's: they create points from nothing, so they stay with the role that also reads the audit trail.
-  operator: ["members:read", "members:write", "points:write", "rewards:write"],
+  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write"],
   // Analysts read, never write, and see personal data masked.
   analyst: ["members:read"],
 };

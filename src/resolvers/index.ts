@@ -1,3 +1,4 @@
+import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
@@ -17,6 +18,7 @@ export const resolvers = [
   MemberTierResolver,
   ...pointsResolvers,
   RewardResolver,
+  BonusRuleResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

@@ -1,10 +1,10 @@
-import { Arg, Authorized, Ctx, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
 import { hasPermission } from "../auth/identity";
 import { unauthenticated } from "../errors";
 import { expectGlobalId } from "../schema/global-id";
 import { RedeemRewardInput } from "../schema/points-inputs";
 import { PointsCommandPayload } from "../schema/points-types";
-import { CreateRewardInput, Reward } from "../schema/reward-types";
+import { CreateRewardInput, Reward, UpdateRewardInput } from "../schema/reward-types";
 import type { RequestContext } from "../server/request-context";
 import { commandMemberId, commandPayload } from "./points-resolver";
 
@@ -21,6 +21,14 @@ export class RewardResolver {
   @Mutation(() => Reward, { description: "Adds a reward to the catalogue." })
   async createReward(@Arg("input", () => CreateRewardInput) input: CreateRewardInput, @Ctx() context: RequestContext): Promise<Reward> {
     return Reward.fromRecord(await context.services.rewards.create(context, { ...input, stock: input.stock ?? null }));
+  }
+
+  @Authorized("rewards:write")
+  @Mutation(() => Reward, { description: "Restocks, reprices or withdraws a reward. Audited." })
+  async updateReward(@Arg("id", () => ID) id: string, @Arg("input", () => UpdateRewardInput) input: UpdateRewardInput, @Ctx() context: RequestContext): Promise<Reward> {
+    // graphql-js leaves out fields the client did not send, and keeps an explicit null.
+    const changes = { ...input };
+    return Reward.fromRecord(await context.services.rewards.update(context, expectGlobalId(id, "Reward"), changes));
   }
 
   @Mutation(() => PointsCommandPayload, { description: "Pays a reward with points and takes one from stock, at any store of the coalition. A member for themself, staff with points:write for anyone." })

@@ -67,3 +67,15 @@ export class CreateRewardInput {
   @Field(() => Int, { nullable: true, description: "BENEFIT rewards: for how many days." })
   benefitValidDays?: number | null;
 }
+
+@InputType({ description: "Only the fields given change." })
+export class UpdateRewardInput {
+  @Field(() => Int, { nullable: true })
+  pointsCost?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Units left; an explicit null makes the reward unlimited." })
+  stock?: number | null;
+
+  @Field(() => Boolean, { nullable: true, description: "False withdraws the reward from the catalogue." })
+  active?: boolean | null;
+}

@@ -15,6 +15,7 @@ import { PointsExpiryJob } from "./points/points-expiry-job";
 import { PointsLedger } from "./points/points-ledger";
 import { PointsReader } from "./points/points-reader";
 import { PointsService } from "./points/points-service";
+import { BonusRuleService } from "./points/bonus-rule-service";
 import { RewardService } from "./points/reward-service";
 import type { SignInCodeSender } from "./sign-in-code-sender";
 import { SignInService } from "./sign-in-service";
@@ -55,6 +56,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     pointsReader: new PointsReader(dataSource, clock, programme),
     pointsExpiry: new PointsExpiryJob(dataSource, clock, ledger, events),
     rewards: new RewardService(dataSource, clock, points, ledger, audit),
+    bonusRules: new BonusRuleService(dataSource, clock, audit, programmeData),
     tierQualification,
     benefits: new BenefitService(dataSource, clock, audit),
   };

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { BonusRuleRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { testDatabaseKinds } from "../support/databases";
 import { StaffSessions } from "../support/staff-sessions";
@@ -60,17 +59,29 @@ describe.each(testDatabaseKinds())("points ledger on $name", (kind) => {
     await expectLedgerVerifies();
   });
 
-  it("adds the bonus of a matching rule (double points on beauty) but not of rules that do not match", async () => {
-    const repository = test.application.database.dataSource.getRepository(BonusRuleRecord);
-    const now = test.clock.now();
-    await repository.insert({ code: `BEAUTY-${randomUUID().slice(0, 8)}`, nameZh: "美妆双倍积分", nameEn: "Double points on beauty", category: "BEAUTY", channel: null, multiplierPercent: 200, startsAt: null, endsAt: null, active: true, createdAt: now });
-    await repository.insert({ code: `APP-${randomUUID().slice(0, 8)}`, nameZh: "APP 加赠", nameEn: "App bonus", category: null, channel: "APP", multiplierPercent: 150, startsAt: null, endsAt: null, active: true, createdAt: now });
+  it("adds the bonus of a matching rule (double points on beauty) but not of rules that do not match, until switched off", async () => {
+    const createRule = `mutation ($input: CreateBonusRuleInput!) { createBonusRule(input: $input) { id code active } }`;
+    const beauty = await test.graphql(createRule, { input: { code: `BEAUTY-${randomUUID().slice(0, 8)}`, nameZh: "美妆双倍积分", nameEn: "Double points on beauty", category: "BEAUTY", multiplierPercent: 200 } }, staff.operator);
+    expect(beauty.errors).toBeUndefined();
+    const app = await test.graphql(createRule, { input: { code: `APP-${randomUUID().slice(0, 8)}`, nameZh: "APP 加赠", nameEn: "App bonus", channel: "APP", multiplierPercent: 150 } }, staff.operator);
+    expect(app.errors).toBeUndefined();
+    const noCondition = await test.graphql(createRule, { input: { code: "EVERYTHING", nameZh: "全场", nameEn: "Everything", multiplierPercent: 300 } }, staff.operator);
+    expect(noCondition.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input" });
+    const byAnalyst = await test.graphql(createRule, { input: { code: "ANALYST-1", nameZh: "x", nameEn: "x", category: "FOOD", multiplierPercent: 200 } }, await test.staffToken("analyst"));
+    expect(byAnalyst.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+
     const member = await staff.newMember();
     const response = await purchase(member.globalId, `ORDER-${randomUUID()}`, 10_000, { category: "BEAUTY" });
     expect(response.data!.earnPoints.balance).toBe(200);
-    expect(response.data!.earnPoints.entries[0].reason).toContain("BEAUTY-");
-    await repository.update({ category: "BEAUTY" }, { active: false });
-    await repository.update({ channel: "APP" }, { active: false });
+    expect(response.data!.earnPoints.entries[0].reason).toContain(beauty.data!.createBonusRule.code);
+
+    const setActive = `mutation ($id: ID!) { setBonusRuleActive(id: $id, active: false) { active } }`;
+    for (const rule of [beauty, app]) {
+      const off = await test.graphql(setActive, { id: rule.data!.createBonusRule.id }, staff.operator);
+      expect(off.data!.setBonusRuleActive.active).toBe(false);
+    }
+    const after = await purchase(member.globalId, `ORDER-${randomUUID()}`, 10_000, { category: "BEAUTY" });
+    expect(after.data!.earnPoints.balance).toBe(300);
   });
 
   it("redeems from the lots that expire first, expires what is left, and says what expires soon", async () => {

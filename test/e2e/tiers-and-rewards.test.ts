@@ -173,6 +173,20 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
     const catalogue = await test.graphql(`{ rewards { code stock } }`, {}, token);
     expect(catalogue.data!.rewards).toContainEqual({ code, stock: 0 });
 
+    // Restocked, the next member gets one; withdrawn, the reward leaves the catalogue and cannot be redeemed.
+    const updateReward = `mutation ($id: ID!, $input: UpdateRewardInput!) { updateReward(id: $id, input: $input) { stock active } }`;
+    const restocked = await test.graphql(updateReward, { id: rewardId, input: { stock: 1 } }, staff.operator);
+    expect(restocked.data!.updateReward).toEqual({ stock: 1, active: true });
+    const loser = members[responses.findIndex((response) => response.errors)];
+    const second = await test.graphql(redeemReward, { input: { rewardId }, key: randomUUID() }, await test.memberToken(loser.id));
+    expect(second.errors).toBeUndefined();
+    const withdrawn = await test.graphql(updateReward, { id: rewardId, input: { active: false, stock: null } }, staff.operator);
+    expect(withdrawn.data!.updateReward).toEqual({ stock: null, active: false });
+    const afterWithdrawal = await test.graphql(redeemReward, { input: { rewardId }, key: randomUUID() }, token);
+    expect(afterWithdrawal.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const memberCatalogue = await test.graphql(`{ rewards { code } }`, {}, token);
+    expect(memberCatalogue.data!.rewards.map((reward: { code: string }) => reward.code)).not.toContain(code);
+
     const report = await verifyLedger(test.application.database.dataSource);
     expect(report.differences).toEqual([]);
   });

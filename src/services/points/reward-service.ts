@@ -24,6 +24,13 @@ export interface NewReward {
   benefitValidDays?: number | null;
 }
 
+export interface RewardChanges {
+  pointsCost?: number | null;
+  /** A number sets the units left; null makes the reward unlimited; undefined leaves it. */
+  stock?: number | null;
+  active?: boolean | null;
+}
+
 export interface RedeemRewardInput {
   memberId: number;
   rewardId: number;
@@ -87,6 +94,25 @@ export class RewardService {
       throw error;
     }
     return record;
+  }
+
+  /** Restocks, reprices or withdraws a reward; under the reward's row lock, so no redemption is lost. */
+  async update(context: ServiceContext, id: number, changes: RewardChanges): Promise<RewardRecord> {
+    if (changes.stock !== undefined && changes.stock !== null && (!Number.isInteger(changes.stock) || changes.stock < 0)) {
+      throw badUserInput("input.stock must be 0 or more, or null for unlimited.", "input.stock");
+    }
+    const pointsCost = changes.pointsCost === undefined || changes.pointsCost === null ? undefined : validPoints(changes.pointsCost, "input.pointsCost");
+    return runInTransaction(this.dataSource, async (manager) => {
+      const reward = await lockingRead(manager, RewardRecord, "reward").where("reward.id = :id", { id }).getOne();
+      if (!reward) throw notFound("No reward has this id.");
+      if (pointsCost !== undefined) reward.pointsCost = pointsCost;
+      if (changes.stock !== undefined) reward.stock = changes.stock;
+      if (changes.active !== undefined && changes.active !== null) reward.active = changes.active;
+      reward.updatedAt = this.clock.now();
+      await manager.save(RewardRecord, reward);
+      await this.audit.record(manager, context, { action: "reward.update", targetType: "reward", targetId: id, details: { pointsCost: reward.pointsCost, stock: reward.stock, active: reward.active } });
+      return reward;
+    });
   }
 
   /**
