@@ -20,6 +20,8 @@ import { benchDatabases, type BenchDatabase } from "./databases";
 import { membersPageQuery } from "./members-page";
 import { benchmarkPoints, type PointsBenchResults, type PointsBenchSettings } from "./points";
 import { pointsSectionMarker, renderPointsResults } from "./points-results";
+import { benchmarkScoring, type ScoringBenchSettings } from "./scoring";
+import { renderScoringResults, scoringSectionMarker } from "./scoring-results";
 import { sequentialLatency } from "./sequential-latency";
 import { renderResults, type DatabaseResults, type Measurement, type TargetResults } from "./results";
 import type { TargetMode } from "./target";
@@ -165,7 +167,25 @@ const pointsSettings: PointsBenchSettings = {
   rounds: settings.rounds,
 };
 
-/** BENCH_ONLY=members or points runs one benchmark and keeps the other's figures from the existing file. */
+const scoringSettings: ScoringBenchSettings = {
+  members: Number(process.env.BENCH_SCORING_MEMBERS ?? 1_000_000),
+  rounds: Number(process.env.BENCH_SCORING_ROUNDS ?? 3),
+  seed: 1,
+};
+
+/** Splits RESULTS.md into its three sections, so a run of one benchmark keeps the others' figures. */
+function previousSections(text: string): { members: string; points: string; scoring: string } {
+  const pointsAt = text.indexOf(pointsSectionMarker);
+  const scoringAt = text.indexOf(scoringSectionMarker);
+  const end = (at: number) => (at >= 0 ? at : text.length);
+  return {
+    members: text.slice(0, Math.min(end(pointsAt), end(scoringAt))),
+    points: pointsAt >= 0 ? text.slice(pointsAt, scoringAt > pointsAt ? scoringAt : text.length) : "",
+    scoring: scoringAt >= 0 ? text.slice(scoringAt, pointsAt > scoringAt ? pointsAt : text.length) : "",
+  };
+}
+
+/** BENCH_ONLY=members, points or scoring runs one benchmark and keeps the others' figures from the existing file. */
 async function main(): Promise<void> {
   // Fails early on a bad environment, as the server would.
   loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
@@ -173,20 +193,22 @@ async function main(): Promise<void> {
   const databases = await benchDatabases(process.env.MYSQL_URL);
   const results: DatabaseResults[] = [];
   const pointsResults: PointsBenchResults[] = [];
+  const runs = (name: string) => only === undefined || only === name;
   try {
     for (const database of databases) {
-      if (only !== "points") results.push(await benchmark(database));
-      if (only !== "members") pointsResults.push(await benchmarkPoints(database, pointsSettings, (line) => process.stderr.write(`${line}\n`)));
+      if (runs("members")) results.push(await benchmark(database));
+      if (runs("points")) pointsResults.push(await benchmarkPoints(database, pointsSettings, (line) => process.stderr.write(`${line}\n`)));
     }
   } finally {
     for (const database of databases) await database.drop();
   }
+  const scoringResults = runs("scoring") ? await benchmarkScoring(scoringSettings, (line) => process.stderr.write(`${line}\n`)) : null;
   const file = path.resolve(__dirname, "../../bench/RESULTS.md");
-  const previous = existsSync(file) ? readFileSync(file, "utf8") : "";
-  const markerAt = previous.indexOf(pointsSectionMarker);
-  const membersPart = only === "points" ? (markerAt >= 0 ? previous.slice(0, markerAt) : previous) : renderResults(results, settings, !process.env.MYSQL_URL);
-  const pointsPart = only === "members" ? (markerAt >= 0 ? previous.slice(markerAt) : "") : renderPointsResults(pointsResults, pointsSettings);
-  writeFileSync(file, `${membersPart.trimEnd()}\n\n${pointsPart}`);
+  const previous = previousSections(existsSync(file) ? readFileSync(file, "utf8") : "");
+  const membersPart = runs("members") ? renderResults(results, settings, !process.env.MYSQL_URL) : previous.members;
+  const pointsPart = runs("points") ? renderPointsResults(pointsResults, pointsSettings) : previous.points;
+  const scoringPart = scoringResults ? renderScoringResults(scoringResults, scoringSettings) : previous.scoring;
+  writeFileSync(file, [membersPart, pointsPart, scoringPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
   process.stderr.write(`\nWrote ${file}\n`);
   for (const result of pointsResults) {
     if (result.ledger.differences.length > 0) throw new Error(`${result.label}: the ledger does not verify after the points benchmark`);

@@ -1,5 +1,6 @@
 // Every migration, in order. Listed by hand so the compiled server needs no file globbing.
 import { CoreSchema1763856000000 } from "./1763856000000-core-schema";
 import { PointsAndTiers1763942400000 } from "./1763942400000-points-and-tiers";
+import { BehaviourAndScores1764028800000 } from "./1764028800000-behaviour-and-scores";
 
-export const migrations = [CoreSchema1763856000000, PointsAndTiers1763942400000];
+export const migrations = [CoreSchema1763856000000, PointsAndTiers1763942400000, BehaviourAndScores1764028800000];

@@ -1,6 +1,7 @@
 // Configuration is read once from the environment, typed and validated; a bad value stops start-up.
 import path from "node:path";
 import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
+import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
 
 export type Environment = "development" | "test" | "production";
 
@@ -38,6 +39,9 @@ export interface Config {
   jobsIntervalSeconds: number;
   /** How long the tier ladder and bonus rules are kept in memory between reads. */
   programmeCacheSeconds: number;
+  scoring: ScoringSettings;
+  /** A full rescoring runs from the jobs timer when the last one finished longer ago than this; 0 turns it off. */
+  rescoreEveryHours: number;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -148,7 +152,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
-  return {
+  const config: Config = {
     environment: nodeEnvironment as Environment,
     host: environment.HOST || "127.0.0.1",
     port: integer(environment, "PORT", 4000, 1, 65535),
@@ -182,5 +186,19 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     },
     jobsIntervalSeconds: integer(environment, "JOBS_INTERVAL_SECONDS", 3600, 0, 7 * 24 * 3600),
     programmeCacheSeconds: integer(environment, "PROGRAMME_CACHE_SECONDS", nodeEnvironment === "test" ? 0 : 30, 0, 3600),
+    scoring: {
+      rfmWindowDays: integer(environment, "SCORING_RFM_WINDOW_DAYS", defaultScoringSettings.rfmWindowDays, 30, 1095),
+      newMemberDays: integer(environment, "LIFECYCLE_NEW_MEMBER_DAYS", defaultScoringSettings.newMemberDays, 1, 365),
+      dormantDays: integer(environment, "LIFECYCLE_DORMANT_DAYS", defaultScoringSettings.dormantDays, 7, 730),
+      churnedDays: integer(environment, "LIFECYCLE_CHURNED_DAYS", defaultScoringSettings.churnedDays, 30, 1825),
+      decliningRatio: integer(environment, "LIFECYCLE_DECLINING_PERCENT", defaultScoringSettings.decliningRatio * 100, 1, 99) / 100,
+      marginRate: integer(environment, "CLV_MARGIN_PERCENT", defaultScoringSettings.marginRate * 100, 1, 100) / 100,
+      discountRate: integer(environment, "CLV_DISCOUNT_PERCENT", defaultScoringSettings.discountRate * 100, 0, 100) / 100,
+    },
+    rescoreEveryHours: integer(environment, "RESCORE_EVERY_HOURS", 24, 0, 24 * 31),
   };
+  if (config.scoring.churnedDays <= config.scoring.dormantDays) {
+    throw new ConfigError("LIFECYCLE_CHURNED_DAYS", `must be more than LIFECYCLE_DORMANT_DAYS (${config.scoring.dormantDays}): a member is dormant before churned`);
+  }
+  return config;
 }

@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 import { runCommand } from "./run-command";
 import { systemClock } from "../clock";
 import { PersonalDataCipher } from "../privacy/personal-data-cipher";
+import { createEventBus } from "../events/event-bus";
 import { seedDemoData } from "../seed/demo-data";
+import { createServices } from "../services";
 import { openConfiguredDatabase } from "./open-configured-database";
 import { seedProgressReporter } from "./seed-progress";
 
@@ -27,6 +29,7 @@ runCommand(async () => {
       cipher: new PersonalDataCipher(config.personalDataKey),
       withDemoStaff: config.environment !== "production",
       programme: config.programme,
+      scoringWindowDays: config.scoring.rfmWindowDays,
       onProgress: seedProgressReporter(),
     });
     process.stdout.write(
@@ -34,6 +37,12 @@ runCommand(async () => {
         `${result.membersSkipped ? `, skipped ${result.membersSkipped} whose phone was taken` : ""}` +
         `${result.staffUsersCreated ? `, created ${result.staffUsersCreated} demo staff users` : ""}.\n`,
     );
+    // Demo data comes with scores, as a programme that has been running would have them.
+    const scoringStarted = Date.now();
+    const services = createServices({ dataSource: database.dataSource, clock: systemClock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+    const progress = seedProgressReporter(process.stderr, "scored");
+    const run = await services.scoring.runFull("DEMO_SEED", "system:seed", (current) => progress(current.membersScored, current.membersTotal));
+    process.stdout.write(`Scored ${run.membersScored} members (run ${run.id}) in ${((Date.now() - scoringStarted) / 1000).toFixed(1)} s.\n`);
   } finally {
     await database.dataSource.destroy();
   }

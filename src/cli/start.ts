@@ -24,9 +24,12 @@ runCommand(async () => {
         cipher: services.cipher,
         withDemoStaff: config.environment !== "production",
         programme: config.programme,
+        scoringWindowDays: config.scoring.rfmWindowDays,
         onProgress: config.demoMembersOnFirstStart >= 20_000 ? seedProgressReporter() : undefined,
       });
       logger.info(result, "demo data seeded");
+      const run = await services.scoring.runFull("DEMO_SEED", "system:seed");
+      logger.info({ runId: run.id, membersScored: run.membersScored }, "demo members scored");
     },
   });
 
@@ -47,7 +50,7 @@ runCommand(async () => {
 
   const stopJobs =
     config.jobsIntervalSeconds > 0
-      ? startJobTimer(scheduledJobs(application.services), config.jobsIntervalSeconds, (job, result) => {
+      ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours), config.jobsIntervalSeconds, (job, result) => {
           if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
           else application.logger.info({ job, ...result }, "scheduled job done");
         })

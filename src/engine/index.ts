@@ -7,3 +7,5 @@ export * from "./points/earning";
 export * from "./points/expiry-policy";
 export * from "./points/periods";
 export * from "./tiers/qualification";
+export * from "./activity/daily-windows";
+export * from "./scoring";

@@ -1,3 +1,9 @@
+import { BehaviourEventRecord } from "./behaviour-event-record";
+import { MemberAggregateRecord } from "./member-aggregate-record";
+import { MemberDailyActivityRecord } from "./member-daily-activity-record";
+import { MemberScoreRecord } from "./member-score-record";
+import { MemberScoreSnapshotRecord } from "./member-score-record";
+import { ScoringRunRecord } from "./scoring-run-record";
 import { AuditLogRecord } from "./audit-log-record";
 import { BonusRuleRecord } from "./bonus-rule-record";
 import { IdempotencyRecord } from "./idempotency-record";
@@ -17,6 +23,12 @@ import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 
 export {
+  BehaviourEventRecord,
+  MemberAggregateRecord,
+  MemberDailyActivityRecord,
+  MemberScoreRecord,
+  MemberScoreSnapshotRecord,
+  ScoringRunRecord,
   AuditLogRecord,
   BonusRuleRecord,
   IdempotencyRecord,
@@ -37,6 +49,8 @@ export {
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
+export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEventDetails, type BehaviourEventKind } from "./behaviour-event-record";
+export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type ScoringRunTrigger } from "./scoring-run-record";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
 
 export const entities = [
@@ -57,4 +71,10 @@ export const entities = [
   BonusRuleRecord,
   TierChangeRecord,
   MemberBenefitRecord,
+  BehaviourEventRecord,
+  MemberAggregateRecord,
+  MemberDailyActivityRecord,
+  MemberScoreRecord,
+  MemberScoreSnapshotRecord,
+  ScoringRunRecord,
 ];

@@ -1,7 +1,7 @@
 // One set of DataLoaders per request (never shared: a loader caches what one caller may see).
 import DataLoader from "dataloader";
 import { In, type DataSource } from "typeorm";
-import { PartnerApiKeyRecord, PointAccountRecord, TierRecord } from "../entities";
+import { MemberScoreRecord, PartnerApiKeyRecord, PointAccountRecord, TierRecord } from "../entities";
 
 function byId<Record extends { id: number }>(ids: readonly number[], rows: Record[]): (Record | null)[] {
   const found = new Map(rows.map((row) => [row.id, row]));
@@ -14,6 +14,11 @@ export function createLoaders(dataSource: DataSource) {
     pointAccountByMemberId: new DataLoader<number, PointAccountRecord | null>(async (memberIds) => {
       const accounts = await dataSource.getRepository(PointAccountRecord).findBy({ memberId: In([...memberIds]) });
       const byMember = new Map(accounts.map((account) => [account.memberId, account]));
+      return memberIds.map((memberId) => byMember.get(memberId) ?? null);
+    }),
+    scoresByMemberId: new DataLoader<number, MemberScoreRecord | null>(async (memberIds) => {
+      const scores = await dataSource.getRepository(MemberScoreRecord).findBy({ memberId: In([...memberIds]) });
+      const byMember = new Map(scores.map((score) => [score.memberId, score]));
       return memberIds.map((memberId) => byMember.get(memberId) ?? null);
     }),
     apiKeysByPartnerId: new DataLoader<number, PartnerApiKeyRecord[]>(async (partnerIds) => {

@@ -1,11 +1,14 @@
+import { BehaviourEventResolver } from "./behaviour-event-resolver";
 import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
+import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
 import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
+import { ScoringRunResolver } from "./scoring-run-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
 import { TierResolver } from "./tier-resolver";
@@ -19,6 +22,9 @@ export const resolvers = [
   ...pointsResolvers,
   RewardResolver,
   BonusRuleResolver,
+  BehaviourEventResolver,
+  MemberScoresResolver,
+  ScoringRunResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

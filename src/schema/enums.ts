@@ -2,7 +2,8 @@
 import { registerEnumType } from "type-graphql";
 import { partnerScopes, staffRoles } from "../auth/permissions";
 import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupations, pointsPeriods, salesChannels } from "../engine";
-import { pointEntryTypes, pointSources, rewardKinds, tierChangeReasons } from "../entities";
+import { churnFactorNames, lifecycleStages, rfmSegments } from "../engine/scoring/types";
+import { behaviourEventKinds, pointEntryTypes, pointSources, rewardKinds, scoringRunStatuses, scoringRunTriggers, tierChangeReasons } from "../entities";
 
 function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
@@ -20,6 +21,13 @@ export const PointsSourceEnum = enumObject(pointSources);
 export const PointsPeriodEnum = enumObject(pointsPeriods);
 export const RewardKindEnum = enumObject(rewardKinds);
 export const TierChangeReasonEnum = enumObject(tierChangeReasons);
+export const RfmSegmentEnum = enumObject(rfmSegments);
+export const LifecycleStageEnum = enumObject(lifecycleStages);
+export const ChurnFactorEnum = enumObject(churnFactorNames);
+export const ScoringRunStatusEnum = enumObject(scoringRunStatuses);
+export const ScoringRunTriggerEnum = enumObject(scoringRunTriggers);
+export const BehaviourEventKindEnum = enumObject(behaviourEventKinds);
+export const EventStatusEnum = enumObject(["ACCEPTED", "DUPLICATE", "REJECTED"] as const);
 export const BenefitSourceEnum = enumObject(["TIER", "GRANTED"] as const);
 export const StaffRoleEnum = enumObject(staffRoles.map((role) => role.toUpperCase() as Uppercase<typeof role>));
 export const PartnerScopeEnum = {
@@ -49,3 +57,16 @@ registerEnumType(PointsPeriodEnum, { name: "PointsPeriod", description: "Periods
 registerEnumType(RewardKindEnum, { name: "RewardKind", description: "COUPON (优惠券), GIFT (礼品) or BENEFIT (权益, granted to the member for a number of days)." });
 registerEnumType(TierChangeReasonEnum, { name: "TierChangeReason", description: "UPGRADE at once on spend, DOWNGRADE at review after the grace period, PERMANENT (永久会员) on cumulative spend." });
 registerEnumType(BenefitSourceEnum, { name: "BenefitSource", description: "TIER: a base benefit of the member's tier. GRANTED: given to this member alone." });
+registerEnumType(RfmSegmentEnum, {
+  name: "RfmSegment",
+  description: "The RFM segment map over the recency and frequency scores (docs/scoring.md); NO_RECENT_PURCHASE: no order in the RFM window.",
+});
+registerEnumType(LifecycleStageEnum, { name: "LifecycleStage", description: "NEW, ACTIVE, DECLINING (activity falling against the member's own past), DORMANT, CHURNED; thresholds are settings." });
+registerEnumType(ChurnFactorEnum, { name: "ChurnFactor", description: "What drove a churn risk." });
+registerEnumType(ScoringRunStatusEnum, { name: "ScoringRunStatus" });
+registerEnumType(ScoringRunTriggerEnum, { name: "ScoringRunTrigger", description: "Who started a full rescoring: an admin, the schedule, the command line, or the demo seed." });
+registerEnumType(BehaviourEventKindEnum, {
+  name: "BehaviourEventKind",
+  description: "ORDER and REFUND (through the points ledger), LOGIN, SESSION (with duration), interactions (BROWSE, CLICK, SHARE, REVIEW, LIKE), COMPLAINT, SURVEY (CSAT 1-5, NPS 0-10).",
+});
+registerEnumType(EventStatusEnum, { name: "EventStatus", description: "ACCEPTED: recorded. DUPLICATE: this event was recorded before; nothing written. REJECTED: see code and reason." });

@@ -6,14 +6,17 @@ import { hashPassword } from "../auth/passwords";
 import { staffRoles } from "../auth/permissions";
 import type { Clock } from "../clock";
 import { defaultProgrammeSettings, type ProgrammeSettings } from "../config";
-import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, RewardRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../entities";
+import { insertRows } from "../database/bulk-insert";
+import { BehaviourEventRecord, MemberAggregateRecord, MemberDailyActivityRecord, MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, RewardRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../entities";
 import type { PersonalDataCipher } from "../privacy/personal-data-cipher";
 import { maskEmail } from "../privacy/personal-data-format";
 import { phoneColumns } from "../services/member-input";
 import { TierService } from "../services/tier-service";
+import { simulateDemoBehaviour, type DemoBehaviour } from "./demo-behaviour";
 import { simulateDemoLedger, type IdSequences } from "./demo-ledger";
+import { defaultScoringSettings } from "../engine/scoring/types";
 import { demoMemberProfile } from "./demo-members";
-import { randomFor } from "./random";
+import { randomFor } from "../engine/random";
 
 /** Known only to local and demo installations; documented in the README. */
 export const demoStaffPassword = "loyalty-demo-password";
@@ -29,6 +32,8 @@ export interface SeedOptions {
   withDemoStaff?: boolean;
   /** The rules the demo ledgers follow; the defaults unless the server runs with other settings. */
   programme?: ProgrammeSettings;
+  /** The RFM window the aggregates' window columns sum over; the scoring settings' default unless given. */
+  scoringWindowDays?: number;
   onProgress?: (inserted: number, total: number) => void;
 }
 
@@ -73,34 +78,6 @@ async function nextId(manager: EntityManager, table: string): Promise<number> {
 }
 
 /**
- * Writes `rows` with explicit values for every column, in multi-row INSERTs of at most 30,000 values (SQLite allows
- * 32,766 bound values per statement). Values go through the driver's own conversion, as the query builder's would
- * (transformers, booleans, dates in SQLite's text format or as Dates for MySQL); the query builder itself spends
- * several microseconds of bookkeeping per value, which made it most of the seed's time.
- */
-async function insertRows(manager: EntityManager, entity: new () => object, rows: object[]): Promise<void> {
-  if (rows.length === 0) return;
-  const { driver } = manager.connection;
-  const metadata = manager.connection.getMetadata(entity);
-  const columns = metadata.columns.filter((column) => column.isInsert && !column.isVirtualProperty);
-  const prefix = `INSERT INTO ${driver.escape(metadata.tableName)} (${columns.map((column) => driver.escape(column.databaseName)).join(", ")}) VALUES `;
-  const placeholders = `(${columns.map(() => "?").join(", ")})`;
-  const size = Math.max(1, Math.floor(30_000 / columns.length));
-  for (let start = 0; start < rows.length; start += size) {
-    const chunk = rows.slice(start, start + size);
-    const parameters: unknown[] = [];
-    for (const row of chunk) {
-      for (const column of columns) {
-        const value = column.getEntityValue(row);
-        if (value === undefined && !column.isNullable) throw new Error(`Demo ${metadata.tableName} row has no ${column.propertyName}.`);
-        parameters.push(value === undefined ? null : driver.preparePersistentValue(value, column));
-      }
-    }
-    await manager.query(prefix + Array.from(chunk, () => placeholders).join(", "), parameters);
-  }
-}
-
-/**
  * Appends `members` demo members. Member i (counting from the members already present) is the same on every
  * run with the same seed; dates are relative to the clock, so a demo always has members who joined this week.
  */
@@ -113,6 +90,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
   const firstIndex = await dataSource.getRepository(MemberRecord).count();
   await seedDemoRewards(dataSource, now);
   const programme = options.programme ?? defaultProgrammeSettings;
+  const behaviourSettings = { utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: options.scoringWindowDays ?? defaultScoringSettings.rfmWindowDays };
 
   let inserted = 0;
   let skipped = 0;
@@ -161,11 +139,14 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
         lot: await nextId(manager, "point_lots"),
         tierChange: await nextId(manager, "tier_changes"),
       };
+      let nextEventId = await nextId(manager, "behaviour_events");
       const members: Partial<MemberRecord>[] = [];
+      const behaviours: DemoBehaviour[] = [];
       const ledgers = fresh.map(({ index, level, ...row }) => {
         const member = { ...row, id: nextMemberId++ };
         const ledger = simulateDemoLedger(randomFor(options.seed, index, 1), { id: member.id, level, joinedAt: member.joinedAt }, tiers, programme, now, ids);
         members.push({ ...member, ...ledger.tier });
+        behaviours.push(simulateDemoBehaviour(randomFor(options.seed, index, 2), member, ledger.orders, behaviourSettings, now));
         return ledger;
       });
       await insertRows(manager, MemberRecord, members);
@@ -174,6 +155,9 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
       await insertRows(manager, PointEntryRecord, ledgers.flatMap((ledger) => ledger.entries));
       await insertRows(manager, PointLotRecord, ledgers.flatMap((ledger) => ledger.lots));
       await insertRows(manager, TierChangeRecord, ledgers.flatMap((ledger) => ledger.tierChanges));
+      await insertRows(manager, BehaviourEventRecord, behaviours.flatMap((behaviour) => behaviour.events.map((event) => ({ ...event, id: nextEventId++ }))));
+      await insertRows(manager, MemberDailyActivityRecord, behaviours.flatMap((behaviour) => behaviour.days));
+      await insertRows(manager, MemberAggregateRecord, behaviours.map((behaviour) => behaviour.aggregates));
       inserted += fresh.length;
       skipped += size - fresh.length;
     });

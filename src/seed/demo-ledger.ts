@@ -18,7 +18,7 @@ import {
   type MemberTierState,
 } from "../engine";
 import type { MemberBenefitRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, TierChangeReason, TierChangeRecord, TierRecord } from "../entities";
-import type { Random } from "./random";
+import type { Random } from "../engine/random";
 
 type Row<Record> = Omit<Record, never>;
 export type OrderRow = Row<OrderRecord>;

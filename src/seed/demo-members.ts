@@ -1,7 +1,7 @@
 // Pure generation of demo member profiles: the same (seed, index, now) always gives the same member.
 import type { EducationLevel, Gender, IncomeLevel, JoinChannel, Occupation } from "../engine";
 import { cities, emailDomains, femaleGivenCharacters, maleGivenCharacters, mobilePrefixes, neutralGivenCharacters, surnames, type City } from "./chinese-retail-data";
-import { randomFor, type Random } from "./random";
+import { randomFor, type Random } from "../engine/random";
 
 export interface DemoMemberProfile {
   name: string;

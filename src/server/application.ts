@@ -44,7 +44,8 @@ export async function startApplication(options: ApplicationOptions): Promise<App
   try {
     const events = createEventBus();
     const signInCodeSender = options.signInCodeSender ?? new LoggingSignInCodeSender(logger, config.environment !== "production");
-    const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender });
+    const onBackgroundError = (error: unknown, what: string) => logger.error({ err: error }, `background work failed: ${what}`);
+    const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError });
     await services.tiers.ensureDefaultLadder();
     await options.beforeListen?.({ database, services, logger, clock });
     const schema = await buildSchema(events);
@@ -64,6 +65,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
       stop() {
         stopping ??= (async () => {
           await server.stop();
+          await services.scoring.stop();
           if (database.dataSource.isInitialized) await database.dataSource.destroy();
         })();
         return stopping;

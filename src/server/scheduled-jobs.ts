@@ -1,16 +1,19 @@
-// The jobs that keep points and tiers current as time passes, and the in-process timer that runs them.
+// The jobs that keep points, tiers and scores current as time passes, and the in-process timer that runs them.
 import type { Services } from "../services";
 
 export interface ScheduledJob {
-  name: "points-expiry" | "tier-review";
+  name: "points-expiry" | "tier-review" | "rescore";
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification">): ScheduledJob[] {
-  return [
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring">, rescoreEveryHours: number): ScheduledJob[] {
+  const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
   ];
+  // Last: expiry and reviews change what the scores read.
+  if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });
+  return jobs;
 }
 
 /**

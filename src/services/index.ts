@@ -6,6 +6,10 @@ import type { Config } from "../config";
 import type { EventBus } from "../events/event-bus";
 import { PersonalDataCipher } from "../privacy/personal-data-cipher";
 import { AuditService } from "./audit-service";
+import { ActivityRecorder } from "./behaviour/activity-recorder";
+import { BehaviourEventService } from "./behaviour/behaviour-event-service";
+import { ScoringReader } from "./scoring/scoring-reader";
+import { ScoringService } from "./scoring/scoring-service";
 import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
@@ -29,9 +33,11 @@ export interface ServiceDependencies {
   config: Config;
   events: EventBus;
   signInCodeSender: SignInCodeSender;
+  /** Where failures of background work (incremental rescoring) are reported; the server logs them. */
+  onBackgroundError?: (error: unknown, what: string) => void;
 }
 
-export function createServices({ dataSource, clock, config, events, signInCodeSender }: ServiceDependencies) {
+export function createServices({ dataSource, clock, config, events, signInCodeSender, onBackgroundError = () => undefined }: ServiceDependencies) {
   const cipher = new PersonalDataCipher(config.personalDataKey);
   const tokens = new TokenService(config.jwtSecret, { member: config.memberTokenTtlSeconds, staff: config.staffTokenTtlSeconds });
   const audit = new AuditService(clock);
@@ -41,7 +47,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const ledger = new PointsLedger(programme);
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
-  const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency);
+  const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
+  const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, onError: onBackgroundError });
+  const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,
     tokens,
@@ -59,6 +67,10 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     bonusRules: new BonusRuleService(dataSource, clock, audit, programmeData),
     tierQualification,
     benefits: new BenefitService(dataSource, clock, audit),
+    activity,
+    scoring,
+    scoringReader: new ScoringReader(dataSource),
+    behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring),
   };
 }
 

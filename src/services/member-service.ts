@@ -2,7 +2,7 @@ import { runInTransaction } from "../database/transactions";
 import { type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../clock";
 import type { JoinChannel } from "../engine";
-import { MemberRecord, PointAccountRecord, TierRecord } from "../entities";
+import { MemberAggregateRecord, MemberRecord, PointAccountRecord, TierRecord } from "../entities";
 import { badUserInput, conflict, notFound } from "../errors";
 import { topics, type EventBus } from "../events/event-bus";
 import type { PersonalDataCipher } from "../privacy/personal-data-cipher";
@@ -125,6 +125,7 @@ export class MemberService {
       throw error;
     }
     await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now });
+    await manager.insert(MemberAggregateRecord, { memberId: record.id, windowsDay: 0, updatedAt: now });
     return record;
   }
 

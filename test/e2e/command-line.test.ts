@@ -1,5 +1,8 @@
 import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
 import { databaseUrlOf, freePort, runCommandToEnd, startCommand } from "../support/cli";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { openDatabase } from "../../src/database/data-source";
 
 async function eventually(check: () => boolean, what: string, milliseconds = 60_000): Promise<void> {
@@ -58,6 +61,9 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
       const body = await query(port, token.stdout, "{ members(first: 5) { totalCount edges { node { name tier { code } } } } }");
       expect(body.data.members.totalCount).toBe(40);
       expect(body.data.members.edges).toHaveLength(5);
+      const runs = await query(port, token.stdout, "{ scoringRuns(first: 1) { edges { node { status trigger membersScored } } } members(first: 1) { edges { node { scores { rfmSegment lifecycleStage } } } } }");
+      expect(runs.data.scoringRuns.edges[0].node).toEqual({ status: "COMPLETED", trigger: "DEMO_SEED", membersScored: 40 });
+      expect(runs.data.members.edges[0].node.scores.lifecycleStage).toMatch(/^(NEW|ACTIVE|DECLINING|DORMANT|CHURNED)$/);
 
       const memberToken = await runCommandToEnd("token.ts", ["--member", "3"], environment);
       expect(memberToken.code).toBe(0);
@@ -86,7 +92,8 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
   it("runs the jobs once with `jobs`, and `ledger:verify` passes on the demo ledger but fails when a balance is tampered with", async () => {
     const jobs = await runCommandToEnd("run-jobs.ts", ["all"], environment);
     expect(jobs.stderr).toBe("");
-    expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\n$/);
+    // The demo seed's scoring run has just finished, so the daily rescoring is not due yet.
+    expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\nrescore: \{"ran":false\}\n$/);
 
     const verified = await runCommandToEnd("ledger-verify.ts", [], environment);
     expect(verified.stdout).toContain("Checked 40 points accounts");
@@ -102,6 +109,58 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
     } finally {
       await dataSource.query("UPDATE point_accounts SET balance = balance - 7 WHERE member_id = 3");
       await dataSource.destroy();
+    }
+  });
+
+  it("imports a history file with `import`: progress, a summary, rejected lines named, nothing twice on a re-run; `rescore` scores everyone", async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), "loyalty-import-"));
+    const at = (hoursAgo: number) => new Date(Date.now() - hoursAgo * 3_600_000).toISOString();
+    const lines = [
+      JSON.stringify({ source: "old-crm", externalId: "L-1", kind: "LOGIN", memberId: 2, occurredAt: at(30), durationSeconds: 300 }),
+      JSON.stringify({ source: "old-crm", externalId: "O-1", kind: "ORDER", memberId: "TWVtYmVyOjI=", occurredAt: at(50), amount: 25_000, channel: "ONLINE", storeCode: "WEB", categories: ["BEAUTY"] }),
+      "{ not json",
+      JSON.stringify({ source: "old-crm", externalId: "X-1", kind: "TELEPATHY", memberId: 2, occurredAt: at(5) }),
+      JSON.stringify({ source: "old-crm", externalId: "C-1", kind: "COMPLAINT", memberId: 999_999, occurredAt: at(5) }),
+      "",
+      JSON.stringify({ source: "old-crm", externalId: "S-1", kind: "SURVEY", memberId: 4, occurredAt: at(2), nps: 10 }),
+    ];
+    const ndjson = path.join(directory, "history.ndjson");
+    writeFileSync(ndjson, `${lines.join("\n")}\n`);
+    try {
+      const first = await runCommandToEnd("import-events.ts", [ndjson], environment);
+      expect(first.code).toBe(1);
+      expect(first.stderr).toMatch(/imported 6 lines: 3 accepted, 0 duplicates, 3 rejected/);
+      expect(first.stdout).toContain("6 lines, 3 accepted, 0 duplicates (already imported), 3 rejected; 2 members rescored");
+      expect(first.stdout).toMatch(/line 3: is not valid JSON/);
+      expect(first.stdout).toMatch(/line 4: BAD_USER_INPUT: event\.kind "TELEPATHY" is not an event kind/);
+      expect(first.stdout).toMatch(/line 5: NOT_FOUND: event\.memberId: no member 999999/);
+
+      const again = await runCommandToEnd("import-events.ts", [ndjson], environment);
+      expect(again.stdout).toContain("6 lines, 0 accepted, 3 duplicates (already imported), 3 rejected");
+
+      const csv = path.join(directory, "history.csv");
+      writeFileSync(csv, `source,externalId,kind,memberId,occurredAt,amount,channel,storeCode,categories,durationSeconds\nold-pos,O-9,ORDER,5,${at(80)},9900,OFFLINE_STORE,SH-001,FOOD|HOME,\nold-pos,L-9,LOGIN,5,${at(70)},,,,,120\n`);
+      const imported = await runCommandToEnd("import-events.ts", [csv], environment);
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toContain("2 lines, 2 accepted, 0 duplicates (already imported), 0 rejected; 1 members rescored");
+
+      const { dataSource } = await openDatabase(scratch.config, { runMigrations: false });
+      try {
+        const [aggregates] = await dataSource.query("SELECT orders_total, spend_total, logins_total FROM member_aggregates WHERE member_id = 5");
+        const [order] = await dataSource.query("SELECT points_earned FROM orders WHERE external_id = 'O-9'");
+        expect(Number(order.points_earned)).toBe(0);
+        const seeded = await dataSource.query("SELECT COUNT(*) AS orders, COALESCE(SUM(amount - refunded_amount), 0) AS spend FROM orders WHERE member_id = 5");
+        expect(Number(aggregates.orders_total)).toBe(Number(seeded[0].orders));
+        expect(Number(aggregates.spend_total)).toBe(Number(seeded[0].spend));
+      } finally {
+        await dataSource.destroy();
+      }
+
+      const rescored = await runCommandToEnd("rescore.ts", [], environment);
+      expect(rescored.code).toBe(0);
+      expect(rescored.stdout).toMatch(/^Scoring run \d+: 40 members scored in [\d.]+ s\.\n$/);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 

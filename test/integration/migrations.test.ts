@@ -5,6 +5,7 @@ import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
 const coreTables = [
   "tiers", "members", "staff_users", "partners", "partner_api_keys", "idempotency_records", "audit_log", "sign_in_codes",
   "point_accounts", "point_entries", "orders", "point_lots", "rewards", "reward_redemptions", "bonus_rules", "tier_changes", "member_benefits",
+  "behaviour_events", "member_daily_activity", "member_aggregates", "scoring_runs", "member_scores", "member_score_snapshots",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {

@@ -1,6 +1,6 @@
 import { cityTiers, educationLevels, genders, incomeLevels, joinChannels, occupations } from "../../src/engine";
 import { demoMemberProfile } from "../../src/seed/demo-members";
-import { createRandom } from "../../src/seed/random";
+import { createRandom } from "../../src/engine/random";
 
 const now = new Date("2026-11-23T08:00:00.000Z");
 const profiles = Array.from({ length: 20_000 }, (_, index) => demoMemberProfile(42, index, now, 4));

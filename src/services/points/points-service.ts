@@ -6,12 +6,13 @@ import type { Clock } from "../../clock";
 import type { ProgrammeSettings } from "../../config";
 import { lockingRead } from "../../database/transactions";
 import { pointsForPurchase, pointsToClawBack, type SalesChannel } from "../../engine";
-import { MemberRecord, OrderRecord, type PointEntryRecord, type PointSource } from "../../entities";
+import { MemberRecord, noEventDetails, OrderRecord, type PointEntryRecord, type PointSource } from "../../entities";
 import { badUserInput, conflict, notFound } from "../../errors";
 import { topics, type EventBus, type TierChangedEvent } from "../../events/event-bus";
 import type { AuditService } from "../audit-service";
 import type { ProgrammeDataCache } from "../programme-data-cache";
 import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
+import type { ActivityRecorder } from "../behaviour/activity-recorder";
 import type { ServiceContext } from "../service-context";
 import type { TierQualificationService } from "../tier-qualification-service";
 import { validAwardSource, validChannel, validCode, validOptionalStoreCode, validOrderAmount, validPoints, validReason } from "./points-input";
@@ -26,6 +27,10 @@ export interface PurchaseInput {
   storeCode: string;
   /** When the purchase happened; defaults to now. Spend counts for tiers by this time. */
   placedAt?: Date | null;
+  /** Where the order came from when it arrived as a behaviour event (recordEvents, the import). */
+  behaviour?: { source: string; brand: string | null; categories: string[] } | null;
+  /** False records the order (behaviour, qualifying spend) without earning points: history imports. Default true. */
+  awardPoints?: boolean;
 }
 
 export interface EarnInput {
@@ -57,6 +62,10 @@ export interface RefundInput {
   orderId: string;
   /** Fen refunded now; partial refunds add up. */
   amount: number;
+  /** When it was refunded, if reported later; defaults to now. */
+  refundedAt?: Date | null;
+  /** The behaviour event it arrived as (recordEvents, the import). */
+  behaviour?: { source: string; externalId: string } | null;
 }
 
 /** What a command returns, stored as JSON for idempotent replay: a retry gets exactly this back. */
@@ -81,6 +90,9 @@ interface CommandOutcome {
   rewardRedemptionId?: number;
 }
 
+/** The behaviour source of orders and refunds sent through earnPoints and refundOrder. */
+export const ordersApiSource = "orders-api";
+
 export class PointsService {
   constructor(
     private readonly dataSource: DataSource,
@@ -92,6 +104,9 @@ export class PointsService {
     private readonly events: EventBus,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    private readonly activity: ActivityRecorder,
+    /** Told after a command that changed a member's behaviour commits: incremental rescoring listens here. */
+    private readonly onMemberActivity: (memberId: number) => void = () => undefined,
   ) {}
 
   earn(context: ServiceContext, input: EarnInput, idempotencyKey: string): Promise<PointsCommandResult> {
@@ -129,16 +144,25 @@ export class PointsService {
       const tier = (await this.programmeData.ladder(manager)).find((rung) => rung.id === member.tierId);
       if (!tier) throw new Error(`Member ${memberId} points at missing tier ${member.tierId}`);
       const rules = await this.programmeData.bonusRules(manager);
+      const awardPoints = purchase.awardPoints ?? true;
       const earned = pointsForPurchase({ amount, category, channel, placedAt }, { pointsPerYuan: this.settings.pointsPerYuan, tierMultiplierPercent: tier.pointsMultiplierPercent }, rules);
       const inserted = await manager
-        .insert(OrderRecord, { memberId, externalId: orderId, storeCode, partnerId: null, channel, category, amount, refundedAmount: 0, pointsEarned: earned.total, pointsClawedBack: 0, placedAt, createdAt: now })
+        .insert(OrderRecord, { memberId, externalId: orderId, storeCode, partnerId: null, channel, category, amount, refundedAmount: 0, pointsEarned: awardPoints ? earned.total : 0, pointsClawedBack: 0, placedAt, createdAt: now })
         .catch((error: unknown) => {
           throw isUniqueViolation(error) ? conflict(`Order ${orderId} was already recorded: each order earns points once. To retry a request, reuse its idempotencyKey.`) : error;
         });
       const orderRowId = Number(inserted.identifiers[0]?.id);
       const bonuses = earned.appliedRuleCodes.length > 0 ? ` incl. ${earned.appliedRuleCodes.join(", ")}` : "";
       const reason = `Purchase of ${amount / 100} yuan at ${tier.code} (${tier.pointsMultiplierPercent}%)${bonuses}`;
-      const entries = earned.total > 0 ? await this.ledger.credit(manager, locked, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
+      const behaviour = purchase.behaviour ?? { source: ordersApiSource, brand: null, categories: [category] };
+      await this.activity.record(
+        manager,
+        { ...noEventDetails, memberId, source: behaviour.source, externalId: orderId, kind: "ORDER", occurredAt: placedAt, receivedAt: now, amount, channel, storeCode, brand: behaviour.brand, categories: behaviour.categories.join(",") || null },
+        [{ day: this.activity.dayOf(placedAt), orders: 1, spend: amount }],
+        { orderAt: placedAt },
+        now,
+      );
+      const entries = awardPoints && earned.total > 0 ? await this.ledger.credit(manager, locked, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
       // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.
       const tierChanges = await this.tiers.afterSpend(manager, member, now);
       return { entries, tierChanges, orderId: orderRowId };
@@ -178,6 +202,26 @@ export class PointsService {
       if (amount > refundable) throw badUserInput(`input.amount is more than the ${refundable} fen of order ${orderId} not yet refunded.`, "input.amount");
       const points = pointsToClawBack({ amount: current.amount, pointsEarned: current.pointsEarned, refundedBefore: current.refundedAmount, refundedNow: amount });
       await manager.update(OrderRecord, { id: current.id }, { refundedAmount: current.refundedAmount + amount, pointsClawedBack: current.pointsClawedBack + points });
+      const refundedAt = input.refundedAt ?? now;
+      // The refund nets the order's day down (spend in a window is what was kept) and counts as a refund on its own day.
+      await this.activity.record(
+        manager,
+        {
+          ...noEventDetails,
+          memberId: current.memberId,
+          source: input.behaviour?.source ?? ordersApiSource,
+          // Cumulative refunded fen only grows, so it names each refund of an order uniquely.
+          externalId: input.behaviour?.externalId ?? `${orderId}#refund-${current.refundedAmount + amount}`,
+          kind: "REFUND",
+          occurredAt: refundedAt,
+          receivedAt: now,
+          amount,
+          orderExternalId: orderId,
+        },
+        [{ day: this.activity.dayOf(current.placedAt), spend: -amount }, { day: this.activity.dayOf(refundedAt), refunds: 1, refundAmount: amount }],
+        {},
+        now,
+      );
       const reason = `Refund of ${amount / 100} yuan on order ${orderId}`;
       const entries = points > 0 ? [await this.ledger.clawBack(manager, locked, points, current.id, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode: current.storeCode }), now)] : [];
       await this.audit.record(manager, context, { action: "order.refund", targetType: "order", targetId: orderId, details: { amount, points } });
@@ -231,6 +275,7 @@ export class PointsService {
       const change = result.entryAmounts.reduce((sum, entry) => sum + entry.amount, 0);
       this.events.publish(topics.pointsChanged, { memberId, entryTypes: result.entryAmounts.map((entry) => entry.type), change, balance: result.balance, at: now.toISOString() });
       for (const tierChange of result.tierChanges) this.events.publish(topics.tierChanged, tierChange);
+      if (command === "earnPoints" || command === "refundOrder") this.onMemberActivity(memberId);
     }
     const { entryAmounts: _entryAmounts, ...publicResult } = result;
     return publicResult;

@@ -1,0 +1,141 @@
+// Full rescoring of a large population on SQLite beside its floor: the same aggregates read and the same score
+// and snapshot rows written by plain SQL, with no scoring. Also the pure engine alone, in members per second.
+// The seeded database is kept in bench/.data between runs (seeding a million members takes minutes).
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+import type { DataSource } from "typeorm";
+import { systemClock } from "../src/clock";
+import { loadConfig } from "../src/config";
+import { insertRows } from "../src/database/bulk-insert";
+import { openDatabase } from "../src/database/data-source";
+import { runInTransaction } from "../src/database/transactions";
+import { computeBreakpoints, localMonthKey, rawFigures, scoreMember } from "../src/engine";
+import type { MemberActivity } from "../src/engine/scoring/types";
+import { MemberScoreRecord } from "../src/entities";
+import { createEventBus } from "../src/events/event-bus";
+import { PersonalDataCipher } from "../src/privacy/personal-data-cipher";
+import { seedDemoData } from "../src/seed/demo-data";
+import { createServices } from "../src/services";
+import { readActivityChunk } from "../src/services/scoring/activity-reader";
+import { secrets } from "./target-process";
+
+export interface ScoringBenchSettings {
+  members: number;
+  rounds: number;
+  seed: number;
+}
+
+export interface ScoringBenchResults {
+  members: number;
+  seedSeconds: number | null;
+  databaseMegabytes: number;
+  eventRows: number;
+  windowRefreshSeconds: number;
+  floorSeconds: number[];
+  fullRunSeconds: number[];
+  engineMembersPerSecond: number;
+  segments: { segment: string; members: number }[];
+  lifecycle: { stage: string; members: number }[];
+}
+
+const chunkSize = 5_000;
+
+/** The floor: read every member's aggregates with the run's own query, write a score row and a snapshot each. */
+async function floorRun(dataSource: DataSource, now: Date): Promise<void> {
+  let afterMemberId = 0;
+  for (;;) {
+    const chunk = await readActivityChunk(dataSource.manager, afterMemberId, chunkSize);
+    if (chunk.length === 0) break;
+    afterMemberId = chunk[chunk.length - 1].memberId;
+    // Values straight from the row: no quintiles, no factors, no model.
+    const rows: MemberScoreRecord[] = chunk.map((activity) => ({
+      memberId: activity.memberId, runId: 0, recencyDays: null, recency: null, frequency: activity.ordersInWindow, monetary: null, rfmCode: null, rfmSegment: "NO_RECENT_PURCHASE",
+      lifecycleStage: "ACTIVE", churnRiskPermille: activity.complaints90, churnFactors: "[]", activity: activity.logins30, loyalty: activity.ordersTotal, value: 0, clv: activity.spendInWindow,
+      ageBand: null, cityTier: activity.cityTier, cluster: null, computedAt: now,
+    }));
+    await runInTransaction(dataSource, (manager) => insertRows(manager, MemberScoreRecord, rows, { replace: true }));
+  }
+  const columns = "run_id, recency_days, recency, frequency, monetary, rfm_code, rfm_segment, lifecycle_stage, churn_risk_permille, activity, loyalty, value, clv, computed_at";
+  await runInTransaction(dataSource, (manager) =>
+    manager.query(`REPLACE INTO member_score_snapshots (member_id, month, ${columns}) SELECT member_id, ?, ${columns} FROM member_scores WHERE run_id = ?`, [localMonthKey(now, 480), 0]),
+  );
+}
+
+/** The engine alone over activities already in memory: raw figures, breakpoints, scores. */
+function engineMembersPerSecond(activities: MemberActivity[], now: Date): number {
+  const settings = loadConfig({ NODE_ENV: "production", ...secrets }).scoring;
+  const started = process.hrtime.bigint();
+  const raws = activities.map((activity) => rawFigures(activity, now, settings));
+  const breakpoints = computeBreakpoints(raws);
+  let checksum = 0;
+  for (let index = 0; index < activities.length; index += 1) checksum += scoreMember(activities[index], raws[index], breakpoints, now, settings, null).activity;
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (checksum < 0) throw new Error("unreachable: keeps the scoring from being optimised away");
+  return activities.length / seconds;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await work();
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+export async function benchmarkScoring(settings: ScoringBenchSettings, log: (line: string) => void): Promise<ScoringBenchResults> {
+  const directory = path.resolve(__dirname, "../../bench/.data");
+  mkdirSync(directory, { recursive: true });
+  const file = path.join(directory, `scoring-${settings.members}-seed${settings.seed}.sqlite`);
+  const config = { ...loadConfig({ NODE_ENV: "production", ...secrets, LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
+  let seedSeconds: number | null = null;
+  if (!existsSync(file)) {
+    log(`scoring: seeding ${settings.members.toLocaleString("en-US")} members with a year of events into ${file}`);
+    const database = await openDatabase(config.database);
+    try {
+      seedSeconds = await timed(() =>
+        seedDemoData(database.dataSource, {
+          members: settings.members, seed: settings.seed, clock: systemClock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false, batchSize: 2_000,
+          onProgress: (done, total) => done % 100_000 < 2_000 && log(`scoring: seeded ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`),
+        }),
+      );
+    } catch (error) {
+      await database.dataSource.destroy();
+      rmSync(file, { force: true });
+      throw error;
+    }
+    await database.dataSource.destroy();
+    log(`scoring: seeded in ${seedSeconds.toFixed(1)} s`);
+  }
+  const database = await openDatabase(config.database);
+  const { dataSource } = database;
+  try {
+    const services = createServices({ dataSource, clock: systemClock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+    const windowRefreshSeconds = await timed(() => services.activity.refreshWindows(dataSource, systemClock.now()));
+    log(`scoring: windows refreshed in ${windowRefreshSeconds.toFixed(1)} s`);
+    const floorSeconds: number[] = [];
+    const fullRunSeconds: number[] = [];
+    // Alternated, so drift of the machine (cache, other load) falls on both sides alike.
+    for (let round = 0; round < settings.rounds; round += 1) {
+      floorSeconds.push(await timed(() => floorRun(dataSource, systemClock.now())));
+      fullRunSeconds.push(await timed(() => services.scoring.runFull("COMMAND_LINE", "bench")));
+      log(`scoring: round ${round + 1}: floor ${floorSeconds[round].toFixed(1)} s, full run ${fullRunSeconds[round].toFixed(1)} s`);
+    }
+    const sample = await readActivityChunk(dataSource.manager, 0, 200_000);
+    const engine = engineMembersPerSecond(sample, systemClock.now());
+    const count = async (sql: string) => (await dataSource.query(sql)) as { key: string; members: number | string }[];
+    const [{ events }] = await dataSource.query("SELECT COUNT(*) AS events FROM behaviour_events");
+    const [{ size }] = await dataSource.query("SELECT page_count * page_size AS size FROM pragma_page_count(), pragma_page_size()");
+    return {
+      members: settings.members,
+      seedSeconds,
+      databaseMegabytes: Number(size) / 1e6,
+      eventRows: Number(events),
+      windowRefreshSeconds,
+      floorSeconds,
+      fullRunSeconds,
+      engineMembersPerSecond: engine,
+      segments: (await count("SELECT rfm_segment AS key, COUNT(*) AS members FROM member_scores GROUP BY rfm_segment ORDER BY COUNT(*) DESC")).map((row) => ({ segment: row.key, members: Number(row.members) })),
+      lifecycle: (await count("SELECT lifecycle_stage AS key, COUNT(*) AS members FROM member_scores GROUP BY lifecycle_stage ORDER BY COUNT(*) DESC")).map((row) => ({ stage: row.key, members: Number(row.members) })),
+    };
+  } finally {
+    await dataSource.destroy();
+  }
+}

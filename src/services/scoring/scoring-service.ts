@@ -1,0 +1,216 @@
+// Scoring runs. A full run scores every member in two passes over the aggregates: the first computes the
+// population's quintile and percentile breakpoints and fits the clusters, the second scores and writes each
+// chunk. Between runs, a member whose behaviour changed is rescored alone with the latest run's breakpoints.
+import type { DataSource } from "typeorm";
+import type { Clock } from "../../clock";
+import { insertRows } from "../../database/bulk-insert";
+import { runInTransaction } from "../../database/transactions";
+import { clusterFeatures, computeBreakpoints, fitClusterModel, rawFigures, scoreMember } from "../../engine";
+import { localMonthKey } from "../../engine";
+import { createRandom } from "../../engine/random";
+import type { ClusterModel, MemberActivity, RawFigures, ScoringBreakpoints, ScoringSettings } from "../../engine/scoring/types";
+import { MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
+import type { ActivityRecorder } from "../behaviour/activity-recorder";
+import { readActivityChunk, readActivityOf } from "./activity-reader";
+import { scoreRow } from "./score-rows";
+
+const chunkSize = 5_000;
+const clusterSampleSize = 20_000;
+/**
+ * Up to this many members, pass one keeps what it read for pass two (about 0.5 GB a million): reading the
+ * aggregates once instead of twice. Larger populations are read again.
+ */
+const membersKeptInMemory = 2_000_000;
+
+export interface ScoringServiceOptions {
+  settings: ScoringSettings;
+  utcOffsetMinutes: number;
+  /** Told when background work fails (incremental rescoring runs after the command that caused it returned). */
+  onError: (error: unknown, what: string) => void;
+}
+
+/** The latest completed run's breakpoints and clusters, parsed once per run. */
+interface ScoringModel {
+  runId: number;
+  breakpoints: ScoringBreakpoints;
+  clusters: ClusterModel | null;
+}
+
+export class ScoringService {
+  private fullRun: Promise<ScoringRunRecord> | null = null;
+  private model: ScoringModel | null = null;
+  private readonly pending = new Set<number>();
+  private draining: Promise<void> | null = null;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly activity: ActivityRecorder,
+    private readonly options: ScoringServiceOptions,
+  ) {}
+
+  /**
+   * Starts a full run unless one is already running in this process, in which case that one is returned.
+   * Resolves with the run's row once it exists; `completion` resolves when it ends.
+   */
+  async startFullRun(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<{ run: ScoringRunRecord; completion: Promise<ScoringRunRecord> }> {
+    if (this.fullRun) {
+      const running = await this.dataSource.getRepository(ScoringRunRecord).findOne({ where: { status: "RUNNING" }, order: { id: "DESC" } });
+      if (running) return { run: running, completion: this.fullRun };
+    }
+    const now = this.clock.now();
+    const [{ members }] = await this.dataSource.query("SELECT COUNT(*) AS members FROM member_aggregates");
+    const run = await this.dataSource.getRepository(ScoringRunRecord).save({
+      status: "RUNNING", trigger, actor, membersTotal: Number(members), membersScored: 0, breakpoints: null, clusterModel: null, error: null, startedAt: now, finishedAt: null,
+    });
+    const completion = this.score(run, onProgress).finally(() => {
+      this.fullRun = null;
+    });
+    this.fullRun = completion;
+    return { run: { ...run }, completion };
+  }
+
+  /** Runs a full rescoring to its end (command line, schedule, tests). */
+  async runFull(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<ScoringRunRecord> {
+    const { completion } = await this.startFullRun(trigger, actor, onProgress);
+    return completion;
+  }
+
+  private async score(run: ScoringRunRecord, onProgress?: (run: ScoringRunRecord) => void): Promise<ScoringRunRecord> {
+    const runs = this.dataSource.getRepository(ScoringRunRecord);
+    const { settings } = this.options;
+    try {
+      const now = run.startedAt;
+      await this.activity.refreshWindows(this.dataSource, now);
+      const model = await this.fitModel(run.id, now);
+      Object.assign(run, { breakpoints: JSON.stringify(model.breakpoints), clusterModel: model.clusters ? JSON.stringify(model.clusters) : null, membersTotal: model.breakpoints.memberCount });
+      await runs.save(run);
+      let afterMemberId = 0;
+      for (let kept = 0; ; kept += 1) {
+        const chunk = model.chunks ? (model.chunks[kept] ?? []) : await readActivityChunk(this.dataSource.manager, afterMemberId, chunkSize);
+        if (chunk.length === 0) break;
+        afterMemberId = chunk[chunk.length - 1].memberId;
+        if (model.chunks) model.chunks[kept] = [];
+        const rows = chunk.map((activity) => scoreRow(scoreMember(activity, rawFigures(activity, now, settings), model.breakpoints, now, settings, model.clusters), run.id, now));
+        await runInTransaction(this.dataSource, (manager) => insertRows(manager, MemberScoreRecord, rows, { replace: true }));
+        run.membersScored += rows.length;
+        await runs.update({ id: run.id }, { membersScored: run.membersScored });
+        onProgress?.(run);
+      }
+      await this.snapshot(run.id, now);
+      Object.assign(run, { status: "COMPLETED", finishedAt: this.clock.now() });
+      await runs.save(run);
+      this.model = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
+      return run;
+    } catch (error) {
+      Object.assign(run, { status: "FAILED", finishedAt: this.clock.now(), error: String(error instanceof Error ? error.message : error).slice(0, 500) });
+      await runs.save(run);
+      throw error;
+    }
+  }
+
+  /** Pass one: breakpoints over the whole population and clusters fitted on a sample of it. */
+  private async fitModel(runId: number, now: Date): Promise<{ breakpoints: ScoringBreakpoints & { memberCount: number }; clusters: ClusterModel | null; chunks: MemberActivity[][] | null }> {
+    const { settings } = this.options;
+    const random = createRandom(runId);
+    const figures: RawFigures[] = [];
+    const sample: number[][] = [];
+    let chunks: MemberActivity[][] | null = [];
+    let afterMemberId = 0;
+    for (;;) {
+      const chunk = await readActivityChunk(this.dataSource.manager, afterMemberId, chunkSize);
+      if (chunk.length === 0) break;
+      afterMemberId = chunk[chunk.length - 1].memberId;
+      if (chunks && figures.length + chunk.length <= membersKeptInMemory) chunks.push(chunk);
+      else chunks = null;
+      for (const activity of chunk) {
+        const raw = rawFigures(activity, now, settings);
+        // Only what the breakpoints read is kept: a million members' factor lists would not fit comfortably.
+        figures.push({ memberId: raw.memberId, recencyDays: raw.recencyDays, frequency: raw.frequency, monetary: raw.monetary, clv: raw.clv, churnRisk: raw.churnRisk, churnFactors: [] });
+        // Reservoir sampling: every member has the same chance to be in the clustering sample.
+        const features = clusterFeatures(activity, raw);
+        if (sample.length < clusterSampleSize) sample.push(features);
+        else {
+          const slot = Math.floor(random.next() * figures.length);
+          if (slot < clusterSampleSize) sample[slot] = features;
+        }
+      }
+    }
+    const breakpoints = { ...computeBreakpoints(figures), memberCount: figures.length };
+    const clusters = sample.length >= 2 ? fitClusterModel(sample, () => random.next(), { kRange: [2, 8], sampleSize: 2_000 }) : null;
+    return { breakpoints, clusters, chunks };
+  }
+
+  /** Keeps the month's last scores: a snapshot row per member per local month, replaced by later runs in it. */
+  private async snapshot(runId: number, now: Date): Promise<void> {
+    const columns = "run_id, recency_days, recency, frequency, monetary, rfm_code, rfm_segment, lifecycle_stage, churn_risk_permille, activity, loyalty, value, clv, computed_at";
+    await runInTransaction(this.dataSource, (manager) =>
+      manager.query(`REPLACE INTO member_score_snapshots (member_id, month, ${columns}) SELECT member_id, ?, ${columns} FROM member_scores WHERE run_id = ?`, [localMonthKey(now, this.options.utcOffsetMinutes), runId]),
+    );
+  }
+
+  /** A full run when the last one finished more than `everyHours` ago, or never ran. */
+  async rescoreIfDue(everyHours: number): Promise<{ ran: boolean; runId?: number; membersScored?: number }> {
+    const latest = await this.dataSource.getRepository(ScoringRunRecord).findOne({ where: { status: "COMPLETED" }, order: { id: "DESC" } });
+    const due = !latest?.finishedAt || this.clock.now().getTime() - latest.finishedAt.getTime() >= everyHours * 3_600_000;
+    if (!due) return { ran: false };
+    const run = await this.runFull("SCHEDULE", null);
+    return { ran: true, runId: run.id, membersScored: run.membersScored };
+  }
+
+  /** Waits for background work to end, before the database closes. */
+  async stop(): Promise<void> {
+    await this.idle();
+    await this.fullRun?.catch(() => undefined);
+  }
+
+  /** The latest completed run's model, or null before the first run. */
+  async currentModel(): Promise<ScoringModel | null> {
+    const latest = await this.dataSource.getRepository(ScoringRunRecord).findOne({ where: { status: "COMPLETED" }, order: { id: "DESC" } });
+    if (!latest?.breakpoints) return null;
+    if (this.model?.runId !== latest.id) {
+      this.model = { runId: latest.id, breakpoints: JSON.parse(latest.breakpoints) as ScoringBreakpoints, clusters: latest.clusterModel ? (JSON.parse(latest.clusterModel) as ClusterModel) : null };
+    }
+    return this.model;
+  }
+
+  /**
+   * Rescores some members now with the latest breakpoints. Before the first full run there are no breakpoints and
+   * nothing is scored: the server's schedule starts that run at start-up when none has completed.
+   */
+  async rescoreMembers(memberIds: readonly number[]): Promise<void> {
+    if (memberIds.length === 0) return;
+    const model = await this.currentModel();
+    if (!model) return;
+    const { settings } = this.options;
+    const now = this.clock.now();
+    await runInTransaction(this.dataSource, async (manager) => {
+      const activities: MemberActivity[] = await readActivityOf(manager, [...new Set(memberIds)]);
+      const rows = activities.map((activity) => scoreRow(scoreMember(activity, rawFigures(activity, now, settings), model.breakpoints, now, settings, model.clusters), model.runId, now));
+      await insertRows(manager, MemberScoreRecord, rows, { replace: true });
+    });
+  }
+
+  /** Queues a member for rescoring after the command that touched them; queued members are rescored together. */
+  enqueue(memberId: number): void {
+    this.pending.add(memberId);
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Resolves when every queued member has been rescored (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // Yield first, so the members of commands finishing together are rescored in one transaction.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.size > 0) {
+      const memberIds = [...this.pending].slice(0, 500);
+      for (const memberId of memberIds) this.pending.delete(memberId);
+      await this.rescoreMembers(memberIds).catch((error: unknown) => this.options.onError(error, `rescoring members ${memberIds.join(", ")}`));
+    }
+  }
+}
