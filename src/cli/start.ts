@@ -33,29 +33,8 @@ runCommand(async () => {
     },
   });
 
-  const { url } = application.server;
-  process.stdout.write(
-    [
-      "",
-      `Loyalty Graph is running (${config.environment}, ${config.database.type}).`,
-      `  GraphQL (HTTP):          ${url}`,
-      `  Subscriptions (ws):      ${url.replace(/^http/, "ws")}`,
-      `  Health / readiness:      ${url.replace(/\/graphql$/, "/healthz")}  ${url.replace(/\/graphql$/, "/readyz")}`,
-      "Get a token for local use (send it as `Authorization: Bearer <token>`):",
-      "  npm run -s token -- --role admin      (or operator, analyst)",
-      "  npm run -s token -- --member 1        (a member's own token)",
-      "",
-    ].join("\n"),
-  );
-
-  const stopJobs =
-    config.jobsIntervalSeconds > 0
-      ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours), config.jobsIntervalSeconds, (job, result) => {
-          if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
-          else application.logger.info({ job, ...result }, "scheduled job done");
-        })
-      : async () => undefined;
-
+  // Signals are handled before anything says the server is up.
+  let stopJobs: () => Promise<void> = async () => undefined;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -74,4 +53,28 @@ runCommand(async () => {
   };
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
+
+  stopJobs =
+    config.jobsIntervalSeconds > 0
+      ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours), config.jobsIntervalSeconds, (job, result) => {
+          if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
+          else application.logger.info({ job, ...result }, "scheduled job done");
+        })
+      : async () => undefined;
+
+  // Printed last: whoever waits for this line (a supervisor, the tests) may signal the process at once.
+  const { url } = application.server;
+  process.stdout.write(
+    [
+      "",
+      `Loyalty Graph is running (${config.environment}, ${config.database.type}).`,
+      `  GraphQL (HTTP):          ${url}`,
+      `  Subscriptions (ws):      ${url.replace(/^http/, "ws")}`,
+      `  Health / readiness:      ${url.replace(/\/graphql$/, "/healthz")}  ${url.replace(/\/graphql$/, "/readyz")}`,
+      "Get a token for local use (send it as `Authorization: Bearer <token>`):",
+      "  npm run -s token -- --role admin      (or operator, analyst)",
+      "  npm run -s token -- --member 1        (a member's own token)",
+      "",
+    ].join("\n"),
+  );
 });

@@ -99,6 +99,29 @@ export function kMeans(rows: Rows, k: number, random: () => number, maxIteration
   return { centroids, assignment, iterations };
 }
 
+/** The within-cluster sum of squared distances: what Lloyd's algorithm lowers, and how restarts are compared. */
+export function inertia(rows: Rows, centroids: Rows, assignment: ArrayLike<number>): number {
+  let total = 0;
+  rows.forEach((row, index) => (total += squaredDistance(row, centroids[assignment[index]])));
+  return total;
+}
+
+/**
+ * The best of several K-means runs (lowest inertia). One run from k-means++ seeds can still settle in a local
+ * optimum, merging two real clusters and splitting another; a few restarts make that unlikely (scikit-learn's
+ * n_init does the same).
+ */
+export function bestKMeans(rows: Rows, k: number, random: () => number, attempts = 4): ReturnType<typeof kMeans> {
+  let best = kMeans(rows, k, random);
+  let bestInertia = inertia(rows, best.centroids, best.assignment);
+  for (let attempt = 1; attempt < attempts; attempt += 1) {
+    const candidate = kMeans(rows, k, random);
+    const candidateInertia = inertia(rows, candidate.centroids, candidate.assignment);
+    if (candidateInertia < bestInertia) [best, bestInertia] = [candidate, candidateInertia];
+  }
+  return best;
+}
+
 /**
  * The mean silhouette, -1 to 1: for each row, how much nearer it is to its own cluster than to the next nearest.
  * A row alone in its cluster scores 0 (Rousseeuw's convention); fewer than two non-empty clusters score 0.
@@ -161,7 +184,7 @@ function bestK(sample: Rows, [lowest, highest]: [number, number], random: () => 
   let best = Math.max(1, Math.min(lowest, distinct));
   let bestScore = -Infinity;
   for (let k = Math.max(2, lowest); k <= Math.min(highest, distinct); k += 1) {
-    const fit = kMeans(sample, k, random);
+    const fit = bestKMeans(sample, k, random);
     const score = silhouetteScore(sample, fit.assignment, fit.centroids.length);
     if (score > bestScore) [best, bestScore] = [k, score];
   }
@@ -179,7 +202,7 @@ export function fitClusterModel(rows: Rows, random: () => number, options: Clust
   const standardised = standardise(rows);
   const sample = sampleOf(standardised.rows, options.sampleSize ?? 2_000, random);
   const k = options.k ?? bestK(sample, options.kRange ?? [2, 8], random);
-  const { centroids } = kMeans(standardised.rows, k, random);
+  const { centroids } = bestKMeans(standardised.rows, k, random);
   const sampleAssignment = sample.map((row) => nearestIndex(row, centroids));
   return {
     features: [...features],

@@ -29,6 +29,11 @@ export interface ScoringServiceOptions {
   onError: (error: unknown, what: string) => void;
 }
 
+export interface StartedRun {
+  run: ScoringRunRecord;
+  completion: Promise<ScoringRunRecord>;
+}
+
 /** The latest completed run's breakpoints and clusters, parsed once per run. */
 interface ScoringModel {
   runId: number;
@@ -37,7 +42,7 @@ interface ScoringModel {
 }
 
 export class ScoringService {
-  private fullRun: Promise<ScoringRunRecord> | null = null;
+  private active: Promise<StartedRun> | null = null;
   private model: ScoringModel | null = null;
   private readonly pending = new Set<number>();
   private draining: Promise<void> | null = null;
@@ -53,21 +58,29 @@ export class ScoringService {
    * Starts a full run unless one is already running in this process, in which case that one is returned.
    * Resolves with the run's row once it exists; `completion` resolves when it ends.
    */
-  async startFullRun(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<{ run: ScoringRunRecord; completion: Promise<ScoringRunRecord> }> {
-    if (this.fullRun) {
-      const running = await this.dataSource.getRepository(ScoringRunRecord).findOne({ where: { status: "RUNNING" }, order: { id: "DESC" } });
-      if (running) return { run: running, completion: this.fullRun };
+  startFullRun(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<StartedRun> {
+    if (this.active) {
+      // The row as it is now, with its progress.
+      return this.active.then(async ({ run, completion }) => ({ run: (await this.dataSource.getRepository(ScoringRunRecord).findOneBy({ id: run.id })) ?? run, completion }));
     }
+    // Set before the first await, so two calls at once cannot both start a run.
+    const active = this.begin(trigger, actor, onProgress);
+    this.active = active;
+    const finished = () => {
+      if (this.active === active) this.active = null;
+    };
+    active.then(({ completion }) => completion.then(finished, finished), finished);
+    return active;
+  }
+
+  private async begin(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<StartedRun> {
     const now = this.clock.now();
     const [{ members }] = await this.dataSource.query("SELECT COUNT(*) AS members FROM member_aggregates");
     const run = await this.dataSource.getRepository(ScoringRunRecord).save({
       status: "RUNNING", trigger, actor, membersTotal: Number(members), membersScored: 0, breakpoints: null, clusterModel: null, error: null, startedAt: now, finishedAt: null,
     });
-    const completion = this.score(run, onProgress).finally(() => {
-      this.fullRun = null;
-    });
-    this.fullRun = completion;
-    return { run: { ...run }, completion };
+    const snapshot = { ...run };
+    return { run: snapshot, completion: this.score(run, onProgress) };
   }
 
   /** Runs a full rescoring to its end (command line, schedule, tests). */
@@ -161,7 +174,7 @@ export class ScoringService {
   /** Waits for background work to end, before the database closes. */
   async stop(): Promise<void> {
     await this.idle();
-    await this.fullRun?.catch(() => undefined);
+    await this.active?.then(({ completion }) => completion).catch(() => undefined);
   }
 
   /** The latest completed run's model, or null before the first run. */
