@@ -96,6 +96,7 @@ export class BehaviourAndScores1764028800000 implements MigrationInterface {
           counter("logins_90"),
           counter("logins_previous_90"),
           counter("session_seconds_30"),
+          counter("session_seconds_90"),
           counter("interactions_30"),
           counter("interactions_90"),
           counter("complaints_90"),

@@ -47,6 +47,7 @@ export class MemberAggregateRecord {
   @count("logins_90") logins90: number;
   @count("logins_previous_90") loginsPrevious90: number;
   @count("session_seconds_30") sessionSeconds30: number;
+  @count("session_seconds_90") sessionSeconds90: number;
   @count("interactions_30") interactions30: number;
   @count("interactions_90") interactions90: number;
   @count("complaints_90") complaints90: number;

@@ -153,6 +153,7 @@ export class MemberBehaviour {
   @Field(() => Int) logins30Days: number;
   @Field(() => Int) logins90Days: number;
   @Field(() => Int) sessionMinutes30Days: number;
+  @Field(() => Int) sessionMinutes90Days: number;
   @Field(() => Int) interactions30Days: number;
   @Field(() => Int) interactions90Days: number;
   @Field(() => Int) complaints90Days: number;
@@ -177,6 +178,7 @@ export class MemberBehaviour {
       logins30Days: record.logins30,
       logins90Days: record.logins90,
       sessionMinutes30Days: Math.floor(record.sessionSeconds30 / 60),
+      sessionMinutes90Days: Math.floor(record.sessionSeconds90 / 60),
       interactions30Days: record.interactions30,
       interactions90Days: record.interactions90,
       complaints90Days: record.complaints90,

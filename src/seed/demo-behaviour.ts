@@ -4,7 +4,7 @@
 // segment has members in it.
 import { localDayNumber, summariseTotals, summariseWindows, type DailyFacts } from "../engine";
 import type { Random } from "../engine/random";
-import { noEventDetails, type BehaviourEventDetails, type BehaviourEventKind, type BehaviourEventRecord, type MemberAggregateRecord, type MemberDailyActivityRecord } from "../entities";
+import { type BehaviourEventDetails, type BehaviourEventKind, type BehaviourEventRecord, type MemberAggregateRecord, type MemberDailyActivityRecord } from "../entities";
 import type { OrderRow } from "./demo-ledger";
 
 const day = 86_400_000;
@@ -14,7 +14,7 @@ const brands = ["LG-HOME", "LG-BEAUTY", "LG-SPORT", "PARTNER-TEA"] as const;
 type Habit = { loginsPer30Days: number; quietForDays: number; coolingDown: boolean };
 
 function habitOf(random: Random, joinedAt: Date, now: Date): Habit {
-  const loginsPer30Days = random.integer(1, 14);
+  const loginsPer30Days = random.integer(0, 5);
   const kind = random.weighted([["active", 50], ["cooling", 15], ["quiet", 22], ["gone", 13]] as const);
   const tenureDays = (now.getTime() - joinedAt.getTime()) / day;
   if (kind === "quiet") return { loginsPer30Days, quietForDays: Math.min(tenureDays, random.integer(91, 300)), coolingDown: false };
@@ -48,10 +48,31 @@ export function simulateDemoBehaviour(random: Random, member: { id: number; join
   const aggregates: MemberAggregateRecord = {
     memberId: member.id, windowsDay: localDayNumber(now, settings.utcOffsetMinutes), firstOrderAt: null, lastOrderAt: null, lastLoginAt: null, lastSurveyAt: null, lastCsat: null, lastNps: null,
     ordersTotal: 0, spendTotal: 0, refundsTotal: 0, refundAmountTotal: 0, loginsTotal: 0, interactionsTotal: 0, complaintsTotal: 0, ordersWindow: 0, spendWindow: 0, refundAmountWindow: 0,
-    orders30: 0, orders90: 0, ordersPrevious90: 0, logins30: 0, logins90: 0, loginsPrevious90: 0, sessionSeconds30: 0, interactions30: 0, interactions90: 0, complaints90: 0, refunds90: 0, updatedAt: now,
+    orders30: 0, orders90: 0, ordersPrevious90: 0, logins30: 0, logins90: 0, loginsPrevious90: 0, sessionSeconds30: 0, sessionSeconds90: 0, interactions30: 0, interactions90: 0, complaints90: 0, refunds90: 0, updatedAt: now,
   };
+  // Built field by field (not by spreading) and with the same shape every time: a million members make tens of
+  // millions of these.
   const event = (kind: BehaviourEventKind, at: Date, externalId: string, details: Partial<BehaviourEventDetails> = {}) =>
-    events.push({ ...noEventDetails, ...details, memberId: member.id, source: kind === "ORDER" || kind === "REFUND" ? "demo-pos" : "demo-app", externalId, kind, occurredAt: at, receivedAt: at });
+    events.push({
+      memberId: member.id,
+      source: kind === "ORDER" || kind === "REFUND" ? "demo-pos" : "demo-app",
+      externalId,
+      kind,
+      occurredAt: at,
+      receivedAt: at,
+      amount: details.amount ?? null,
+      channel: details.channel ?? null,
+      storeCode: details.storeCode ?? null,
+      brand: details.brand ?? null,
+      categories: details.categories ?? null,
+      orderExternalId: details.orderExternalId ?? null,
+      target: details.target ?? null,
+      durationSeconds: details.durationSeconds ?? null,
+      csat: details.csat ?? null,
+      nps: details.nps ?? null,
+    });
+  // Zero-padded, so a batch's ids arrive in index order (appending to the unique index instead of scattering).
+  const memberKey = String(member.id).padStart(9, "0");
 
   for (const order of orders) {
     event("ORDER", order.placedAt, order.externalId, { amount: order.amount, channel: order.channel, storeCode: order.storeCode, brand: random.pick(brands), categories: order.category });
@@ -82,20 +103,20 @@ export function simulateDemoBehaviour(random: Random, member: { id: number; join
     if (!random.chance(rate)) continue;
     const moment = new Date(at + random.integer(0, 3_599) * 1000);
     const sessionSeconds = random.integer(30, 1_500);
-    event("LOGIN", moment, `L${member.id}-${sequence++}`, { durationSeconds: sessionSeconds });
+    event("LOGIN", moment, `L${memberKey}-${sequence++}`, { durationSeconds: sessionSeconds });
     const facts = factsOf(moment);
     facts.logins += 1;
     facts.sessionSeconds += sessionSeconds;
     if (!aggregates.lastLoginAt || moment > aggregates.lastLoginAt) aggregates.lastLoginAt = moment;
-    if (random.chance(0.5)) {
-      event(random.pick(interactions), new Date(moment.getTime() + 60_000), `I${member.id}-${sequence++}`, { target: `SKU-${random.integer(1000, 9999)}` });
+    if (random.chance(0.35)) {
+      event(random.pick(interactions), new Date(moment.getTime() + 60_000), `I${memberKey}-${sequence++}`, { target: `SKU-${random.integer(1000, 9999)}` });
       facts.interactions += 1;
     }
   }
   if (orders.length > 0 && random.chance(0.04)) {
     const at = new Date(orders[orders.length - 1].placedAt.getTime() + random.integer(1, 10) * day);
     if (at <= now) {
-      event("COMPLAINT", at, `C${member.id}-${sequence++}`, { target: orders[orders.length - 1].externalId });
+      event("COMPLAINT", at, `C${memberKey}-${sequence++}`, { target: orders[orders.length - 1].externalId });
       factsOf(at).complaints += 1;
     }
   }
@@ -103,7 +124,7 @@ export function simulateDemoBehaviour(random: Random, member: { id: number; join
     const at = new Date(Math.min(now.getTime(), orders[orders.length - 1].placedAt.getTime() + 2 * day));
     const csat = random.integer(1, 5);
     const nps = Math.min(10, Math.max(0, csat * 2 + random.integer(-2, 1)));
-    event("SURVEY", at, `S${member.id}-${sequence++}`, { csat, nps });
+    event("SURVEY", at, `S${memberKey}-${sequence++}`, { csat, nps });
     factsOf(at).surveys += 1;
     Object.assign(aggregates, { lastSurveyAt: at, lastCsat: csat, lastNps: nps });
   }

@@ -10,7 +10,7 @@ const recordEvents = `mutation ($events: [BehaviourEventInput!]!) {
 const behaviourOf = `query ($id: ID!) { member(id: $id) {
   points { balance }
   behaviour { firstOrderAt lastOrderAt lastLoginAt ordersTotal spendTotal ordersInWindow spendInWindow orders30Days logins30Days
-    sessionMinutes30Days interactions30Days complaints90Days refunds90Days refundsTotal repeatPurchaser lastCsat lastNps }
+    sessionMinutes30Days sessionMinutes90Days interactions30Days complaints90Days refunds90Days refundsTotal repeatPurchaser lastCsat lastNps }
 } }`;
 const scoresOf = `query ($id: ID!) { member(id: $id) { scores {
   recencyDays recency frequency monetary rfmCode rfmSegment lifecycleStage churnRisk churnFactors { factor contribution detail }
@@ -94,7 +94,7 @@ describe.each(testDatabaseKinds())("behaviour events and scores on $name", (kind
 
     const { points, behaviour } = await memberData(behaviourOf, member.globalId);
     expect(points.balance).toBe(120);
-    expect(behaviour).toMatchObject({ ordersTotal: 1, spendTotal: 12_000, ordersInWindow: 1, spendInWindow: 12_000, orders30Days: 1, logins30Days: 1, sessionMinutes30Days: 10, interactions30Days: 0, lastCsat: 4, lastNps: 9, repeatPurchaser: false });
+    expect(behaviour).toMatchObject({ ordersTotal: 1, spendTotal: 12_000, ordersInWindow: 1, spendInWindow: 12_000, orders30Days: 1, logins30Days: 1, sessionMinutes30Days: 10, sessionMinutes90Days: 10, interactions30Days: 0, lastCsat: 4, lastNps: 9, repeatPurchaser: false });
     expect(behaviour.lastLoginAt).toBe(batch[0].occurredAt);
     expect(behaviour.lastOrderAt).toBe(batch[1].occurredAt);
   });
@@ -111,6 +111,19 @@ describe.each(testDatabaseKinds())("behaviour events and scores on $name", (kind
     expect(await memberData(behaviourOf, member.globalId)).toEqual(before);
     expect(before.behaviour).toMatchObject({ ordersTotal: 1, logins30Days: 1, interactions30Days: 1, complaints90Days: 1 });
     expect(before.points.balance).toBe(50);
+  });
+
+  it("records a batch once when a client retries it while the first send is still running", async () => {
+    const member = await staff.newMember();
+    const batch = [order(member.globalId, 7_000, 1), ...[1, 2, 3, 4, 5].map((daysAgo) => event(member.globalId, "LOGIN", daysAgo)), event(member.globalId, "REVIEW", 1)];
+    const [first, second] = await Promise.all([send(batch), send(batch)]);
+    expect(first.rejected + second.rejected).toBe(0);
+    // Logins and the review are recorded by exactly one of the two sends (the order's retry may replay its result).
+    const recordedOnce = (index: number) => [first, second].filter((result) => result.results[index].status === "ACCEPTED").length;
+    for (const index of [1, 2, 3, 4, 5, 6]) expect(recordedOnce(index)).toBe(1);
+    const { points, behaviour } = await memberData(behaviourOf, member.globalId);
+    expect(behaviour).toMatchObject({ ordersTotal: 1, spendTotal: 7_000, logins30Days: 5, interactions30Days: 1 });
+    expect(points.balance).toBe(70);
   });
 
   it("nets refunds out of spend, counts them, and claws back their points, whether sent as events or through refundOrder", async () => {

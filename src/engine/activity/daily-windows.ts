@@ -51,6 +51,7 @@ export interface ActivityWindows {
   logins90: number;
   loginsPrevious90: number;
   sessionSeconds30: number;
+  sessionSeconds90: number;
   interactions30: number;
   interactions90: number;
   complaints90: number;
@@ -69,7 +70,7 @@ export function oldestWindowDay(today: number, windowDays: number): number {
 export function summariseWindows(days: Iterable<DailyFacts>, today: number, windowDays: number): ActivityWindows {
   const windows: ActivityWindows = {
     ordersWindow: 0, spendWindow: 0, refundAmountWindow: 0, orders30: 0, orders90: 0, ordersPrevious90: 0, logins30: 0, logins90: 0,
-    loginsPrevious90: 0, sessionSeconds30: 0, interactions30: 0, interactions90: 0, complaints90: 0, refunds90: 0,
+    loginsPrevious90: 0, sessionSeconds30: 0, sessionSeconds90: 0, interactions30: 0, interactions90: 0, complaints90: 0, refunds90: 0,
   };
   for (const facts of days) {
     const age = Math.max(0, today - facts.day);
@@ -87,6 +88,7 @@ export function summariseWindows(days: Iterable<DailyFacts>, today: number, wind
     if (age < 90) {
       windows.orders90 += facts.orders;
       windows.logins90 += facts.logins;
+      windows.sessionSeconds90 += facts.sessionSeconds;
       windows.interactions90 += facts.interactions;
       windows.complaints90 += facts.complaints;
       windows.refunds90 += facts.refunds;

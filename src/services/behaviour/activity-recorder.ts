@@ -46,11 +46,16 @@ export class ActivityRecorder {
     return localDayNumber(instant, this.settings.utcOffsetMinutes);
   }
 
-  /** Writes the event, adds its changes to the member's days and recomputes the member's aggregates row. */
+  /**
+   * Writes the event, adds its changes to the member's days and recomputes the member's aggregates row. The
+   * aggregates row is locked first: it is the member's behaviour lock, so two events of one member never
+   * interleave their day rows (no gap-lock deadlocks on MySQL) and the row is recomputed from settled days.
+   */
   async record(manager: EntityManager, event: Omit<BehaviourEventRecord, "id">, changes: DailyChange[], moments: MomentChanges, now: Date): Promise<void> {
+    const aggregates = await lockingRead(manager, MemberAggregateRecord, "aggregates").where("aggregates.memberId = :memberId", { memberId: event.memberId }).getOneOrFail();
     await manager.insert(BehaviourEventRecord, event);
     for (const change of changes) await this.addToDay(manager, event.memberId, change);
-    await this.updateAggregates(manager, event.memberId, moments, now);
+    await this.updateAggregates(manager, aggregates, moments, now);
   }
 
   private async addToDay(manager: EntityManager, memberId: number, change: DailyChange): Promise<void> {
@@ -63,10 +68,9 @@ export class ActivityRecorder {
     await manager.query(`INSERT INTO member_daily_activity (member_id, day, ${names.join(", ")}) VALUES (?, ?, ${placeholders}) ${increments}`, [memberId, change.day, ...values]);
   }
 
-  private async updateAggregates(manager: EntityManager, memberId: number, moments: MomentChanges, now: Date): Promise<void> {
-    const aggregates = await lockingRead(manager, MemberAggregateRecord, "aggregates").where("aggregates.memberId = :memberId", { memberId }).getOneOrFail();
+  private async updateAggregates(manager: EntityManager, aggregates: MemberAggregateRecord, moments: MomentChanges, now: Date): Promise<void> {
     const today = this.today(now);
-    const days = await this.dailyFacts(manager, [memberId], null);
+    const days = await this.dailyFacts(manager, [aggregates.memberId], null);
     Object.assign(aggregates, summariseTotals(days), summariseWindows(days, today, this.settings.windowDays), { windowsDay: today, updatedAt: now });
     if (moments.orderAt) {
       aggregates.firstOrderAt = earlier(aggregates.firstOrderAt, moments.orderAt);

@@ -8,7 +8,7 @@ import { runInTransaction } from "../../database/transactions";
 import { clusterFeatures, computeBreakpoints, fitClusterModel, rawFigures, scoreMember } from "../../engine";
 import { localMonthKey } from "../../engine";
 import { createRandom } from "../../engine/random";
-import type { ClusterModel, MemberActivity, RawFigures, ScoringBreakpoints, ScoringSettings } from "../../engine/scoring/types";
+import type { ClusterModel, MemberActivity, MemberFigures, RawFigures, ScoringBreakpoints, ScoringSettings } from "../../engine/scoring/types";
 import { MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
 import type { ActivityRecorder } from "../behaviour/activity-recorder";
 import { readActivityChunk, readActivityOf } from "./activity-reader";
@@ -17,10 +17,16 @@ import { scoreRow } from "./score-rows";
 const chunkSize = 5_000;
 const clusterSampleSize = 20_000;
 /**
- * Up to this many members, pass one keeps what it read for pass two (about 0.5 GB a million): reading the
- * aggregates once instead of twice. Larger populations are read again.
+ * Up to this many members, pass one keeps what it read and computed for pass two (about 1 GB a million): the
+ * aggregates are read and the raw figures computed once instead of twice. Larger populations are read again.
  */
-const membersKeptInMemory = 2_000_000;
+const membersKeptInMemory = 1_500_000;
+
+/** A chunk of pass one kept for pass two: the members' aggregates and their raw figures, in the same order. */
+interface KeptChunk {
+  activities: MemberActivity[];
+  figures: MemberFigures[];
+}
 
 export interface ScoringServiceOptions {
   settings: ScoringSettings;
@@ -76,9 +82,9 @@ export class ScoringService {
   private async begin(trigger: ScoringRunTrigger, actor: string | null, onProgress?: (run: ScoringRunRecord) => void): Promise<StartedRun> {
     const now = this.clock.now();
     const [{ members }] = await this.dataSource.query("SELECT COUNT(*) AS members FROM member_aggregates");
-    const run = await this.dataSource.getRepository(ScoringRunRecord).save({
+    const run = await this.saveRun({
       status: "RUNNING", trigger, actor, membersTotal: Number(members), membersScored: 0, breakpoints: null, clusterModel: null, error: null, startedAt: now, finishedAt: null,
-    });
+    } as ScoringRunRecord);
     const snapshot = { ...run };
     return { run: snapshot, completion: this.score(run, onProgress) };
   }
@@ -89,56 +95,70 @@ export class ScoringService {
     return completion;
   }
 
+  /**
+   * Run rows are written in transactions of their own like everything else: on SQLite a write outside the queue
+   * would land in whichever transaction holds the shared connection, and vanish if that one rolled back.
+   */
+  private saveRun(run: ScoringRunRecord): Promise<ScoringRunRecord> {
+    return runInTransaction(this.dataSource, (manager) => manager.save(ScoringRunRecord, run));
+  }
+
   private async score(run: ScoringRunRecord, onProgress?: (run: ScoringRunRecord) => void): Promise<ScoringRunRecord> {
-    const runs = this.dataSource.getRepository(ScoringRunRecord);
     const { settings } = this.options;
     try {
       const now = run.startedAt;
       await this.activity.refreshWindows(this.dataSource, now);
       const model = await this.fitModel(run.id, now);
       Object.assign(run, { breakpoints: JSON.stringify(model.breakpoints), clusterModel: model.clusters ? JSON.stringify(model.clusters) : null, membersTotal: model.breakpoints.memberCount });
-      await runs.save(run);
+      await this.saveRun(run);
       let afterMemberId = 0;
-      for (let kept = 0; ; kept += 1) {
-        const chunk = model.chunks ? (model.chunks[kept] ?? []) : await readActivityChunk(this.dataSource.manager, afterMemberId, chunkSize);
+      for (let index = 0; ; index += 1) {
+        const kept = model.chunks?.[index];
+        const chunk = model.chunks ? (kept?.activities ?? []) : await readActivityChunk(this.dataSource.manager, afterMemberId, chunkSize);
         if (chunk.length === 0) break;
         afterMemberId = chunk[chunk.length - 1].memberId;
-        if (model.chunks) model.chunks[kept] = [];
-        const rows = chunk.map((activity) => scoreRow(scoreMember(activity, rawFigures(activity, now, settings), model.breakpoints, now, settings, model.clusters), run.id, now));
-        await runInTransaction(this.dataSource, (manager) => insertRows(manager, MemberScoreRecord, rows, { replace: true }));
+        const figures = kept?.figures ?? chunk.map((activity) => rawFigures(activity, now, settings));
+        if (model.chunks) model.chunks[index] = { activities: [], figures: [] };
+        const rows = chunk.map((activity, position) => scoreRow(scoreMember(activity, figures[position], model.breakpoints, now, settings, model.clusters), run.id, now));
         run.membersScored += rows.length;
-        await runs.update({ id: run.id }, { membersScored: run.membersScored });
+        // The chunk and the progress that counts it commit together.
+        await runInTransaction(this.dataSource, async (manager) => {
+          await insertRows(manager, MemberScoreRecord, rows, { replace: true });
+          await manager.update(ScoringRunRecord, { id: run.id }, { membersScored: run.membersScored });
+        });
         onProgress?.(run);
       }
       await this.snapshot(run.id, now);
       Object.assign(run, { status: "COMPLETED", finishedAt: this.clock.now() });
-      await runs.save(run);
+      await this.saveRun(run);
       this.model = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
       return run;
     } catch (error) {
       Object.assign(run, { status: "FAILED", finishedAt: this.clock.now(), error: String(error instanceof Error ? error.message : error).slice(0, 500) });
-      await runs.save(run);
+      await this.saveRun(run);
       throw error;
     }
   }
 
   /** Pass one: breakpoints over the whole population and clusters fitted on a sample of it. */
-  private async fitModel(runId: number, now: Date): Promise<{ breakpoints: ScoringBreakpoints & { memberCount: number }; clusters: ClusterModel | null; chunks: MemberActivity[][] | null }> {
+  private async fitModel(runId: number, now: Date): Promise<{ breakpoints: ScoringBreakpoints & { memberCount: number }; clusters: ClusterModel | null; chunks: KeptChunk[] | null }> {
     const { settings } = this.options;
     const random = createRandom(runId);
     const figures: RawFigures[] = [];
     const sample: number[][] = [];
-    let chunks: MemberActivity[][] | null = [];
+    let chunks: KeptChunk[] | null = [];
     let afterMemberId = 0;
     for (;;) {
       const chunk = await readActivityChunk(this.dataSource.manager, afterMemberId, chunkSize);
       if (chunk.length === 0) break;
       afterMemberId = chunk[chunk.length - 1].memberId;
-      if (chunks && figures.length + chunk.length <= membersKeptInMemory) chunks.push(chunk);
+      const kept: KeptChunk | null = chunks && figures.length + chunk.length <= membersKeptInMemory ? { activities: chunk, figures: [] } : null;
+      if (kept) chunks!.push(kept);
       else chunks = null;
       for (const activity of chunk) {
         const raw = rawFigures(activity, now, settings);
-        // Only what the breakpoints read is kept: a million members' factor lists would not fit comfortably.
+        kept?.figures.push(raw);
+        // What the breakpoints read, for every member (without the factor lists, which are kept only with the chunks).
         figures.push({ memberId: raw.memberId, recencyDays: raw.recencyDays, frequency: raw.frequency, monetary: raw.monetary, clv: raw.clv, churnRisk: raw.churnRisk, churnFactors: [] });
         // Reservoir sampling: every member has the same chance to be in the clustering sample.
         const features = clusterFeatures(activity, raw);
