@@ -9,7 +9,7 @@ import { loadConfig } from "../src/config";
 import { insertRows } from "../src/database/bulk-insert";
 import { openDatabase } from "../src/database/data-source";
 import { runInTransaction } from "../src/database/transactions";
-import { computeBreakpoints, localMonthKey, rawFigures, scoreMember } from "../src/engine";
+import { computeBreakpoints, rawFigures, scoreMember } from "../src/engine";
 import type { MemberActivity } from "../src/engine/scoring/types";
 import { MemberScoreRecord } from "../src/entities";
 import { createEventBus } from "../src/events/event-bus";
@@ -17,6 +17,7 @@ import { PersonalDataCipher } from "../src/privacy/personal-data-cipher";
 import { seedDemoData } from "../src/seed/demo-data";
 import { createServices } from "../src/services";
 import { readActivityChunk } from "../src/services/scoring/activity-reader";
+import type { ScoringService } from "../src/services/scoring/scoring-service";
 import { secrets } from "./target-process";
 
 export interface ScoringBenchSettings {
@@ -45,7 +46,7 @@ const chunkSize = 5_000;
  * and writes, chunk by chunk, the very score rows the last full run wrote (loaded beforehand, untimed), then the
  * snapshots. What a full run takes beyond this is the engine: raw figures, breakpoints, clusters, scores.
  */
-async function floorRun(dataSource: DataSource, rowsByChunk: MemberScoreRecord[][], now: Date): Promise<void> {
+async function floorRun(dataSource: DataSource, scoring: ScoringService, rowsByChunk: MemberScoreRecord[][], now: Date): Promise<void> {
   let afterMemberId = 0;
   for (let index = 0; ; index += 1) {
     const chunk = await readActivityChunk(dataSource.manager, afterMemberId, chunkSize);
@@ -54,11 +55,7 @@ async function floorRun(dataSource: DataSource, rowsByChunk: MemberScoreRecord[]
     const rows = rowsByChunk[index] ?? [];
     await runInTransaction(dataSource, (manager) => insertRows(manager, MemberScoreRecord, rows, { replace: true }));
   }
-  const columns = "run_id, recency_days, recency, frequency, monetary, rfm_code, rfm_segment, lifecycle_stage, churn_risk_permille, activity, loyalty, value, clv, computed_at";
-  const [{ runId }] = await dataSource.query("SELECT MAX(run_id) AS runId FROM member_scores");
-  await runInTransaction(dataSource, (manager) =>
-    manager.query(`REPLACE INTO member_score_snapshots (member_id, month, ${columns}) SELECT member_id, ?, ${columns} FROM member_scores WHERE run_id = ?`, [localMonthKey(now, 480), runId]),
-  );
+  await scoring.writeSnapshots(now);
 }
 
 /** The current score rows, in the chunks the full run writes them in. */
@@ -129,7 +126,7 @@ export async function benchmarkScoring(settings: ScoringBenchSettings, log: (lin
     const fullRunSeconds: number[] = [];
     // Alternated, so drift of the machine (cache, other load) falls on both sides alike.
     for (let round = 0; round < settings.rounds; round += 1) {
-      floorSeconds.push(await timed(() => floorRun(dataSource, rowsByChunk, systemClock.now())));
+      floorSeconds.push(await timed(() => floorRun(dataSource, services.scoring, rowsByChunk, systemClock.now())));
       fullRunSeconds.push(await timed(() => services.scoring.runFull("COMMAND_LINE", "bench")));
       log(`scoring: round ${round + 1}: floor ${floorSeconds[round].toFixed(1)} s, full run ${fullRunSeconds[round].toFixed(1)} s`);
     }

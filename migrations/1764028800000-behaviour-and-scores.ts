@@ -10,6 +10,49 @@ const memberForeignKey = (table: string) =>
 const counter = (name: string) => ({ ...integer(name), default: 0 });
 const money = (name: string) => ({ ...big(name), default: 0 });
 
+/**
+ * Orders recorded before this migration (the points issue) become daily facts and order totals, so an upgraded
+ * programme scores its members on their real purchases and a later refund of an old order nets out against it.
+ * Days are counted in BUSINESS_UTC_OFFSET_MINUTES (default UTC+8), as the server counts them. Windows are left
+ * stale (windows_day 0): the first full run, or the daily job, sums them. Refunds made before the migration net
+ * the order's spend but are not counted as refund events (their dates were not kept).
+ */
+async function backfillOrders(queryRunner: QueryRunner): Promise<void> {
+  const offsetMinutes = Number(process.env.BUSINESS_UTC_OFFSET_MINUTES || 480);
+  const dayOf = (value: unknown) => {
+    const instant = value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`);
+    return Math.floor((instant.getTime() + offsetMinutes * 60_000) / 86_400_000);
+  };
+  let afterId = 0;
+  for (;;) {
+    const orders: Record<string, unknown>[] = await queryRunner.query(
+      "SELECT id, member_id, amount, refunded_amount, placed_at FROM orders WHERE id > ? ORDER BY id LIMIT 5000",
+      [afterId],
+    );
+    if (orders.length === 0) break;
+    afterId = Number(orders[orders.length - 1].id);
+    for (const order of orders) {
+      const memberId = Number(order.member_id);
+      const spend = Number(order.amount) - Number(order.refunded_amount);
+      const placedAt = order.placed_at;
+      await queryRunner.query(
+        queryRunner.connection.options.type === "better-sqlite3"
+          ? "INSERT INTO member_daily_activity (member_id, day, orders, spend) VALUES (?, ?, 1, ?) ON CONFLICT (member_id, day) DO UPDATE SET orders = orders + 1, spend = spend + excluded.spend"
+          : "INSERT INTO member_daily_activity (member_id, day, orders, spend) VALUES (?, ?, 1, ?) ON DUPLICATE KEY UPDATE orders = orders + 1, spend = spend + VALUES(spend)",
+        [memberId, dayOf(placedAt), spend],
+      );
+    }
+  }
+  // Totals and first/last order per member, in SQL both databases speak.
+  await queryRunner.query(`
+    UPDATE member_aggregates SET
+      orders_total = (SELECT COUNT(*) FROM orders o WHERE o.member_id = member_aggregates.member_id),
+      spend_total = (SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE o.member_id = member_aggregates.member_id),
+      first_order_at = (SELECT MIN(o.placed_at) FROM orders o WHERE o.member_id = member_aggregates.member_id),
+      last_order_at = (SELECT MAX(o.placed_at) FROM orders o WHERE o.member_id = member_aggregates.member_id)
+    WHERE member_id IN (SELECT DISTINCT member_id FROM orders)`);
+}
+
 export class BehaviourAndScores1764028800000 implements MigrationInterface {
   name = "BehaviourAndScores1764028800000";
 
@@ -111,6 +154,7 @@ export class BehaviourAndScores1764028800000 implements MigrationInterface {
     await queryRunner.query(
       "INSERT INTO member_aggregates (member_id, windows_day, updated_at) SELECT id, 0, created_at FROM members",
     );
+    await backfillOrders(queryRunner);
 
     await queryRunner.createTable(
       new Table({

@@ -42,6 +42,8 @@ export interface Config {
   scoring: ScoringSettings;
   /** A full rescoring runs from the jobs timer when the last one finished longer ago than this; 0 turns it off. */
   rescoreEveryHours: number;
+  /** K-means clusters per full run; 0 lets the silhouette choose from 2 to 8. */
+  scoringClusters: number;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -196,6 +198,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       discountRate: integer(environment, "CLV_DISCOUNT_PERCENT", defaultScoringSettings.discountRate * 100, 0, 100) / 100,
     },
     rescoreEveryHours: integer(environment, "RESCORE_EVERY_HOURS", 24, 0, 24 * 31),
+    scoringClusters: integer(environment, "SCORING_CLUSTERS", 0, 0, 20),
   };
   if (config.scoring.churnedDays <= config.scoring.dormantDays) {
     throw new ConfigError("LIFECYCLE_CHURNED_DAYS", `must be more than LIFECYCLE_DORMANT_DAYS (${config.scoring.dormantDays}): a member is dormant before churned`);

@@ -26,11 +26,13 @@ runCommand(async () => {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > maximumEventsPerBatch) throw new Error(`--batch must be 1 to ${maximumEventsPerBatch}`);
 
   const { config, database } = await openConfiguredDatabase();
-  const services = createServices({ dataSource: database.dataSource, clock: systemClock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+  const onBackgroundError = (error: unknown, what: string) => process.stderr.write(`error ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const services = createServices({ dataSource: database.dataSource, clock: systemClock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined }, onBackgroundError });
   const context = systemContext("import");
   const totals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: string[] = [];
   const touched = new Set<number>();
+  let rescored = 0;
   const started = Date.now();
   const reject = (line: number, reason: string) => {
     totals.rejected += 1;
@@ -63,14 +65,14 @@ runCommand(async () => {
     await flush();
     // The import rescored no one on the way (a member may have hundreds of events in the file): once, now.
     const members = [...touched];
-    for (let start = 0; start < members.length; start += 1_000) await services.scoring.rescoreMembers(members.slice(start, start + 1_000));
+    for (let start = 0; start < members.length; start += 1_000) rescored += await services.scoring.rescoreMembers(members.slice(start, start + 1_000));
     await services.scoring.stop();
   } finally {
     await database.dataSource.destroy();
   }
   process.stdout.write(
     `${file}: ${totals.lines} lines, ${totals.accepted} accepted, ${totals.duplicates} duplicates (already imported), ${totals.rejected} rejected; ` +
-      `${touched.size} members rescored; ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
+      `${rescored} members rescored${rescored < touched.size ? " (members are scored once a first full run has set the breakpoints: npm run rescore)" : ""}; ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
   );
   if (rejections.length > 0) {
     process.stdout.write(`Rejected lines${totals.rejected > shownRejections ? ` (first ${shownRejections})` : ""}:\n${rejections.join("\n")}\nFix them and run the import again: accepted lines are not imported twice.\n`);

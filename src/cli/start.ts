@@ -56,7 +56,7 @@ runCommand(async () => {
 
   stopJobs =
     config.jobsIntervalSeconds > 0
-      ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours), config.jobsIntervalSeconds, (job, result) => {
+      ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours, application.database.dataSource, application.clock), config.jobsIntervalSeconds, (job, result) => {
           if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
           else application.logger.info({ job, ...result }, "scheduled job done");
         })

@@ -1,15 +1,19 @@
 // The jobs that keep points, tiers and scores current as time passes, and the in-process timer that runs them.
+import type { DataSource } from "typeorm";
+import type { Clock } from "../clock";
 import type { Services } from "../services";
 
 export interface ScheduledJob {
-  name: "points-expiry" | "tier-review" | "rescore";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore";
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring">, rescoreEveryHours: number): ScheduledJob[] {
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
   const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
+    // Windows end on the day they were summed for: after midnight every member's 30/90-day figures move on.
+    { name: "behaviour-windows", run: async () => ({ refreshed: await services.activity.refreshWindows(dataSource, clock.now()) }) },
   ];
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });

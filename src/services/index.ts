@@ -48,7 +48,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
-  const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, onError: onBackgroundError });
+  const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,
@@ -70,7 +70,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     activity,
     scoring,
     scoringReader: new ScoringReader(dataSource),
-    behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring),
+    behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }
 

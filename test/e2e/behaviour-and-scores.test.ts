@@ -99,6 +99,26 @@ describe.each(testDatabaseKinds())("behaviour events and scores on $name", (kind
     expect(behaviour.lastOrderAt).toBe(batch[1].occurredAt);
   });
 
+  it("refuses a refund or an order number that belongs to another member, and writes nothing for it", async () => {
+    const owner = await staff.newMember();
+    const other = await staff.newMember();
+    const bought = order(owner.globalId, 9_000, 2);
+    expect(await send([bought])).toMatchObject({ accepted: 1 });
+    const result = await send([
+      event(other.globalId, "REFUND", 1, { source: "pos", amount: 1_000, orderExternalId: bought.externalId }),
+      { ...bought, source: "app", memberId: other.globalId },
+      { ...event(other.globalId, "LOGIN", 1), externalId: bought.externalId, source: "pos" },
+    ]);
+    expect(result.results[0]).toMatchObject({ status: "REJECTED", code: "CONFLICT", field: "events[0].memberId" });
+    expect(result.results[1]).toMatchObject({ status: "REJECTED", code: "CONFLICT", field: "events[1].memberId" });
+    // The same source and id as the order: one event, whatever its kind.
+    expect(result.results[2]).toMatchObject({ status: "DUPLICATE" });
+    const ownerData = await memberData(behaviourOf, owner.globalId);
+    expect(ownerData.behaviour).toMatchObject({ ordersTotal: 1, spendTotal: 9_000, refundsTotal: 0 });
+    expect(ownerData.points.balance).toBe(90);
+    expect((await memberData(behaviourOf, other.globalId)).behaviour).toMatchObject({ ordersTotal: 0, logins30Days: 0 });
+  });
+
   it("records nothing twice: a batch sent again, and the same order number from another source, are duplicates", async () => {
     const member = await staff.newMember();
     const first = order(member.globalId, 5_000, 3);
@@ -194,6 +214,12 @@ describe.each(testDatabaseKinds())("behaviour events and scores on $name", (kind
     const factorSum = lapsedData.scores.churnFactors.reduce((sum: number, factor: { contribution: number }) => sum + factor.contribution, 0);
     expect(factorSum).toBeCloseTo(lapsedData.scores.churnRisk, 2);
     expect(lapsedData.scoreHistory).toHaveLength(1);
+    // Every member is in the run and in the month's snapshot.
+    const dataSource = test.application.database.dataSource;
+    const [{ members }] = await dataSource.query("SELECT COUNT(*) AS members FROM members");
+    const [{ scored }] = await dataSource.query("SELECT COUNT(*) AS scored FROM member_scores WHERE run_id = ?", [Number(run.id)]);
+    const [{ snapshots }] = await dataSource.query("SELECT COUNT(*) AS snapshots FROM member_score_snapshots WHERE run_id = ?", [Number(run.id)]);
+    expect([Number(scored), Number(snapshots)]).toEqual([Number(members), Number(members)]);
     const browserScores = (await memberData(scoresOf, browser.globalId)).scores;
     expect(browserScores).toMatchObject({ rfmSegment: "NO_RECENT_PURCHASE", recency: null, frequency: null, monetary: null, rfmCode: null, clv: 0 });
 

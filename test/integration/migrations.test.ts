@@ -69,4 +69,32 @@ describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
     expect(loaded.name).toBe("王小明");
     expect((await tiers.findOneByOrFail({ id: tier.id })).baseBenefits).toEqual(["BIRTHDAY_GIFT"]);
   });
+
+  it("fills the behaviour aggregates from the orders recorded before the behaviour migration", async () => {
+    const { dataSource } = database;
+    await dataSource.undoLastMigration({ transaction: "each" });
+    const [{ id: memberId }] = await dataSource.query("SELECT id FROM members ORDER BY id LIMIT 1");
+    const insertOrder = (externalId: string, amount: number, refunded: number, placedAt: string) =>
+      dataSource.query(
+        "INSERT INTO orders (member_id, external_id, store_code, channel, category, amount, refunded_amount, points_earned, points_clawed_back, placed_at, created_at) VALUES (?, ?, 'SH-001', 'APP', 'FOOD', ?, ?, 0, 0, ?, ?)",
+        [memberId, externalId, amount, refunded, placedAt, placedAt],
+      );
+    // 17:30 UTC is 01:30 the next day in China: the two orders fall on the same local day.
+    await insertOrder("OLD-1", 10_000, 2_500, "2026-01-02 17:30:00.000");
+    await insertOrder("OLD-2", 4_000, 0, "2026-01-03 08:00:00.000");
+    await insertOrder("OLD-3", 6_000, 0, "2026-02-10 03:00:00.000");
+    await dataSource.runMigrations({ transaction: "each" });
+
+    const days = await dataSource.query("SELECT day, orders, spend FROM member_daily_activity WHERE member_id = ? ORDER BY day", [memberId]);
+    const jan3 = Math.floor((Date.parse("2026-01-03T00:00:00Z")) / 86_400_000);
+    expect(days.map((row: Record<string, unknown>) => [Number(row.day), Number(row.orders), Number(row.spend)])).toEqual([
+      [jan3, 2, 11_500],
+      [jan3 + 38, 1, 6_000],
+    ]);
+    const [aggregates] = await dataSource.query("SELECT orders_total, spend_total, windows_day FROM member_aggregates WHERE member_id = ?", [memberId]);
+    expect([Number(aggregates.orders_total), Number(aggregates.spend_total), Number(aggregates.windows_day)]).toEqual([3, 17_500, 0]);
+    const [moments] = await dataSource.getRepository("MemberAggregateRecord").find({ where: { memberId: Number(memberId) } });
+    expect((moments as { firstOrderAt: Date }).firstOrderAt.toISOString()).toBe("2026-01-02T17:30:00.000Z");
+    expect((moments as { lastOrderAt: Date }).lastOrderAt.toISOString()).toBe("2026-02-10T03:00:00.000Z");
+  });
 });

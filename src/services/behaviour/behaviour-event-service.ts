@@ -5,7 +5,7 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
-import { BehaviourEventRecord, MemberRecord } from "../../entities";
+import { BehaviourEventRecord, MemberRecord, OrderRecord } from "../../entities";
 import { badUserInput, ClientError, type ErrorCode } from "../../errors";
 import { In } from "typeorm";
 import { isUniqueViolation } from "../idempotency-service";
@@ -51,6 +51,7 @@ export class BehaviourEventService {
     private readonly activity: ActivityRecorder,
     private readonly points: PointsService,
     private readonly scoring: ScoringService,
+    private readonly onError: (error: unknown, what: string) => void,
   ) {}
 
   async recordEvents(context: ServiceContext, inputs: readonly BehaviourEventInput[], options: RecordEventsOptions): Promise<RecordEventsResult> {
@@ -71,15 +72,23 @@ export class BehaviourEventService {
         if (!known.has(event.memberId)) throw new ClientError("NOT_FOUND", `${field}.memberId: no member ${input.memberId}; sign the member up before sending their events.`, { field: `${field}.memberId` });
         const identity = `${event.source}\u0000${event.externalId}`;
         if (seen.has(identity) || (await this.alreadyRecorded(event))) {
-          Object.assign(result, { status: "DUPLICATE", reason: `Event ${event.externalId} from ${event.source} was already recorded; nothing was written again.` });
+          Object.assign(result, duplicateEvent(event));
         } else {
+          const recorded = await this.recordOne(context, event, field, options, now);
+          // Only a recorded event makes a later copy in the batch a duplicate: a rejected one wrote nothing.
           seen.add(identity);
-          const recorded = await this.recordOne(context, event, options, now);
-          if (recorded === "DUPLICATE") Object.assign(result, { status: "DUPLICATE", reason: duplicateOrderReason(event) });
+          if (recorded.status === "DUPLICATE") Object.assign(result, recorded);
           else touched.add(event.memberId);
         }
       } catch (error) {
-        if (!(error instanceof ClientError)) throw error;
+        if (!(error instanceof ClientError)) {
+          // Something failed that the sender did not cause (e.g. a deadlock that outlasted its retries): the events
+          // before this one are committed, so this one is reported and the rest of the batch goes on.
+          this.onError(error, `recording ${field} (${String(input.source)}/${String(input.externalId)})`);
+          Object.assign(result, { status: "REJECTED", code: "INTERNAL_SERVER_ERROR", reason: `${field} could not be recorded because of a server error; nothing of it was written. Send it again.`, field: null });
+          results.push(result);
+          continue;
+        }
         // Orders and refunds are checked again by the points commands, whose fields are named input.*.
         const named = (text: string) => text.replace(/\binput\.(purchase\.)?/g, `${field}.`);
         const faultyField = error.extensions.field as string | undefined;
@@ -87,7 +96,8 @@ export class BehaviourEventService {
       }
       results.push(result);
     }
-    if (options.rescore ?? true) await this.scoring.rescoreMembers([...touched]);
+    // Best effort: the events are committed whatever happens here, and the next event or run rescores the member.
+    if (options.rescore ?? true) await this.scoring.rescoreMembers([...touched]).catch((error: unknown) => this.onError(error, "rescoring after recordEvents"));
     return {
       accepted: results.filter((result) => result.status === "ACCEPTED").length,
       duplicates: results.filter((result) => result.status === "DUPLICATE").length,
@@ -96,13 +106,22 @@ export class BehaviourEventService {
     };
   }
 
+  /** An order an event names must be the event's member's: a refund cannot move another member's points. */
+  private async expectOrderOf(event: ValidEvent, orderNumber: string, field: string): Promise<void> {
+    const order = await this.dataSource.getRepository(OrderRecord).findOne({ select: { memberId: true }, where: { externalId: orderNumber } });
+    if (order && order.memberId !== event.memberId) {
+      throw new ClientError("CONFLICT", `${field}: order ${orderNumber} belongs to another member; check the memberId or the order number.`, { field: `${field}.memberId` });
+    }
+  }
+
   private async alreadyRecorded(event: ValidEvent): Promise<boolean> {
     return (await this.dataSource.getRepository(BehaviourEventRecord).countBy({ source: event.source, externalId: event.externalId })) > 0;
   }
 
-  private async recordOne(context: ServiceContext, event: ValidEvent, options: RecordEventsOptions, now: Date): Promise<"ACCEPTED" | "DUPLICATE"> {
+  private async recordOne(context: ServiceContext, event: ValidEvent, field: string, options: RecordEventsOptions, now: Date): Promise<{ status: "ACCEPTED" | "DUPLICATE"; reason?: string }> {
     // The event's own identity is the idempotency key, so a batch re-sent after a timeout changes nothing.
-    const idempotencyKey = `event:${event.source}:${event.externalId}`;
+    // The source's length first, so a ":" inside a source or an id cannot make two events share a key.
+    const idempotencyKey = `event:${event.source.length}:${event.source}:${event.externalId}`;
     if (event.kind === "ORDER") {
       const purchase = {
         orderId: event.externalId,
@@ -117,25 +136,38 @@ export class BehaviourEventService {
       try {
         await this.points.earn(context, { memberId: event.memberId, purchase }, idempotencyKey);
       } catch (error) {
-        // The same order number from another source (the POS and the app both reporting one order) is one order.
-        if (error instanceof ClientError && error.extensions.code === "CONFLICT") return "DUPLICATE";
-        throw error;
+        if (!(error instanceof ClientError) || error.extensions.code !== "CONFLICT") throw error;
+        // The same order number from another source (the POS and the app both reporting one order) is one order;
+        // the same number for another member is a mistake to fix, not a duplicate.
+        await this.expectOrderOf(event, event.externalId, field);
+        return { status: "DUPLICATE", reason: `Order ${event.externalId} was already recorded (from another source or request); it counts once.` };
       }
-      return "ACCEPTED";
+      return { status: "ACCEPTED" };
     }
     if (event.kind === "REFUND") {
+      await this.expectOrderOf(event, event.orderExternalId as string, field);
       const refund = { orderId: event.orderExternalId as string, amount: event.amount as number, refundedAt: event.occurredAt, behaviour: { source: event.source, externalId: event.externalId } };
-      await this.points.refund(context, refund, idempotencyKey);
-      return "ACCEPTED";
+      try {
+        await this.points.refund(context, refund, idempotencyKey);
+      } catch (error) {
+        // The same refund event sent by two callers at once: one of them records it.
+        if (isUniqueViolation(error)) return duplicateEvent(event);
+        throw error;
+      }
+      return { status: "ACCEPTED" };
     }
     try {
       await runInTransaction(this.dataSource, (manager) => this.activity.record(manager, eventRow(event, now), dailyChanges(event, this.activity.dayOf(event.occurredAt)), momentChanges(event), now));
     } catch (error) {
-      if (isUniqueViolation(error)) return "DUPLICATE";
+      if (isUniqueViolation(error)) return duplicateEvent(event);
       throw error;
     }
-    return "ACCEPTED";
+    return { status: "ACCEPTED" };
   }
+}
+
+function duplicateEvent(event: ValidEvent): { status: "DUPLICATE"; reason: string } {
+  return { status: "DUPLICATE", reason: `Event ${event.externalId} from ${event.source} was already recorded; nothing was written again.` };
 }
 
 function eventRow(event: ValidEvent, now: Date): Omit<BehaviourEventRecord, "id"> {
@@ -158,6 +190,3 @@ function momentChanges(event: ValidEvent): MomentChanges {
   return {};
 }
 
-function duplicateOrderReason(event: ValidEvent): string {
-  return `Order ${event.externalId} was already recorded (from another source); it counts once.`;
-}

@@ -57,7 +57,7 @@ export function eventFromFields(fields: Record<string, unknown>): BehaviourEvent
     externalId: text("externalId") ?? "",
     kind: text("kind") ?? "",
     memberId: memberIdOf(fields.memberId),
-    occurredAt: new Date(text("occurredAt") ?? Number.NaN),
+    occurredAt: instantOf(text("occurredAt")),
     amount: number("amount"),
     channel: text("channel"),
     storeCode: text("storeCode"),
@@ -69,6 +69,15 @@ export function eventFromFields(fields: Record<string, unknown>): BehaviourEvent
     csat: number("csat"),
     nps: number("nps"),
   };
+}
+
+/**
+ * Only times that say their zone: "2026-03-01 20:00" means different instants in Shanghai and on a UTC server, so
+ * such a line is rejected rather than guessed.
+ */
+function instantOf(value: string | null): Date {
+  if (value === null || !/(Z|[+-]\d{2}:?\d{2})$/i.test(value)) return new Date(Number.NaN);
+  return new Date(value);
 }
 
 /** A member's number, or their API id (Member:…) as an export from the API would carry it. */

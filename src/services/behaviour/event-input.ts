@@ -53,7 +53,7 @@ export function validEvent(input: BehaviourEventInput, field: string, now: Date)
   if (!behaviourEventKinds.includes(kind)) throw badUserInput(`${field}.kind "${input.kind}" is not an event kind; use one of ${behaviourEventKinds.join(", ")}.`, `${field}.kind`);
   if (!Number.isSafeInteger(input.memberId) || input.memberId < 1) throw badUserInput(`${field}.memberId is not a member id: use the id field of a Member.`, `${field}.memberId`);
   const occurredAt = input.occurredAt;
-  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw badUserInput(`${field}.occurredAt must be a date-time.`, `${field}.occurredAt`);
+  if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw badUserInput(`${field}.occurredAt must be a date-time with its time zone, e.g. 2026-03-01T20:00:00+08:00.`, `${field}.occurredAt`);
   if (occurredAt.getTime() > now.getTime() + futureToleranceMilliseconds) {
     throw badUserInput(`${field}.occurredAt ${occurredAt.toISOString()} is in the future (more than 5 minutes after ${now.toISOString()}): send the time it happened.`, `${field}.occurredAt`);
   }

@@ -166,7 +166,7 @@ export class PointsService {
       // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.
       const tierChanges = await this.tiers.afterSpend(manager, member, now);
       return { entries, tierChanges, orderId: orderRowId };
-    });
+    }, !purchase.behaviour);
   }
 
   redeem(context: ServiceContext, input: RedeemInput, idempotencyKey: string): Promise<PointsCommandResult> {
@@ -210,8 +210,9 @@ export class PointsService {
           ...noEventDetails,
           memberId: current.memberId,
           source: input.behaviour?.source ?? ordersApiSource,
-          // Cumulative refunded fen only grows, so it names each refund of an order uniquely.
-          externalId: input.behaviour?.externalId ?? `${orderId}#refund-${current.refundedAmount + amount}`,
+          // Cumulative refunded fen only grows, so with the order's row id it names each refund uniquely (and short:
+          // order numbers may fill the 64 characters themselves).
+          externalId: input.behaviour?.externalId ?? `order-${current.id}#refund-${current.refundedAmount + amount}`,
           kind: "REFUND",
           occurredAt: refundedAt,
           receivedAt: now,
@@ -226,7 +227,7 @@ export class PointsService {
       const entries = points > 0 ? [await this.ledger.clawBack(manager, locked, points, current.id, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode: current.storeCode }), now)] : [];
       await this.audit.record(manager, context, { action: "order.refund", targetType: "order", targetId: orderId, details: { amount, points } });
       return { entries, orderId: current.id };
-    });
+    }, !input.behaviour);
   }
 
   /** Entry fields that say who did it; the rest comes from the command. */
@@ -247,6 +248,8 @@ export class PointsService {
     input: unknown,
     memberId: number,
     work: (manager: EntityManager, locked: LockedAccount, now: Date, justExpired: number) => Promise<CommandOutcome>,
+    /** Orders and refunds change behaviour; when they came as events, recordEvents rescores the member itself. */
+    rescoreAfter = false,
   ): Promise<PointsCommandResult> {
     const now = this.clock.now();
     // A replayed or lost-race result is parsed from JSON, a new object: only our own committed result is this one.
@@ -275,7 +278,7 @@ export class PointsService {
       const change = result.entryAmounts.reduce((sum, entry) => sum + entry.amount, 0);
       this.events.publish(topics.pointsChanged, { memberId, entryTypes: result.entryAmounts.map((entry) => entry.type), change, balance: result.balance, at: now.toISOString() });
       for (const tierChange of result.tierChanges) this.events.publish(topics.tierChanged, tierChange);
-      if (command === "earnPoints" || command === "refundOrder") this.onMemberActivity(memberId);
+      if (rescoreAfter) this.onMemberActivity(memberId);
     }
     const { entryAmounts: _entryAmounts, ...publicResult } = result;
     return publicResult;

@@ -9,13 +9,14 @@ import { clusterFeatures, computeBreakpoints, fitClusterModel, rawFigures, score
 import { localMonthKey } from "../../engine";
 import { createRandom } from "../../engine/random";
 import type { ClusterModel, MemberActivity, MemberFigures, RawFigures, ScoringBreakpoints, ScoringSettings } from "../../engine/scoring/types";
-import { MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
+import { MemberAggregateRecord, MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
 import type { ActivityRecorder } from "../behaviour/activity-recorder";
 import { readActivityChunk, readActivityOf } from "./activity-reader";
 import { scoreRow } from "./score-rows";
 
 const chunkSize = 5_000;
 const clusterSampleSize = 20_000;
+const snapshotRange = 20_000;
 /**
  * Up to this many members, pass one keeps what it read and computed for pass two (about 1 GB a million): the
  * aggregates are read and the raw figures computed once instead of twice. Larger populations are read again.
@@ -31,6 +32,8 @@ interface KeptChunk {
 export interface ScoringServiceOptions {
   settings: ScoringSettings;
   utcOffsetMinutes: number;
+  /** K-means clusters of a full run; 0 chooses k from 2 to 8 by silhouette. */
+  clusterCount: number;
   /** Told when background work fails (incremental rescoring runs after the command that caused it returned). */
   onError: (error: unknown, what: string) => void;
 }
@@ -128,10 +131,18 @@ export class ScoringService {
         });
         onProgress?.(run);
       }
-      await this.snapshot(run.id, now);
+      // Events that arrived during the run changed some members after pass one read them (and their incremental
+      // rescoring used the previous model): rescore them again, from their current aggregates, with this run's.
+      const runModel: ScoringModel = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
+      const touched: { member_id: number | string }[] = await this.dataSource.query("SELECT member_id FROM member_aggregates WHERE updated_at > ?", [
+        this.dataSource.driver.preparePersistentValue(now, this.dataSource.getMetadata(MemberAggregateRecord).findColumnWithPropertyName("updatedAt")!),
+      ]);
+      const touchedIds = touched.map((row) => Number(row.member_id));
+      for (let start = 0; start < touchedIds.length; start += chunkSize) await this.rescoreWith(runModel, touchedIds.slice(start, start + chunkSize));
+      await this.writeSnapshots(now);
       Object.assign(run, { status: "COMPLETED", finishedAt: this.clock.now() });
       await this.saveRun(run);
-      this.model = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
+      this.model = runModel;
       return run;
     } catch (error) {
       Object.assign(run, { status: "FAILED", finishedAt: this.clock.now(), error: String(error instanceof Error ? error.message : error).slice(0, 500) });
@@ -170,16 +181,28 @@ export class ScoringService {
       }
     }
     const breakpoints = { ...computeBreakpoints(figures), memberCount: figures.length };
-    const clusters = sample.length >= 2 ? fitClusterModel(sample, () => random.next(), { kRange: [2, 8], sampleSize: 2_000 }) : null;
+    const { clusterCount } = this.options;
+    const clusters = sample.length >= 2 ? fitClusterModel(sample, () => random.next(), clusterCount > 0 ? { k: clusterCount, sampleSize: 2_000 } : { kRange: [2, 8], sampleSize: 2_000 }) : null;
     return { breakpoints, clusters, chunks };
   }
 
-  /** Keeps the month's last scores: a snapshot row per member per local month, replaced by later runs in it. */
-  private async snapshot(runId: number, now: Date): Promise<void> {
+  /**
+   * Keeps the month's last scores: a snapshot row per member per local month, replaced by later runs in it. Copied
+   * in ranges of member ids, each its own transaction, so MariaDB's shared locks on the scores copied are held
+   * briefly and incremental rescoring is never held up for the whole copy.
+   */
+  async writeSnapshots(now: Date): Promise<void> {
     const columns = "run_id, recency_days, recency, frequency, monetary, rfm_code, rfm_segment, lifecycle_stage, churn_risk_permille, activity, loyalty, value, clv, computed_at";
-    await runInTransaction(this.dataSource, (manager) =>
-      manager.query(`REPLACE INTO member_score_snapshots (member_id, month, ${columns}) SELECT member_id, ?, ${columns} FROM member_scores WHERE run_id = ?`, [localMonthKey(now, this.options.utcOffsetMinutes), runId]),
-    );
+    const month = localMonthKey(now, this.options.utcOffsetMinutes);
+    const [{ highest }] = await this.dataSource.query("SELECT COALESCE(MAX(member_id), 0) AS highest FROM member_scores");
+    for (let from = 0; from < Number(highest); from += snapshotRange) {
+      await runInTransaction(this.dataSource, (manager) =>
+        manager.query(
+          `REPLACE INTO member_score_snapshots (member_id, month, ${columns}) SELECT member_id, ?, ${columns} FROM member_scores WHERE member_id > ? AND member_id <= ?`,
+          [month, from, from + snapshotRange],
+        ),
+      );
+    }
   }
 
   /** A full run when the last one finished more than `everyHours` ago, or never ran. */
@@ -211,16 +234,21 @@ export class ScoringService {
    * Rescores some members now with the latest breakpoints. Before the first full run there are no breakpoints and
    * nothing is scored: the server's schedule starts that run at start-up when none has completed.
    */
-  async rescoreMembers(memberIds: readonly number[]): Promise<void> {
-    if (memberIds.length === 0) return;
+  async rescoreMembers(memberIds: readonly number[]): Promise<number> {
+    if (memberIds.length === 0) return 0;
     const model = await this.currentModel();
-    if (!model) return;
+    if (!model) return 0;
+    return this.rescoreWith(model, memberIds);
+  }
+
+  private async rescoreWith(model: ScoringModel, memberIds: readonly number[]): Promise<number> {
     const { settings } = this.options;
     const now = this.clock.now();
-    await runInTransaction(this.dataSource, async (manager) => {
+    return runInTransaction(this.dataSource, async (manager) => {
       const activities: MemberActivity[] = await readActivityOf(manager, [...new Set(memberIds)]);
       const rows = activities.map((activity) => scoreRow(scoreMember(activity, rawFigures(activity, now, settings), model.breakpoints, now, settings, model.clusters), model.runId, now));
       await insertRows(manager, MemberScoreRecord, rows, { replace: true });
+      return rows.length;
     });
   }
 
