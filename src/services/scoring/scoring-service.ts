@@ -169,14 +169,15 @@ export class ScoringService {
       for (const activity of chunk) {
         const raw = rawFigures(activity, now, settings);
         kept?.figures.push(raw);
-        // What the breakpoints read, for every member (without the factor lists, which are kept only with the chunks).
-        figures.push({ memberId: raw.memberId, recencyDays: raw.recencyDays, frequency: raw.frequency, monetary: raw.monetary, clv: raw.clv, churnRisk: raw.churnRisk, churnFactors: [] });
-        // Reservoir sampling: every member has the same chance to be in the clustering sample.
-        const features = clusterFeatures(activity, raw);
-        if (sample.length < clusterSampleSize) sample.push(features);
+        // What the breakpoints read, for every member: the kept figures themselves, or a copy without the factor
+        // lists when the population is too large to keep.
+        figures.push(kept ? raw : { memberId: raw.memberId, recencyDays: raw.recencyDays, frequency: raw.frequency, monetary: raw.monetary, clv: raw.clv, churnRisk: raw.churnRisk, churnFactors: [] });
+        // Reservoir sampling: every member has the same chance to be in the clustering sample. Features are built
+        // only for the members that enter it.
+        if (sample.length < clusterSampleSize) sample.push(clusterFeatures(activity, raw));
         else {
           const slot = Math.floor(random.next() * figures.length);
-          if (slot < clusterSampleSize) sample[slot] = features;
+          if (slot < clusterSampleSize) sample[slot] = clusterFeatures(activity, raw);
         }
       }
     }
