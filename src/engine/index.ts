@@ -9,3 +9,4 @@ export * from "./points/periods";
 export * from "./tiers/qualification";
 export * from "./activity/daily-windows";
 export * from "./scoring";
+export * from "./segments";

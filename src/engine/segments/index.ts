@@ -1,0 +1,4 @@
+export * from "./fields";
+export * from "./rule";
+export * from "./rule-problem";
+export * from "./evaluate";

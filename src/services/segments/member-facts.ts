@@ -1,0 +1,43 @@
+// Members' rule facts read from the database with the same column expressions as the SQL filter, and the SQL
+// dialect of a connection.
+import type { DataSource, EntityManager } from "typeorm";
+import { isSqlite } from "../../database/transactions";
+import { timeFromDatabase } from "../../database/raw-values";
+import { ruleFieldNames, ruleFields, type FactValue, type MemberFacts, type SegmentRule } from "../../engine";
+import { memberFactsFrom, ruleColumns } from "./rule-columns";
+import { ruleToSql, type SqlDialect } from "./rule-sql";
+
+export function sqlDialectOf(dataSource: DataSource): SqlDialect {
+  if (isSqlite(dataSource)) {
+    // TypeORM writes SQLite datetimes as "YYYY-MM-DD HH:MM:SS.SSS" in UTC; text comparison then orders them.
+    return { dateParameter: (value) => value.toISOString().replace("T", " ").replace("Z", ""), exactText: (column) => column };
+  }
+  return { dateParameter: (value) => value, exactText: (column) => `${column} COLLATE utf8mb4_bin` };
+}
+
+function factOf(type: (typeof ruleFields)[keyof typeof ruleFields]["type"], value: unknown): FactValue {
+  if (value === null || value === undefined) return null;
+  if (type === "date") return timeFromDatabase(value);
+  if (type === "number") return Number(value);
+  if (type === "boolean") return Number(value) === 1 || value === true;
+  return String(value);
+}
+
+const selectFacts = `SELECT m.id AS member_id, ${ruleFieldNames.map((name) => `${ruleColumns[name]} AS f_${name}`).join(", ")} FROM ${memberFactsFrom}`;
+
+/** The facts of the members with ids in the range (after, through], in id order. */
+export async function readMemberFacts(manager: EntityManager, afterMemberId: number, limit: number): Promise<(MemberFacts & { memberId: number })[]> {
+  const rows: Record<string, unknown>[] = await manager.query(`${selectFacts} WHERE m.id > ? ORDER BY m.id LIMIT ?`, [afterMemberId, limit]);
+  return rows.map((row) => {
+    const facts = { memberId: Number(row.member_id) } as MemberFacts & { memberId: number };
+    for (const name of ruleFieldNames) facts[name] = factOf(ruleFields[name].type, row[`f_${name}`]);
+    return facts;
+  });
+}
+
+/** The ids of the members a rule matches, by the SQL filter. */
+export async function matchingMemberIds(dataSource: DataSource, rule: SegmentRule, now: Date): Promise<number[]> {
+  const filter = ruleToSql(rule, now, sqlDialectOf(dataSource));
+  const rows: { id: number | string }[] = await dataSource.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${filter.where} ORDER BY m.id`, filter.parameters);
+  return rows.map((row) => Number(row.id));
+}
