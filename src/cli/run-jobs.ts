@@ -1,4 +1,4 @@
-// `npm run jobs -- points-expiry|tier-review|behaviour-windows|rescore|all`: runs the scheduled jobs once, e.g. from cron when the server's
+// `npm run jobs -- points-expiry|tier-review|behaviour-windows|rescore|segments|all`: runs the scheduled jobs once, e.g. from cron when the server's
 // own schedule is off (JOBS_INTERVAL_SECONDS=0).
 import { systemClock } from "../clock";
 import { createEventBus } from "../events/event-bus";
@@ -9,7 +9,7 @@ import { runCommand } from "./run-command";
 
 runCommand(async () => {
   const which = process.argv[2] ?? "all";
-  if (!["points-expiry", "tier-review", "behaviour-windows", "rescore", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|rescore|all");
+  if (!["points-expiry", "tier-review", "behaviour-windows", "rescore", "segments", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|rescore|all");
   const { config, database } = await openConfiguredDatabase();
   try {
     const signInCodeSender = { send: async () => undefined };

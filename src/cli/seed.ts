@@ -43,6 +43,9 @@ runCommand(async () => {
     const progress = seedProgressReporter(process.stderr, "scored");
     const run = await services.scoring.runFull("DEMO_SEED", "system:seed", (current) => progress(current.membersScored, current.membersTotal));
     process.stdout.write(`Scored ${run.membersScored} members (run ${run.id}) in ${((Date.now() - scoringStarted) / 1000).toFixed(1)} s.\n`);
+    await services.segments.ensureBuiltInSchemes();
+    const placed = await services.segments.evaluateAll("SCHEDULE");
+    process.stdout.write(`Placed ${placed.members} members in the segment schemes (${placed.moves} moves).\n`);
   } finally {
     await database.dataSource.destroy();
   }

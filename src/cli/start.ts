@@ -30,6 +30,7 @@ runCommand(async () => {
       logger.info(result, "demo data seeded");
       const run = await services.scoring.runFull("DEMO_SEED", "system:seed");
       logger.info({ runId: run.id, membersScored: run.membersScored }, "demo members scored");
+      logger.info(await services.segments.evaluateAll("SCHEDULE"), "demo members placed in segments");
     },
   });
 

@@ -1,3 +1,4 @@
+import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord } from "./segment-records";
 import { BehaviourEventRecord } from "./behaviour-event-record";
 import { MemberAggregateRecord } from "./member-aggregate-record";
 import { MemberDailyActivityRecord } from "./member-daily-activity-record";
@@ -23,6 +24,10 @@ import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 
 export {
+  SegmentMembershipRecord,
+  SegmentMoveRecord,
+  SegmentRecord,
+  SegmentSchemeRecord,
   BehaviourEventRecord,
   MemberAggregateRecord,
   MemberDailyActivityRecord,
@@ -51,6 +56,7 @@ export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } 
 export { rewardKinds, type RewardKind } from "./reward-record";
 export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEventDetails, type BehaviourEventKind } from "./behaviour-event-record";
 export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type ScoringRunTrigger } from "./scoring-run-record";
+export { segmentMoveReasons, type SegmentMoveReason } from "./segment-records";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
 
 export const entities = [
@@ -77,4 +83,8 @@ export const entities = [
   MemberScoreRecord,
   MemberScoreSnapshotRecord,
   ScoringRunRecord,
+  SegmentSchemeRecord,
+  SegmentRecord,
+  SegmentMembershipRecord,
+  SegmentMoveRecord,
 ];

@@ -47,6 +47,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
     const onBackgroundError = (error: unknown, what: string) => logger.error({ err: error }, `background work failed: ${what}`);
     const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError });
     await services.tiers.ensureDefaultLadder();
+    await services.segments.ensureBuiltInSchemes();
     await options.beforeListen?.({ database, services, logger, clock });
     const schema = await buildSchema(events);
     const server = await startHttpServer(

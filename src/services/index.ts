@@ -9,6 +9,7 @@ import { AuditService } from "./audit-service";
 import { ActivityRecorder } from "./behaviour/activity-recorder";
 import { BehaviourEventService } from "./behaviour/behaviour-event-service";
 import { ScoringReader } from "./scoring/scoring-reader";
+import { SegmentService } from "./segments/segment-service";
 import { ScoringService } from "./scoring/scoring-service";
 import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
@@ -48,7 +49,10 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
-  const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError });
+  const segments = new SegmentService(dataSource, clock);
+  // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
+  const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
+  const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,
@@ -70,6 +74,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     activity,
     scoring,
     scoringReader: new ScoringReader(dataSource),
+    segments,
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }

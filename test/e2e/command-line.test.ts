@@ -93,7 +93,7 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
     const jobs = await runCommandToEnd("run-jobs.ts", ["all"], environment);
     expect(jobs.stderr).toBe("");
     // The demo seed's scoring run has just finished, so the daily rescoring is not due yet.
-    expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\nbehaviour-windows: \{"refreshed":\d+\}\nrescore: \{"ran":false\}\n$/);
+    expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\nbehaviour-windows: \{"refreshed":\d+\}\nrescore: \{"ran":false\}\nsegments: \{"members":40,"moves":\d+\}\n$/);
 
     const verified = await runCommandToEnd("ledger-verify.ts", [], environment);
     expect(verified.stdout).toContain("Checked 40 points accounts");

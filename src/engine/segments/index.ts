@@ -2,3 +2,4 @@ export * from "./fields";
 export * from "./rule";
 export * from "./rule-problem";
 export * from "./evaluate";
+export * from "./schemes";

@@ -1,6 +1,6 @@
 // The segment rule language: conditions on member fields combined with all / any / not. Rules arrive as JSON
 // (or the GraphQL input of the same shape); `parseRule` checks them and names the path of every fault.
-import { badRule, type RuleProblem } from "./rule-problem";
+import { badRule } from "./rule-problem";
 import { ruleFieldNames, ruleFields, type FieldType, type RuleFieldName } from "./fields";
 
 export const operators = ["eq", "ne", "lt", "lte", "gt", "gte", "between", "in", "notIn", "isNull", "isNotNull", "before", "after", "withinLastDays", "notWithinLastDays"] as const;
@@ -110,4 +110,3 @@ function parseCondition(record: Record<string, unknown>, path: string): Conditio
   }
 }
 
-export type { RuleProblem };

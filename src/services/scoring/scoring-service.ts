@@ -34,6 +34,8 @@ export interface ScoringServiceOptions {
   utcOffsetMinutes: number;
   /** K-means clusters of a full run; 0 chooses k from 2 to 8 by silhouette. */
   clusterCount: number;
+  /** Told which members were just rescored alone (segments re-evaluate them). */
+  afterRescore?: (memberIds: readonly number[]) => Promise<unknown>;
   /** Told when background work fails (incremental rescoring runs after the command that caused it returned). */
   onError: (error: unknown, what: string) => void;
 }
@@ -239,7 +241,9 @@ export class ScoringService {
     if (memberIds.length === 0) return 0;
     const model = await this.currentModel();
     if (!model) return 0;
-    return this.rescoreWith(model, memberIds);
+    const rescored = await this.rescoreWith(model, memberIds);
+    await this.options.afterRescore?.(memberIds);
+    return rescored;
   }
 
   private async rescoreWith(model: ScoringModel, memberIds: readonly number[]): Promise<number> {

@@ -28,11 +28,13 @@ const selectFacts = `SELECT m.id AS member_id, ${ruleFieldNames.map((name) => `$
 /** The facts of the members with ids in the range (after, through], in id order. */
 export async function readMemberFacts(manager: EntityManager, afterMemberId: number, limit: number): Promise<(MemberFacts & { memberId: number })[]> {
   const rows: Record<string, unknown>[] = await manager.query(`${selectFacts} WHERE m.id > ? ORDER BY m.id LIMIT ?`, [afterMemberId, limit]);
-  return rows.map((row) => {
-    const facts = { memberId: Number(row.member_id) } as MemberFacts & { memberId: number };
-    for (const name of ruleFieldNames) facts[name] = factOf(ruleFields[name].type, row[`f_${name}`]);
-    return facts;
-  });
+  return rows.map(factsFromRow);
+}
+
+function factsFromRow(row: Record<string, unknown>): MemberFacts & { memberId: number } {
+  const facts = { memberId: Number(row.member_id) } as MemberFacts & { memberId: number };
+  for (const name of ruleFieldNames) facts[name] = factOf(ruleFields[name].type, row[`f_${name}`]);
+  return facts;
 }
 
 /** The ids of the members a rule matches, by the SQL filter. */
@@ -40,4 +42,11 @@ export async function matchingMemberIds(dataSource: DataSource, rule: SegmentRul
   const filter = ruleToSql(rule, now, sqlDialectOf(dataSource));
   const rows: { id: number | string }[] = await dataSource.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${filter.where} ORDER BY m.id`, filter.parameters);
   return rows.map((row) => Number(row.id));
+}
+
+/** The facts of some members. */
+export async function readMemberFactsOf(manager: EntityManager, memberIds: readonly number[]): Promise<(MemberFacts & { memberId: number })[]> {
+  if (memberIds.length === 0) return [];
+  const rows: Record<string, unknown>[] = await manager.query(`${selectFacts} WHERE m.id IN (${memberIds.map(() => "?").join(", ")}) ORDER BY m.id`, [...memberIds]);
+  return rows.map(factsFromRow);
 }

@@ -1,0 +1,108 @@
+import fc from "fast-check";
+import type { DataSource } from "typeorm";
+import { ManualClock } from "../../src/clock";
+import { loadConfig } from "../../src/config";
+import { openDatabase } from "../../src/database/data-source";
+import { createEventBus } from "../../src/events/event-bus";
+import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
+import { seedDemoData } from "../../src/seed/demo-data";
+import { createServices, type Services } from "../../src/services";
+import { systemContext } from "../../src/services/service-context";
+import { matchingMemberIds } from "../../src/services/segments/member-facts";
+import { segmentsVerify, verifySegments } from "../../src/services/segments/segment-verifier";
+import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+
+const now = new Date("2026-11-23T08:00:00.000Z");
+
+describe.each(testDatabaseKinds())("segment schemes on $name", (kind) => {
+  let scratch: ScratchDatabase;
+  let dataSource: DataSource;
+  let services: Services;
+
+  beforeAll(async () => {
+    scratch = await kind.create();
+    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
+    const clock = new ManualClock(now);
+    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
+    await seedDemoData(dataSource, { members: 200, seed: 11, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
+    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+    await services.scoring.runFull("COMMAND_LINE", "test");
+    await services.segments.ensureBuiltInSchemes();
+  }, 60_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await scratch?.drop();
+  });
+
+  const membershipsOf = async (scheme: string) =>
+    (await dataSource.query(
+      "SELECT ms.member_id AS member_id, g.code AS code FROM segment_memberships ms JOIN segment_schemes s ON s.id = ms.scheme_id JOIN segments g ON g.id = ms.segment_id WHERE s.code = ? ORDER BY ms.member_id",
+      [scheme],
+    )) as { member_id: number | string; code: string }[];
+
+  it("places every member in exactly one segment of every built-in scheme, the same one the SQL filters pick first", async () => {
+    expect(segmentsVerify(await verifySegments(dataSource))).toBe(false);
+    const placed = await services.segments.evaluateAll("SCHEDULE");
+    expect(placed).toEqual({ members: 200, moves: 200 * 5 });
+    const verification = await verifySegments(dataSource);
+    expect(verification).toMatchObject({ members: 200, schemes: 5, missing: [], misplaced: 0 });
+    expect(segmentsVerify(verification)).toBe(true);
+
+    for (const scheme of await services.segments.schemes()) {
+      const codeOf = new Map((await dataSource.query("SELECT id, code FROM segments WHERE scheme_id = ?", [scheme.id]) as { id: number; code: string }[]).map((row) => [Number(row.id), row.code]));
+      // The SQL path: each segment's filter, first match wins, the catch-all takes the rest.
+      const expected = new Map<number, string>();
+      for (const segment of scheme.segments) {
+        const ids = segment.rule === null ? (await dataSource.query("SELECT id FROM members")).map((row: { id: number }) => Number(row.id)) : await matchingMemberIds(dataSource, segment.rule, now);
+        for (const id of ids) if (!expected.has(id)) expected.set(id, codeOf.get(segment.id)!);
+      }
+      const stored = await membershipsOf(scheme.code);
+      expect(stored.map((row) => [Number(row.member_id), row.code])).toEqual([...expected.entries()].sort((a, b) => a[0] - b[0]));
+      expect(new Set(stored.map((row) => row.code)).size).toBeGreaterThan(1);
+    }
+    // Evaluating again moves no one: nothing changed.
+    expect(await services.segments.evaluateAll("SCHEDULE")).toEqual({ members: 200, moves: 0 });
+  });
+
+  it("moves a member when an event changes their facts, and records the move with its reason", async () => {
+    const dormant = (await membershipsOf("ACTIVITY")).find((row) => row.code === "DORMANT");
+    expect(dormant).toBeDefined();
+    const memberId = Number(dormant!.member_id);
+    const result = await services.behaviourEvents.recordEvents(
+      systemContext("test"),
+      [{ source: "app", externalId: `wake-${memberId}`, kind: "LOGIN", memberId, occurredAt: now }],
+      { awardPoints: true },
+    );
+    expect(result.accepted).toBe(1);
+    expect((await membershipsOf("ACTIVITY")).find((row) => Number(row.member_id) === memberId)?.code).toBe("ACTIVE");
+    const moves = await dataSource.query(
+      "SELECT f.code AS from_code, t.code AS to_code, mv.reason AS reason FROM segment_moves mv JOIN segments f ON f.id = mv.from_segment_id JOIN segments t ON t.id = mv.to_segment_id WHERE mv.member_id = ? ORDER BY mv.id",
+      [memberId],
+    );
+    expect(moves).toContainEqual({ from_code: "DORMANT", to_code: "ACTIVE", reason: "EVENT" });
+    expect(segmentsVerify(await verifySegments(dataSource))).toBe(true);
+  });
+
+  it("keeps exactly one segment per scheme for random members after random events (property)", async () => {
+    const members: number[] = (await dataSource.query("SELECT id FROM members ORDER BY id")).map((row: { id: number }) => Number(row.id));
+    let sequence = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...members), fc.constantFrom("LOGIN", "COMPLAINT", "BROWSE", "ORDER")), { minLength: 1, maxLength: 8 }), async (touches) => {
+        const events = touches.map(([memberId, kind]) => {
+          sequence += 1;
+          const base = { source: "property", externalId: `p-${sequence}`, kind, memberId, occurredAt: now };
+          return kind === "ORDER" ? { ...base, amount: 5_000 + sequence, channel: "APP", storeCode: "APP-1" } : base;
+        });
+        const result = await services.behaviourEvents.recordEvents(systemContext("test"), events, { awardPoints: true });
+        expect(result.rejected).toBe(0);
+        const verification = await verifySegments(dataSource);
+        expect(verification.missing).toEqual([]);
+        expect(verification.misplaced).toBe(0);
+        const [{ memberships }] = await dataSource.query("SELECT COUNT(*) AS memberships FROM segment_memberships");
+        expect(Number(memberships)).toBe(members.length * 5);
+      }),
+      { numRuns: 15, seed: 42 },
+    );
+  });
+});
