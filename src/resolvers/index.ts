@@ -9,6 +9,7 @@ import { PartnerResolver } from "./partner-resolver";
 import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
+import { MemberSegmentsResolver, SegmentResolver, SegmentSchemeResolver } from "./segment-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
 import { TierResolver } from "./tier-resolver";
@@ -25,6 +26,9 @@ export const resolvers = [
   BehaviourEventResolver,
   MemberScoresResolver,
   ScoringRunResolver,
+  SegmentSchemeResolver,
+  SegmentResolver,
+  MemberSegmentsResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

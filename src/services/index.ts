@@ -9,6 +9,7 @@ import { AuditService } from "./audit-service";
 import { ActivityRecorder } from "./behaviour/activity-recorder";
 import { BehaviourEventService } from "./behaviour/behaviour-event-service";
 import { ScoringReader } from "./scoring/scoring-reader";
+import { SegmentReader } from "./segments/segment-reader";
 import { SegmentService } from "./segments/segment-service";
 import { ScoringService } from "./scoring/scoring-service";
 import { BenefitService } from "./benefit-service";
@@ -75,6 +76,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     scoring,
     scoringReader: new ScoringReader(dataSource),
     segments,
+    segmentReader: new SegmentReader(dataSource, clock),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }

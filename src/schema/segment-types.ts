@@ -1,0 +1,79 @@
+import { GraphQLJSON } from "graphql-scalars";
+import { Field, ID, Int, ObjectType } from "type-graphql";
+import type { SegmentRecord, SegmentSchemeRecord } from "../entities";
+import { Member } from "./member-type";
+
+@ObjectType({ description: "A segment: in a scheme (members go to the first segment whose rule matches; the catch-all takes the rest)." })
+export class Segment {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  code: string;
+
+  @Field({ description: "Chinese name, as the consoles show it." })
+  name: string;
+
+  @Field()
+  nameEn: string;
+
+  @Field(() => Int, { description: "Order in the scheme: rules are tried from 0 up." })
+  position: number;
+
+  @Field({ description: "Matches every member the segments before it did not." })
+  catchAll: boolean;
+
+  @Field(() => GraphQLJSON, { description: "The rule (docs/segments.md); {} for the catch-all." })
+  rule: unknown;
+
+  record: SegmentRecord;
+
+  static fromRecord(record: SegmentRecord): Segment {
+    return Object.assign(new Segment(), { record, id: String(record.id), code: record.code, name: record.name, nameEn: record.nameEn, position: record.position, catchAll: record.catchAll, rule: JSON.parse(record.rule) });
+  }
+}
+
+@ObjectType({ description: "Ordered segments ending in a catch-all: every member is in exactly one segment of a scheme." })
+export class SegmentScheme {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  code: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  nameEn: string;
+
+  @Field()
+  builtIn: boolean;
+
+  record: SegmentSchemeRecord;
+
+  static fromRecord(record: SegmentSchemeRecord): SegmentScheme {
+    return Object.assign(new SegmentScheme(), { record, id: String(record.id), code: record.code, name: record.name, nameEn: record.nameEn, builtIn: record.builtIn });
+  }
+}
+
+@ObjectType({ simpleResolvers: true })
+export class MemberSegment {
+  @Field(() => SegmentScheme)
+  scheme: SegmentScheme;
+
+  @Field(() => Segment)
+  segment: Segment;
+
+  @Field(() => Date)
+  enteredAt: Date;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class SegmentPreview {
+  @Field(() => Int, { description: "Members the rule selects now." })
+  size: number;
+
+  @Field(() => [Member], { description: "The first of them by id." })
+  sample: Member[];
+}

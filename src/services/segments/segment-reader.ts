@@ -1,0 +1,63 @@
+// Reads of schemes, segment sizes, a member's segments and rule previews for the API.
+import { In, type DataSource } from "typeorm";
+import type { Clock } from "../../clock";
+import { parseRule, RuleProblem } from "../../engine";
+import { MemberRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord } from "../../entities";
+import { badUserInput } from "../../errors";
+import { memberFactsFrom } from "./rule-columns";
+import { ruleToSql } from "./rule-sql";
+import { sqlDialectOf } from "./member-facts";
+
+export interface SegmentPreview {
+  size: number;
+  sample: MemberRecord[];
+}
+
+export class SegmentReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
+
+  schemes(): Promise<SegmentSchemeRecord[]> {
+    return this.dataSource.getRepository(SegmentSchemeRecord).find({ order: { id: "ASC" } });
+  }
+
+  segmentsOf(schemeIds: readonly number[]): Promise<SegmentRecord[]> {
+    return this.dataSource.getRepository(SegmentRecord).find({ where: { schemeId: In([...schemeIds]) }, order: { position: "ASC", id: "ASC" } });
+  }
+
+  /** Members per segment, from the stored memberships. */
+  async sizes(segmentIds: readonly number[]): Promise<Map<number, number>> {
+    if (segmentIds.length === 0) return new Map();
+    const rows: { segment_id: number | string; members: number | string }[] = await this.dataSource.query(
+      `SELECT segment_id, COUNT(*) AS members FROM segment_memberships WHERE segment_id IN (${segmentIds.map(() => "?").join(", ")}) GROUP BY segment_id`,
+      [...segmentIds],
+    );
+    return new Map(rows.map((row) => [Number(row.segment_id), Number(row.members)]));
+  }
+
+  memberships(memberId: number): Promise<SegmentMembershipRecord[]> {
+    return this.dataSource.getRepository(SegmentMembershipRecord).find({ where: { memberId }, order: { schemeId: "ASC" } });
+  }
+
+  segments(ids: readonly number[]): Promise<SegmentRecord[]> {
+    return this.dataSource.getRepository(SegmentRecord).findBy({ id: In([...ids]) });
+  }
+
+  /** How many members a rule selects now, and the first few of them, without saving anything. */
+  async preview(input: unknown, sampleSize: number): Promise<SegmentPreview> {
+    let rule;
+    try {
+      rule = parseRule(input);
+    } catch (error) {
+      if (error instanceof RuleProblem) throw badUserInput(error.message, error.path);
+      throw error;
+    }
+    const filter = ruleToSql(rule, this.clock.now(), sqlDialectOf(this.dataSource));
+    const [{ size }] = await this.dataSource.query(`SELECT COUNT(*) AS size FROM ${memberFactsFrom} WHERE ${filter.where}`, filter.parameters);
+    const ids: { id: number | string }[] = await this.dataSource.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${filter.where} ORDER BY m.id LIMIT ${sampleSize}`, filter.parameters);
+    const sample = await this.dataSource.getRepository(MemberRecord).find({ where: { id: In(ids.map((row) => Number(row.id))) }, order: { id: "ASC" } });
+    return { size: Number(size), sample };
+  }
+}

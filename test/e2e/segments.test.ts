@@ -1,0 +1,72 @@
+import { randomUUID } from "node:crypto";
+import { testDatabaseKinds } from "../support/databases";
+import { StaffSessions } from "../support/staff-sessions";
+import { startTestApplication, type TestApplication } from "../support/test-application";
+
+const schemesQuery = `{ segmentSchemes { code builtIn segments { code name catchAll size } } }`;
+const preview = `query ($rule: JSON!) { previewSegment(rule: $rule, sample: 5) { size sample { id } } }`;
+
+describe.each(testDatabaseKinds())("segments over GraphQL on $name", (kind) => {
+  let test: TestApplication;
+  let staff: StaffSessions;
+  const members: { id: number; globalId: string }[] = [];
+
+  beforeAll(async () => {
+    test = await startTestApplication(kind);
+    staff = new StaffSessions(test);
+    await staff.signIn();
+    for (let index = 0; index < 4; index += 1) members.push(await staff.newMember());
+    const at = (daysAgo: number) => new Date(test.clock.now().getTime() - daysAgo * 86_400_000).toISOString();
+    const events = [
+      { source: "app", externalId: `L-${randomUUID()}`, kind: "LOGIN", memberId: members[0].globalId, occurredAt: at(1) },
+      { source: "pos", externalId: `O-${randomUUID()}`, kind: "ORDER", memberId: members[1].globalId, occurredAt: at(2), amount: 30_000, channel: "OFFLINE_STORE", storeCode: "SH-001" },
+    ];
+    const recorded = await test.graphql(`mutation ($events: [BehaviourEventInput!]!) { recordEvents(events: $events) { accepted } }`, { events }, staff.operator);
+    expect(recorded.data!.recordEvents.accepted).toBe(2);
+    await test.application.services.scoring.runFull("MANUAL", "test");
+    await test.application.services.segments.evaluateAll("SCHEDULE");
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  it("lists the built-in schemes, each with its segments in order and sizes that add up to every member", async () => {
+    const response = await test.graphql(schemesQuery, {}, staff.admin);
+    expect(response.errors).toBeUndefined();
+    const schemes = response.data!.segmentSchemes as { code: string; builtIn: boolean; segments: { code: string; catchAll: boolean; size: number }[] }[];
+    expect(schemes.map((scheme) => scheme.code)).toEqual(["RFM", "LIFECYCLE", "ACTIVITY", "VALUE_BAND", "CLUSTER"]);
+    for (const scheme of schemes) {
+      expect(scheme.builtIn).toBe(true);
+      expect(scheme.segments[scheme.segments.length - 1].catchAll).toBe(true);
+      expect(scheme.segments.filter((segment) => segment.catchAll)).toHaveLength(1);
+      expect(scheme.segments.reduce((sum, segment) => sum + segment.size, 0)).toBe(members.length);
+    }
+    const activity = schemes.find((scheme) => scheme.code === "ACTIVITY")!;
+    expect(activity.segments).toEqual([
+      { code: "ACTIVE", name: "活跃会员", catchAll: false, size: 2 },
+      { code: "DORMANT", name: "沉睡会员", catchAll: true, size: 2 },
+    ]);
+  });
+
+  it("shows a member's segments to staff and not to the member", async () => {
+    const query = `query ($id: ID!) { member(id: $id) { segments { scheme { code } segment { code } enteredAt } } }`;
+    const byStaff = await test.graphql(query, { id: members[0].globalId }, staff.admin);
+    expect(byStaff.errors).toBeUndefined();
+    const segments = byStaff.data!.member.segments as { scheme: { code: string }; segment: { code: string } }[];
+    expect(segments.map((entry) => entry.scheme.code)).toEqual(["RFM", "LIFECYCLE", "ACTIVITY", "VALUE_BAND", "CLUSTER"]);
+    expect(segments.find((entry) => entry.scheme.code === "ACTIVITY")!.segment.code).toBe("ACTIVE");
+    const byMember = await test.graphql(query, { id: members[0].globalId }, await test.memberToken(members[0].id));
+    expect(byMember.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
+  it("previews a rule without saving it, and names the path of a fault", async () => {
+    const spenders = await test.graphql(preview, { rule: { all: [{ field: "ordersInWindow", op: "gte", value: 1 }, { field: "spendInWindow", op: "between", value: [10_000, 50_000] }] } }, staff.operator);
+    expect(spenders.errors).toBeUndefined();
+    expect(spenders.data!.previewSegment).toEqual({ size: 1, sample: [{ id: members[1].globalId }] });
+    const silent = await test.graphql(preview, { rule: { field: "lastLoginAt", op: "notWithinLastDays", value: 90 } }, staff.operator);
+    expect(silent.data!.previewSegment.size).toBe(3);
+    const wrong = await test.graphql(preview, { rule: { any: [{ field: "gender", op: "eq", value: "FEMALE" }, { field: "shoeSize", op: "gt", value: 40 }] } }, staff.operator);
+    expect(wrong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rule.any[1].field" });
+    expect(wrong.errors?.[0].message).toMatch(/"shoeSize" is not a field/);
+  });
+});
