@@ -95,6 +95,23 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
     // The demo seed's scoring run has just finished, so the daily rescoring is not due yet.
     expect(jobs.stdout).toMatch(/^points-expiry: \{"members":\d+,"pointsExpired":\d+\}\ntier-review: \{"reviewed":\d+,"downgraded":\d+\}\nbehaviour-windows: \{"refreshed":\d+\}\nrescore: \{"ran":false\}\nsegments: \{"members":40,"moves":\d+\}\n$/);
 
+    const segments = await runCommandToEnd("segments-verify.ts", [], environment);
+    expect(segments.stdout).toContain("Checked 40 members in 5 segment schemes.\nEvery member is in exactly one segment of every scheme.");
+    expect(segments.code).toBe(0);
+    const database = await openDatabase(scratch.config, { runMigrations: false });
+    try {
+      await database.dataSource.query("DELETE FROM segment_memberships WHERE member_id = 7 AND scheme_id = (SELECT id FROM segment_schemes WHERE code = 'ACTIVITY')");
+      const broken = await runCommandToEnd("segments-verify.ts", [], environment);
+      expect(broken.code).toBe(1);
+      expect(broken.stdout).toContain("scheme ACTIVITY: 1 members in no segment");
+      expect(broken.stdout).toContain("Segments do NOT verify.");
+    } finally {
+      await database.dataSource.destroy();
+    }
+    const repaired = await runCommandToEnd("run-jobs.ts", ["segments"], environment);
+    expect(repaired.stdout).toMatch(/^segments: \{"members":40,"moves":1\}\n$/);
+    expect((await runCommandToEnd("segments-verify.ts", [], environment)).code).toBe(0);
+
     const verified = await runCommandToEnd("ledger-verify.ts", [], environment);
     expect(verified.stdout).toContain("Checked 40 points accounts");
     expect(verified.code).toBe(0);
