@@ -26,10 +26,21 @@ export interface TierChangedEvent {
   at: string;
 }
 
+/** A member's segment in a scheme changed (fromSegmentId null: first placement). Published after commit. */
+export interface SegmentMovedEvent {
+  memberId: number;
+  schemeId: number;
+  fromSegmentId: number | null;
+  toSegmentId: number;
+  reason: string;
+  at: string;
+}
+
 export const topics = {
   memberChanged: "MEMBER_CHANGED",
   pointsChanged: "POINTS_CHANGED",
   tierChanged: "TIER_CHANGED",
+  segmentMoved: "SEGMENT_MOVED",
 } as const;
 
 export function createEventBus() {
@@ -37,6 +48,7 @@ export function createEventBus() {
     [topics.memberChanged]: [MemberChangedEvent];
     [topics.pointsChanged]: [PointsChangedEvent];
     [topics.tierChanged]: [TierChangedEvent];
+    [topics.segmentMoved]: [SegmentMovedEvent];
   }>();
 }
 

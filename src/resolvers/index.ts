@@ -10,6 +10,7 @@ import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
 import { MemberSegmentsResolver, SegmentResolver, SegmentSchemeResolver } from "./segment-resolver";
+import { SegmentSubscriptionResolver } from "./segment-subscription-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
 import { TierResolver } from "./tier-resolver";
@@ -29,6 +30,7 @@ export const resolvers = [
   SegmentSchemeResolver,
   SegmentResolver,
   MemberSegmentsResolver,
+  SegmentSubscriptionResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

@@ -50,7 +50,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
-  const segments = new SegmentService(dataSource, clock);
+  const segments = new SegmentService(dataSource, clock, events);
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });

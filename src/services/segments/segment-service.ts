@@ -8,6 +8,7 @@ import { insertRows } from "../../database/bulk-insert";
 import { runInTransaction } from "../../database/transactions";
 import { assignSegment, builtInSchemes, parseRule, type MemberFacts, type SchemeSegment } from "../../engine";
 import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord, type SegmentMoveReason } from "../../entities";
+import { topics, type EventBus } from "../../events/event-bus";
 import { readMemberFacts, readMemberFactsOf } from "./member-facts";
 
 const chunkSize = 2_000;
@@ -27,6 +28,7 @@ export class SegmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: EventBus,
   ) {}
 
   /** Creates the built-in schemes and their segments where missing (by code); changes nothing that exists. */
@@ -69,7 +71,9 @@ export class SegmentService {
       const facts = await readMemberFacts(this.dataSource.manager, afterMemberId, chunkSize);
       if (facts.length === 0) return result;
       afterMemberId = facts[facts.length - 1].memberId;
-      result.moves += await runInTransaction(this.dataSource, (manager) => this.place(manager, schemes, facts, reason, now));
+      const moves = await runInTransaction(this.dataSource, (manager) => this.place(manager, schemes, facts, reason, now));
+      this.publish(moves);
+      result.moves += moves.length;
       result.members += facts.length;
       onProgress?.(result.members);
     }
@@ -79,15 +83,24 @@ export class SegmentService {
   async evaluateMembers(memberIds: readonly number[], reason: SegmentMoveReason): Promise<number> {
     if (memberIds.length === 0) return 0;
     const now = this.clock.now();
-    return runInTransaction(this.dataSource, async (manager) => {
+    const moves = await runInTransaction(this.dataSource, async (manager) => {
       const schemes = await this.schemes(manager);
       return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), reason, now);
     });
+    this.publish(moves);
+    return moves.length;
+  }
+
+  /** Only moves whose transaction committed reach subscribers: a rolled-back change never gets here. */
+  private publish(moves: readonly Omit<SegmentMoveRecord, "id">[]): void {
+    for (const move of moves) {
+      this.events.publish(topics.segmentMoved, { memberId: move.memberId, schemeId: move.schemeId, fromSegmentId: move.fromSegmentId, toSegmentId: move.toSegmentId, reason: move.reason, at: move.movedAt.toISOString() });
+    }
   }
 
   /** Puts each member in their segment of each scheme; writes the memberships that changed and a move for each. */
-  private async place(manager: EntityManager, schemes: LoadedScheme[], members: (MemberFacts & { memberId: number })[], reason: SegmentMoveReason, now: Date): Promise<number> {
-    if (members.length === 0 || schemes.length === 0) return 0;
+  private async place(manager: EntityManager, schemes: LoadedScheme[], members: (MemberFacts & { memberId: number })[], reason: SegmentMoveReason, now: Date): Promise<Omit<SegmentMoveRecord, "id">[]> {
+    if (members.length === 0 || schemes.length === 0) return [];
     const current = await manager.find(SegmentMembershipRecord, { where: { memberId: In(members.map((member) => member.memberId)) } });
     const currentSegment = new Map(current.map((membership) => [`${membership.memberId}:${membership.schemeId}`, membership.segmentId]));
     const memberships: SegmentMembershipRecord[] = [];
@@ -102,7 +115,7 @@ export class SegmentService {
       }
     }
     await insertRows(manager, SegmentMembershipRecord, memberships, { replace: true });
-    if (moves.length > 0) await manager.insert(SegmentMoveRecord, moves);
-    return moves.length;
+    if (moves.length > 0) await manager.insert(SegmentMoveRecord, moves.map((move) => ({ ...move })));
+    return moves;
   }
 }
