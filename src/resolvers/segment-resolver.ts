@@ -1,8 +1,8 @@
 import { GraphQLJSON } from "graphql-scalars";
-import { Arg, Authorized, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
+import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { badUserInput } from "../errors";
 import { Member } from "../schema/member-type";
-import { MemberSegment, Segment, SegmentPreview, SegmentScheme } from "../schema/segment-types";
+import { CreateSegmentSchemeInput, MemberSegment, Segment, SegmentPreview, SegmentScheme } from "../schema/segment-types";
 import type { RequestContext } from "../server/request-context";
 
 @Resolver(() => SegmentScheme)
@@ -33,6 +33,24 @@ export class SegmentSchemeResolver {
 
 @Resolver(() => Segment)
 export class SegmentResolver {
+  @Authorized("rules:write")
+  @Mutation(() => SegmentScheme, {
+    description: "Creates a scheme of your own: segments in order, then a catch-all. Every member is placed in it before this returns. Audited.",
+  })
+  async createSegmentScheme(@Arg("input", () => CreateSegmentSchemeInput) input: CreateSegmentSchemeInput, @Ctx() context: RequestContext): Promise<SegmentScheme> {
+    const { scheme } = await context.services.segmentDefinitions.createScheme(context, input);
+    return SegmentScheme.fromRecord(scheme);
+  }
+
+  @Authorized("rules:write")
+  @Mutation(() => Segment, { description: "Changes a segment's rule; its scheme is re-evaluated at once (moves with reason RULE_CHANGE). Not for built-in schemes or catch-alls. Audited." })
+  async updateSegmentRule(@Arg("segmentId", () => ID) segmentId: string, @Arg("rule", () => GraphQLJSON) rule: unknown, @Ctx() context: RequestContext): Promise<Segment> {
+    const id = Number(segmentId);
+    if (!Number.isSafeInteger(id) || id < 1) throw badUserInput("segmentId is not a segment id: use the id field of a Segment.", "segmentId");
+    const { segment } = await context.services.segmentDefinitions.updateSegmentRule(context, id, rule);
+    return Segment.fromRecord(segment);
+  }
+
   @FieldResolver(() => Int, { description: "Members in the segment now (ad-hoc segments: not stored, 0)." })
   async size(@Root() segment: Segment, @Ctx() context: RequestContext): Promise<number> {
     return (await context.services.segmentReader.sizes([segment.record.id])).get(segment.record.id) ?? 0;

@@ -1,5 +1,5 @@
 import { GraphQLJSON } from "graphql-scalars";
-import { Field, ID, Int, ObjectType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import type { SegmentRecord, SegmentSchemeRecord } from "../entities";
 import { Member } from "./member-type";
 
@@ -76,4 +76,49 @@ export class SegmentPreview {
 
   @Field(() => [Member], { description: "The first of them by id." })
   sample: Member[];
+}
+
+@InputType()
+export class SegmentDefinitionInput {
+  @Field()
+  code: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  nameEn: string;
+
+  @Field(() => GraphQLJSON, { description: "A rule (docs/segments.md)." })
+  rule: unknown;
+}
+
+@InputType()
+export class CatchAllSegmentInput {
+  @Field()
+  code: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  nameEn: string;
+}
+
+@InputType()
+export class CreateSegmentSchemeInput {
+  @Field()
+  code: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  nameEn: string;
+
+  @Field(() => [SegmentDefinitionInput], { description: "In order: a member goes to the first whose rule matches." })
+  segments: SegmentDefinitionInput[];
+
+  @Field(() => CatchAllSegmentInput, { description: "The last segment, for every member no rule matched." })
+  catchAll: CatchAllSegmentInput;
 }

@@ -9,6 +9,7 @@ import { AuditService } from "./audit-service";
 import { ActivityRecorder } from "./behaviour/activity-recorder";
 import { BehaviourEventService } from "./behaviour/behaviour-event-service";
 import { ScoringReader } from "./scoring/scoring-reader";
+import { SegmentDefinitionService } from "./segments/segment-definition-service";
 import { SegmentReader } from "./segments/segment-reader";
 import { SegmentService } from "./segments/segment-service";
 import { ScoringService } from "./scoring/scoring-service";
@@ -77,6 +78,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     scoringReader: new ScoringReader(dataSource),
     segments,
     segmentReader: new SegmentReader(dataSource, clock),
+    segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }

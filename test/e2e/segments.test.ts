@@ -69,4 +69,42 @@ describe.each(testDatabaseKinds())("segments over GraphQL on $name", (kind) => {
     expect(wrong.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rule.any[1].field" });
     expect(wrong.errors?.[0].message).toMatch(/"shoeSize" is not a field/);
   });
+
+  it("lets operators create a scheme of their own, places every member at once, and re-evaluates it when a rule changes", async () => {
+    const create = `mutation ($input: CreateSegmentSchemeInput!) { createSegmentScheme(input: $input) { id code builtIn segments { id code catchAll size } } }`;
+    const input = {
+      code: "BUYERS",
+      name: "购买者",
+      nameEn: "Buyers",
+      segments: [{ code: "BIG", name: "大额", nameEn: "Big spenders", rule: { field: "spendInWindow", op: "gte", value: 50_000 } }],
+      catchAll: { code: "REST", name: "其他", nameEn: "Everyone else" },
+    };
+    const byAnalyst = await test.graphql(create, { input }, await test.staffToken("analyst"));
+    expect(byAnalyst.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    const bad = await test.graphql(create, { input: { ...input, segments: [{ ...input.segments[0], rule: { field: "spendInWindow", op: "between", value: [9, 1] } }] } }, staff.operator);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.segments[0].rule.value" });
+
+    const created = await test.graphql(create, { input }, staff.operator);
+    expect(created.errors).toBeUndefined();
+    const scheme = created.data!.createSegmentScheme;
+    expect(scheme).toMatchObject({ code: "BUYERS", builtIn: false });
+    expect(scheme.segments.map((segment: { code: string; size: number }) => [segment.code, segment.size])).toEqual([["BIG", 0], ["REST", members.length]]);
+    const again = await test.graphql(create, { input }, staff.operator);
+    expect(again.errors?.[0].extensions?.code).toBe("CONFLICT");
+
+    const update = `mutation ($id: ID!, $rule: JSON!) { updateSegmentRule(segmentId: $id, rule: $rule) { code size } }`;
+    const lowered = await test.graphql(update, { id: scheme.segments[0].id, rule: { field: "spendInWindow", op: "gte", value: 20_000 } }, staff.operator);
+    expect(lowered.errors).toBeUndefined();
+    expect(lowered.data!.updateSegmentRule).toEqual({ code: "BIG", size: 1 });
+    const [move] = await test.application.database.dataSource.query(
+      "SELECT mv.reason AS reason, mv.member_id AS member_id FROM segment_moves mv JOIN segments t ON t.id = mv.to_segment_id WHERE t.code = 'BIG'",
+    );
+    expect([move.reason, Number(move.member_id)]).toEqual(["RULE_CHANGE", members[1].id]);
+
+    const builtIn = (await test.graphql(schemesQuery.replace("segments { code", "segments { id code"), {}, staff.admin)).data!.segmentSchemes[2].segments[0].id;
+    const refused = await test.graphql(update, { id: builtIn, rule: { field: "logins30", op: "gt", value: 0 } }, staff.operator);
+    expect(refused.errors?.[0].extensions?.code).toBe("CONFLICT");
+    const catchAll = await test.graphql(update, { id: scheme.segments[1].id, rule: { field: "logins30", op: "gt", value: 0 } }, staff.operator);
+    expect(catchAll.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "segmentId" });
+  });
 });
