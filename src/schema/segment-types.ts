@@ -78,22 +78,7 @@ export class SegmentPreview {
   sample: Member[];
 }
 
-@InputType()
-export class SegmentDefinitionInput {
-  @Field()
-  code: string;
-
-  @Field()
-  name: string;
-
-  @Field()
-  nameEn: string;
-
-  @Field(() => GraphQLJSON, { description: "A rule (docs/segments.md)." })
-  rule: unknown;
-}
-
-@InputType()
+@InputType({ description: "A segment's code and names; the catch-all of a scheme is just this." })
 export class CatchAllSegmentInput {
   @Field()
   code: string;
@@ -103,6 +88,12 @@ export class CatchAllSegmentInput {
 
   @Field()
   nameEn: string;
+}
+
+@InputType()
+export class SegmentDefinitionInput extends CatchAllSegmentInput {
+  @Field(() => GraphQLJSON, { description: "A rule (docs/segments.md)." })
+  rule: unknown;
 }
 
 @InputType()
