@@ -1,4 +1,7 @@
-// Values of raw SQL rows, the same on both databases: mysql2 gives Date objects and numbers, better-sqlite3 gives
+import type { DataSource } from "typeorm";
+import { isSqlite } from "./transactions";
+
+// Values of raw SQL rows and parameters, the same on both databases: mysql2 gives Date objects and numbers, better-sqlite3 gives
 // "YYYY-MM-DD HH:MM:SS.SSS" strings (UTC, as TypeORM writes them) and numbers; BIGINT may come back as a string.
 
 export function timeFromDatabase(value: unknown): Date | null {
@@ -14,4 +17,9 @@ export function numberFromDatabase(value: unknown): number {
 
 export function optionalNumberFromDatabase(value: unknown): number | null {
   return value === null || value === undefined ? null : numberFromDatabase(value);
+}
+
+/** A time as a raw SQL parameter: TypeORM's SQLite text ("YYYY-MM-DD HH:MM:SS.SSS", UTC), which orders as text; a Date for mysql2. */
+export function timeToDatabase(dataSource: DataSource, instant: Date): string | Date {
+  return isSqlite(dataSource) ? instant.toISOString().replace("T", " ").replace("Z", "") : instant;
 }

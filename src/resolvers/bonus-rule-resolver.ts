@@ -1,13 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from "type-graphql";
-import { badUserInput } from "../errors";
+import { expectNumberId } from "../schema/global-id";
 import { BonusRule, CreateBonusRuleInput } from "../schema/bonus-rule-types";
 import type { RequestContext } from "../server/request-context";
-
-function ruleId(id: string): number {
-  const value = Number(id);
-  if (!Number.isSafeInteger(value) || value < 1) throw badUserInput("id is not a bonus rule id: use the id field of a bonus rule.", "id");
-  return value;
-}
 
 @Resolver(() => BonusRule)
 export class BonusRuleResolver {
@@ -26,6 +20,6 @@ export class BonusRuleResolver {
   @Authorized("rules:write")
   @Mutation(() => BonusRule, { description: "Switches a bonus rule on or off. Audited." })
   async setBonusRuleActive(@Arg("id", () => ID) id: string, @Arg("active") active: boolean, @Ctx() context: RequestContext): Promise<BonusRule> {
-    return BonusRule.fromRecord(await context.services.bonusRules.setActive(context, ruleId(id), active));
+    return BonusRule.fromRecord(await context.services.bonusRules.setActive(context, expectNumberId(id, "id", "bonus rule", "bonus rule"), active));
   }
 }

@@ -1,6 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
 import { describeActor } from "../auth/identity";
-import { badUserInput, notFound } from "../errors";
+import { notFound } from "../errors";
+import { expectNumberId } from "../schema/global-id";
 import { connectionBody } from "../schema/connection";
 import { decodeCursor, encodeCursor, validFirst } from "../schema/paging";
 import { ScoringRun, ScoringRunConnection } from "../schema/score-types";
@@ -24,8 +25,7 @@ export class ScoringRunResolver {
   @Authorized("members:read")
   @Query(() => ScoringRun, { nullable: true })
   async scoringRun(@Arg("id", () => ID) id: string, @Ctx() context: RequestContext): Promise<ScoringRun | null> {
-    const runId = Number(id);
-    if (!Number.isSafeInteger(runId) || runId < 1) throw badUserInput("id is not a scoring run id: use the id field of a ScoringRun.", "id");
+    const runId = expectNumberId(id, "id", "scoring run", "ScoringRun");
     const record = await context.services.scoringReader.run(runId);
     if (!record) throw notFound(`No scoring run ${id}.`);
     return ScoringRun.fromRecord(record);

@@ -1,6 +1,7 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { badUserInput } from "../errors";
+import { expectNumberId } from "../schema/global-id";
 import { Member } from "../schema/member-type";
 import { CreateSegmentSchemeInput, MemberSegment, Segment, SegmentPreview, SegmentScheme } from "../schema/segment-types";
 import type { RequestContext } from "../server/request-context";
@@ -45,8 +46,7 @@ export class SegmentResolver {
   @Authorized("rules:write")
   @Mutation(() => Segment, { description: "Changes a segment's rule; its scheme is re-evaluated at once (moves with reason RULE_CHANGE). Not for built-in schemes or catch-alls. Audited." })
   async updateSegmentRule(@Arg("segmentId", () => ID) segmentId: string, @Arg("rule", () => GraphQLJSON) rule: unknown, @Ctx() context: RequestContext): Promise<Segment> {
-    const id = Number(segmentId);
-    if (!Number.isSafeInteger(id) || id < 1) throw badUserInput("segmentId is not a segment id: use the id field of a Segment.", "segmentId");
+    const id = expectNumberId(segmentId, "segmentId", "segment", "Segment");
     const { segment } = await context.services.segmentDefinitions.updateSegmentRule(context, id, rule);
     return Segment.fromRecord(segment);
   }

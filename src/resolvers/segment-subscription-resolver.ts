@@ -2,9 +2,9 @@ import { filter, pipe } from "@graphql-yoga/subscription";
 import { Arg, Ctx, Field, ID, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { hasPermission } from "../auth/identity";
 import { requireCanReadMember, requirePermission } from "../auth/policies";
-import { badUserInput, forbidden, notFound, unauthenticated } from "../errors";
+import { forbidden, notFound, unauthenticated } from "../errors";
 import { topics, type SegmentMovedEvent } from "../events/event-bus";
-import { expectGlobalId } from "../schema/global-id";
+import { expectGlobalId, expectNumberId } from "../schema/global-id";
 import { Member } from "../schema/member-type";
 import { Segment, SegmentScheme } from "../schema/segment-types";
 import type { RequestContext } from "../server/request-context";
@@ -36,13 +36,6 @@ interface SegmentMovesArguments {
   memberId?: string | null;
 }
 
-function numberId(value: string | null | undefined, argument: string): number | null {
-  if (value === null || value === undefined) return null;
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id < 1) throw badUserInput(`${argument} is not an id: use the id field of a SegmentScheme or Segment.`, argument);
-  return id;
-}
-
 /**
  * Checked when subscribing and again for every move: staff with members:read see every move, a member only their
  * own, partners none. Each filter is optional; a segment matches a move into or out of it.
@@ -51,8 +44,8 @@ function subscribeToSegmentMoves({ args, context }: SubscribeResolverData<unknow
   const { identity } = context;
   if (identity.kind === "anonymous") throw unauthenticated();
   if (identity.kind === "partner") throw forbidden("Partners do not receive segment moves.");
-  const schemeId = numberId(args.schemeId, "schemeId");
-  const segmentId = numberId(args.segmentId, "segmentId");
+  const schemeId = args.schemeId ? expectNumberId(args.schemeId, "schemeId", "segment scheme", "SegmentScheme") : null;
+  const segmentId = args.segmentId ? expectNumberId(args.segmentId, "segmentId", "segment", "Segment") : null;
   const memberId = args.memberId ? expectGlobalId(args.memberId, "Member", "memberId") : null;
   if (memberId !== null) requireCanReadMember(identity, memberId);
   else if (identity.kind !== "member") requirePermission(identity, "members:read");

@@ -22,3 +22,13 @@ export function expectGlobalId(globalId: string, type: NodeTypeName, argument = 
   if (!parsed || parsed.type !== type) throw badUserInput(`${argument} is not a ${type} id: use the id field of a ${type} as returned by the API.`, argument);
   return parsed.id;
 }
+
+/**
+ * The number of a configuration object that is not a graph node (bonus rules, scoring runs, segments): a plain
+ * positive integer id, or BAD_USER_INPUT naming the argument and the type whose id field to use.
+ */
+export function expectNumberId(id: string, argument: string, kind: string, typeName: string): number {
+  const value = Number(id);
+  if (!Number.isSafeInteger(value) || value < 1) throw badUserInput(`${argument} is not a ${kind} id: use the id field of a ${typeName}.`, argument);
+  return value;
+}

@@ -4,12 +4,13 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
+import { timeToDatabase } from "../../database/raw-values";
 import { runInTransaction } from "../../database/transactions";
 import { clusterFeatures, computeBreakpoints, fitClusterModel, rawFigures, scoreMember } from "../../engine";
 import { localMonthKey } from "../../engine";
 import { createRandom } from "../../engine/random";
 import type { ClusterModel, MemberActivity, MemberFigures, RawFigures, ScoringBreakpoints, ScoringSettings } from "../../engine/scoring/types";
-import { MemberAggregateRecord, MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
+import { MemberScoreRecord, ScoringRunRecord, type ScoringRunTrigger } from "../../entities";
 import type { ActivityRecorder } from "../behaviour/activity-recorder";
 import { readActivityChunk, readActivityOf } from "./activity-reader";
 import { scoreRow } from "./score-rows";
@@ -116,6 +117,7 @@ export class ScoringService {
       const model = await this.fitModel(run.id, now);
       Object.assign(run, { breakpoints: JSON.stringify(model.breakpoints), clusterModel: model.clusters ? JSON.stringify(model.clusters) : null, membersTotal: model.breakpoints.memberCount });
       await this.saveRun(run);
+      const runModel: ScoringModel = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
       let afterMemberId = 0;
       for (let index = 0; ; index += 1) {
         const kept = model.chunks?.[index];
@@ -124,7 +126,7 @@ export class ScoringService {
         afterMemberId = chunk[chunk.length - 1].memberId;
         const figures = kept?.figures ?? chunk.map((activity) => rawFigures(activity, now, settings));
         if (model.chunks) model.chunks[index] = { activities: [], figures: [] };
-        const rows = chunk.map((activity, position) => scoreRow(scoreMember(activity, figures[position], model.breakpoints, now, settings, model.clusters), run.id, now));
+        const rows = this.scoreRows(runModel, chunk, figures, now);
         run.membersScored += rows.length;
         // The chunk and the progress that counts it commit together.
         await runInTransaction(this.dataSource, async (manager) => {
@@ -135,10 +137,7 @@ export class ScoringService {
       }
       // Events that arrived during the run changed some members after pass one read them (and their incremental
       // rescoring used the previous model): rescore them again, from their current aggregates, with this run's.
-      const runModel: ScoringModel = { runId: run.id, breakpoints: model.breakpoints, clusters: model.clusters };
-      const touched: { member_id: number | string }[] = await this.dataSource.query("SELECT member_id FROM member_aggregates WHERE updated_at > ?", [
-        this.dataSource.driver.preparePersistentValue(now, this.dataSource.getMetadata(MemberAggregateRecord).findColumnWithPropertyName("updatedAt")!),
-      ]);
+      const touched: { member_id: number | string }[] = await this.dataSource.query("SELECT member_id FROM member_aggregates WHERE updated_at > ?", [timeToDatabase(this.dataSource, now)]);
       const touchedIds = touched.map((row) => Number(row.member_id));
       for (let start = 0; start < touchedIds.length; start += chunkSize) await this.rescoreWith(runModel, touchedIds.slice(start, start + chunkSize));
       await this.writeSnapshots(now);
@@ -251,10 +250,16 @@ export class ScoringService {
     const now = this.clock.now();
     return runInTransaction(this.dataSource, async (manager) => {
       const activities: MemberActivity[] = await readActivityOf(manager, [...new Set(memberIds)]);
-      const rows = activities.map((activity) => scoreRow(scoreMember(activity, rawFigures(activity, now, settings), model.breakpoints, now, settings, model.clusters), model.runId, now));
+      const rows = this.scoreRows(model, activities, activities.map((activity) => rawFigures(activity, now, settings)), now);
       await insertRows(manager, MemberScoreRecord, rows, { replace: true });
       return rows.length;
     });
+  }
+
+  /** Score rows of members with a model: the one step a full run and an incremental rescoring share. */
+  private scoreRows(model: ScoringModel, activities: readonly MemberActivity[], figures: readonly MemberFigures[], now: Date): MemberScoreRecord[] {
+    const { settings } = this.options;
+    return activities.map((activity, position) => scoreRow(scoreMember(activity, figures[position], model.breakpoints, now, settings, model.clusters), model.runId, now));
   }
 
   /** Queues a member for rescoring after the command that touched them; queued members are rescored together. */

@@ -2,17 +2,16 @@
 // dialect of a connection.
 import type { DataSource, EntityManager } from "typeorm";
 import { isSqlite } from "../../database/transactions";
-import { timeFromDatabase } from "../../database/raw-values";
+import { timeFromDatabase, timeToDatabase } from "../../database/raw-values";
 import { ruleFieldNames, ruleFields, type FactValue, type MemberFacts, type SegmentRule } from "../../engine";
 import { memberFactsFrom, ruleColumns } from "./rule-columns";
 import { ruleToSql, type SqlDialect } from "./rule-sql";
 
 export function sqlDialectOf(dataSource: DataSource): SqlDialect {
   if (isSqlite(dataSource)) {
-    // TypeORM writes SQLite datetimes as "YYYY-MM-DD HH:MM:SS.SSS" in UTC; text comparison then orders them.
-    return { dateParameter: (value) => value.toISOString().replace("T", " ").replace("Z", ""), exactText: (column) => column };
+    return { dateParameter: (value) => timeToDatabase(dataSource, value), exactText: (column) => column };
   }
-  return { dateParameter: (value) => value, exactText: (column) => `${column} COLLATE utf8mb4_bin` };
+  return { dateParameter: (value) => timeToDatabase(dataSource, value), exactText: (column) => `${column} COLLATE utf8mb4_bin` };
 }
 
 function factOf(type: (typeof ruleFields)[keyof typeof ruleFields]["type"], value: unknown): FactValue {

@@ -4,13 +4,14 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
-import { parseRule, RuleProblem, type SegmentRule } from "../../engine";
+import type { SegmentRule } from "../../engine";
 import { SegmentRecord, SegmentSchemeRecord } from "../../entities";
 import { badUserInput, conflict, notFound } from "../../errors";
 import type { AuditService } from "../audit-service";
 import { isUniqueViolation } from "../idempotency-service";
 import { validCode } from "../points/points-input";
 import type { ServiceContext } from "../service-context";
+import { ruleFromInput } from "./rule-input";
 import type { EvaluationResult, SegmentService } from "./segment-service";
 
 export interface SegmentInput {
@@ -37,16 +38,6 @@ function validName(value: string, field: string): string {
   return text;
 }
 
-/** A rule from the API, with a fault reported at its full input path (input.segments[2].rule.all[0].field). */
-function validRule(input: unknown, field: string): SegmentRule {
-  try {
-    return parseRule(input, field);
-  } catch (error) {
-    if (error instanceof RuleProblem) throw badUserInput(error.message, error.path);
-    throw error;
-  }
-}
-
 export class SegmentDefinitionService {
   constructor(
     private readonly dataSource: DataSource,
@@ -67,7 +58,7 @@ export class SegmentDefinitionService {
         code: validCode(segment.code, `input.segments[${index}].code`, 32),
         name: validName(segment.name, `input.segments[${index}].name`),
         nameEn: validName(segment.nameEn, `input.segments[${index}].nameEn`),
-        rule: validRule(segment.rule, `input.segments[${index}].rule`) as SegmentRule | null,
+        rule: ruleFromInput(segment.rule, `input.segments[${index}].rule`) as SegmentRule | null,
       })),
       { code: validCode(input.catchAll.code, "input.catchAll.code", 32), name: validName(input.catchAll.name, "input.catchAll.name"), nameEn: validName(input.catchAll.nameEn, "input.catchAll.nameEn"), rule: null },
     ];
@@ -90,7 +81,7 @@ export class SegmentDefinitionService {
   }
 
   async updateSegmentRule(context: ServiceContext, segmentId: number, rule: unknown): Promise<{ segment: SegmentRecord; evaluation: EvaluationResult }> {
-    const parsed = validRule(rule, "rule");
+    const parsed = ruleFromInput(rule, "rule");
     const now = this.clock.now();
     const segment = await runInTransaction(this.dataSource, async (manager) => {
       const record = await manager.findOneBy(SegmentRecord, { id: segmentId });

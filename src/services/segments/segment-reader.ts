@@ -1,10 +1,9 @@
 // Reads of schemes, segment sizes, a member's segments and rule previews for the API.
 import { In, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
-import { parseRule, RuleProblem } from "../../engine";
 import { MemberRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord } from "../../entities";
-import { badUserInput } from "../../errors";
 import { memberFactsFrom } from "./rule-columns";
+import { ruleFromInput } from "./rule-input";
 import { ruleToSql } from "./rule-sql";
 import { sqlDialectOf } from "./member-facts";
 
@@ -47,13 +46,7 @@ export class SegmentReader {
 
   /** How many members a rule selects now, and the first few of them, without saving anything. */
   async preview(input: unknown, sampleSize: number): Promise<SegmentPreview> {
-    let rule;
-    try {
-      rule = parseRule(input);
-    } catch (error) {
-      if (error instanceof RuleProblem) throw badUserInput(error.message, error.path);
-      throw error;
-    }
+    const rule = ruleFromInput(input, "rule");
     const filter = ruleToSql(rule, this.clock.now(), sqlDialectOf(this.dataSource));
     const [{ size }] = await this.dataSource.query(`SELECT COUNT(*) AS size FROM ${memberFactsFrom} WHERE ${filter.where}`, filter.parameters);
     const ids: { id: number | string }[] = await this.dataSource.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${filter.where} ORDER BY m.id LIMIT ${sampleSize}`, filter.parameters);
