@@ -44,6 +44,10 @@ export interface Config {
   rescoreEveryHours: number;
   /** K-means clusters per full run; 0 lets the silhouette choose from 2 to 8. */
   scoringClusters: number;
+  /** Redis for the event bus (REDIS_URL); null keeps events in the process. */
+  redisUrl: string | null;
+  /** Prefix of the Redis channel names, so that deployments sharing one Redis do not hear each other. */
+  redisChannelPrefix: string;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -142,6 +146,13 @@ function expiryPolicy(environment: Environment_): ExpiryPolicy {
   return policy;
 }
 
+function redisUrl(environment: Environment_): string | null {
+  const value = environment.REDIS_URL;
+  if (!value) return null;
+  if (!/^rediss?:\/\//.test(value)) throw new ConfigError("REDIS_URL", `must start with redis:// or rediss:// (got "${value}")`);
+  return value;
+}
+
 export function loadConfig(environment: Environment_ = process.env): Config {
   const nodeEnvironment = environment.NODE_ENV || "development";
   if (!["development", "test", "production"].includes(nodeEnvironment)) {
@@ -199,6 +210,8 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     },
     rescoreEveryHours: integer(environment, "RESCORE_EVERY_HOURS", 24, 0, 24 * 31),
     scoringClusters: integer(environment, "SCORING_CLUSTERS", 0, 0, 20),
+    redisUrl: redisUrl(environment),
+    redisChannelPrefix: environment.REDIS_CHANNEL_PREFIX ?? "loyalty-graph:",
   };
   if (config.scoring.churnedDays <= config.scoring.dormantDays) {
     throw new ConfigError("LIFECYCLE_CHURNED_DAYS", `must be more than LIFECYCLE_DORMANT_DAYS (${config.scoring.dormantDays}): a member is dormant before churned`);

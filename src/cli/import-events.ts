@@ -5,7 +5,7 @@
 // count as qualifying spend for tiers. Exits 1 when any line was rejected.
 import { parseArgs } from "node:util";
 import { systemClock } from "../clock";
-import { createEventBus } from "../events/event-bus";
+import { openEventBus } from "../events/open-event-bus";
 import { createServices } from "../services";
 import { formatOfFile, readEventFile, type EventFileFormat } from "../services/behaviour/event-file";
 import { maximumEventsPerBatch } from "../services/behaviour/behaviour-event-service";
@@ -27,7 +27,9 @@ runCommand(async () => {
 
   const { config, database } = await openConfiguredDatabase();
   const onBackgroundError = (error: unknown, what: string) => process.stderr.write(`error ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  const services = createServices({ dataSource: database.dataSource, clock: systemClock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined }, onBackgroundError });
+  // With REDIS_URL set, the moves the import causes reach the running servers' subscribers.
+  const bus = await openEventBus(config);
+  const services = createServices({ dataSource: database.dataSource, clock: systemClock, config, events: bus.events, signInCodeSender: { send: async () => undefined }, onBackgroundError });
   const context = systemContext("import");
   const totals = { lines: 0, accepted: 0, duplicates: 0, rejected: 0 };
   const rejections: string[] = [];
@@ -68,6 +70,7 @@ runCommand(async () => {
     for (let start = 0; start < members.length; start += 1_000) rescored += await services.scoring.rescoreMembers(members.slice(start, start + 1_000));
     await services.scoring.stop();
   } finally {
+    await bus.close();
     await database.dataSource.destroy();
   }
   process.stdout.write(

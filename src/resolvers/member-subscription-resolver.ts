@@ -1,4 +1,3 @@
-import { filter, pipe } from "@graphql-yoga/subscription";
 import { Arg, Ctx, Field, ID, Int, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { hasPermission } from "../auth/identity";
 import { requireCanReadMember, requireMember, requirePermission } from "../auth/policies";
@@ -38,7 +37,7 @@ function subscribeToMemberChanges({ args, context }: SubscribeResolverData<unkno
   const mayReceive = (event: MemberChangedEvent) =>
     (memberId === null || event.memberId === memberId) &&
     ((identity.kind === "member" && identity.memberId === event.memberId) || hasPermission(identity, "members:read"));
-  return pipe(context.events.subscribe(topics.memberChanged), filter(mayReceive));
+  return context.events.subscribe(topics.memberChanged, mayReceive);
 }
 
 @Resolver()
@@ -76,7 +75,7 @@ class PointsChange {
 /** The member's own app only: a points subscription for a signed-in member, about themself. */
 function subscribeToOwnPoints({ context }: SubscribeResolverData<unknown, object, RequestContext>) {
   const memberId = requireMember(context.identity);
-  return pipe(context.events.subscribe(topics.pointsChanged), filter((event: PointsChangedEvent) => event.memberId === memberId));
+  return context.events.subscribe(topics.pointsChanged, (event: PointsChangedEvent) => event.memberId === memberId);
 }
 
 @Resolver()

@@ -1,4 +1,3 @@
-import { filter, pipe } from "@graphql-yoga/subscription";
 import { Arg, Ctx, Field, ID, ObjectType, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
 import { hasPermission } from "../auth/identity";
 import { requireCanReadMember, requirePermission } from "../auth/policies";
@@ -54,7 +53,7 @@ function subscribeToSegmentMoves({ args, context }: SubscribeResolverData<unknow
     (segmentId === null || event.toSegmentId === segmentId || event.fromSegmentId === segmentId) &&
     (memberId === null || event.memberId === memberId) &&
     ((identity.kind === "member" && identity.memberId === event.memberId) || hasPermission(identity, "members:read"));
-  return pipe(context.events.subscribe(topics.segmentMoved), filter(mayReceive));
+  return context.events.subscribe(topics.segmentMoved, mayReceive);
 }
 
 @Resolver()

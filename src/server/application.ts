@@ -4,7 +4,9 @@ import type { DataSource } from "typeorm";
 import { systemClock, type Clock } from "../clock";
 import type { Config } from "../config";
 import { openDatabase, type Database } from "../database/data-source";
-import { createEventBus, type EventBus } from "../events/event-bus";
+import type { EventBus } from "../events/event-bus";
+import { openEventBus } from "../events/open-event-bus";
+import type { ConnectedEventBus } from "../events/redis-event-bus";
 import type { Loaders } from "../loaders/create-loaders";
 import { createServices, type Services } from "../services";
 import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign-in-code-sender";
@@ -41,8 +43,10 @@ export async function startApplication(options: ApplicationOptions): Promise<App
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database);
+  let bus: ConnectedEventBus | null = null;
   try {
-    const events = createEventBus();
+    bus = await openEventBus(config, (error) => logger.error({ err: error }, "event bus (Redis) error"));
+    const { events } = bus;
     const signInCodeSender = options.signInCodeSender ?? new LoggingSignInCodeSender(logger, config.environment !== "production");
     const onBackgroundError = (error: unknown, what: string) => logger.error({ err: error }, `background work failed: ${what}`);
     const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError });
@@ -67,12 +71,14 @@ export async function startApplication(options: ApplicationOptions): Promise<App
         stopping ??= (async () => {
           await server.stop();
           await services.scoring.stop();
+          await bus?.close();
           if (database.dataSource.isInitialized) await database.dataSource.destroy();
         })();
         return stopping;
       },
     };
   } catch (error) {
+    await bus?.close();
     if (database.dataSource.isInitialized) await database.dataSource.destroy();
     throw error;
   }
