@@ -94,4 +94,23 @@ describe.each(testDatabaseKinds())("live segment moves over graphql-ws on $name"
     expect(analyst.received.map((message) => message.data.segmentMoves.reason)).toEqual(["INITIAL", "INITIAL", "INITIAL", "INITIAL", "INITIAL"]);
     expect(analyst.failure()).toBeNull();
   });
+
+  it("refuses partners, even with every scope, when they subscribe", async () => {
+    const partner = await test.graphql(`mutation { createPartner(input: { code: "MOVES_WATCHER", name: "观察者" }) { id } }`, {}, staff.admin);
+    const issued = await test.graphql(
+      `mutation ($partnerId: ID!) { issuePartnerApiKey(partnerId: $partnerId, scopes: [BENEFITS_READ, BENEFITS_REDEEM, MEMBERS_LOOKUP, POINTS_EARN, POINTS_REDEEM, SETTLEMENT_READ]) { key } }`,
+      { partnerId: partner.data!.createPartner.id },
+      staff.admin,
+    );
+    const partnerFeed = subscribe(connect(`ApiKey ${issued.data!.issuePartnerApiKey.key}`));
+    await eventually(() => partnerFeed.failure() !== null || partnerFeed.received.length > 0, "the refusal");
+    const refusal = JSON.stringify(partnerFeed.failure() ?? partnerFeed.received);
+    expect(refusal).toContain("FORBIDDEN");
+    expect(refusal).toContain("Partners do not receive segment moves");
+    // And nothing arrives afterwards when members move.
+    const member = await staff.newMember();
+    await test.application.services.segments.evaluateMembers([member.id], "EVENT");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(partnerFeed.received.filter((message) => message.data?.segmentMoves)).toEqual([]);
+  });
 });

@@ -3,14 +3,16 @@ import type { DataSource } from "typeorm";
 import { ManualClock } from "../../src/clock";
 import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/database/data-source";
-import { createEventBus } from "../../src/events/event-bus";
+import { evaluateRule } from "../../src/engine";
+import { createEventBus, topics, type EventBus, type SegmentMovedEvent } from "../../src/events/event-bus";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
 import { seedDemoData } from "../../src/seed/demo-data";
 import { createServices, type Services } from "../../src/services";
 import { systemContext } from "../../src/services/service-context";
-import { matchingMemberIds } from "../../src/services/segments/member-facts";
+import { matchingMemberIds, readMemberFacts } from "../../src/services/segments/member-facts";
 import { segmentsVerify, verifySegments } from "../../src/services/segments/segment-verifier";
 import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { randomRules } from "../support/rule-arbitraries";
 
 const now = new Date("2026-11-23T08:00:00.000Z");
 
@@ -18,6 +20,7 @@ describe.each(testDatabaseKinds())("segment schemes on $name", (kind) => {
   let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let services: Services;
+  let events: EventBus;
 
   beforeAll(async () => {
     scratch = await kind.create();
@@ -25,7 +28,8 @@ describe.each(testDatabaseKinds())("segment schemes on $name", (kind) => {
     const clock = new ManualClock(now);
     const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
     await seedDemoData(dataSource, { members: 200, seed: 11, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
-    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+    events = createEventBus();
+    services = createServices({ dataSource, clock, config, events, signInCodeSender: { send: async () => undefined } });
     await services.scoring.runFull("COMMAND_LINE", "test");
     await services.segments.ensureBuiltInSchemes();
   }, 60_000);
@@ -104,5 +108,65 @@ describe.each(testDatabaseKinds())("segment schemes on $name", (kind) => {
       }),
       { numRuns: 15, seed: 42 },
     );
+  });
+
+  it("puts every member in exactly one segment of random schemes: the first whose rule matches their facts (property)", async () => {
+    const facts = await readMemberFacts(dataSource.manager, 0, 1_000);
+    let sequence = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(randomRules(facts, now), { minLength: 1, maxLength: 4 }), async (rules) => {
+        sequence += 1;
+        const code = `RANDOM_${sequence}`;
+        const { scheme } = await services.segmentDefinitions.createScheme(systemContext("test"), {
+          code,
+          name: `随机 ${sequence}`,
+          nameEn: `Random ${sequence}`,
+          segments: rules.map((rule, index) => ({ code: `S${index}`, name: `段 ${index}`, nameEn: `Segment ${index}`, rule })),
+          catchAll: { code: "REST", name: "其他", nameEn: "Everyone else" },
+        });
+        const expected = facts.map((member) => [member.memberId, `S${rules.findIndex((rule) => evaluateRule(rule, member, now))}`.replace("S-1", "REST")]);
+        const stored = (await membershipsOf(code)).map((row) => [Number(row.member_id), row.code]);
+        expect(stored).toEqual(expected);
+        const verification = await verifySegments(dataSource);
+        expect(verification.missing).toEqual([]);
+        expect(verification.misplaced).toBe(0);
+        expect(scheme.code).toBe(code);
+      }),
+      { numRuns: 12, seed: 7 },
+    );
+  });
+
+  it("publishes nothing and changes nothing when the transaction that moves a member rolls back", async () => {
+    const dormant = (await membershipsOf("ACTIVITY")).find((row) => row.code === "DORMANT");
+    const memberId = Number(dormant!.member_id);
+    // The login is recorded without rescoring, so the move is left for the evaluation below.
+    await services.behaviourEvents.recordEvents(systemContext("test"), [{ source: "app", externalId: `rollback-${memberId}`, kind: "LOGIN", memberId, occurredAt: now }], { awardPoints: false, rescore: false });
+    const published: SegmentMovedEvent[] = [];
+    const subscription = events.subscribe(topics.segmentMoved);
+    const collecting = (async () => {
+      for await (const move of subscription) published.push(move);
+    })();
+    const movesBefore = Number((await dataSource.query("SELECT COUNT(*) AS moves FROM segment_moves"))[0].moves);
+
+    // The membership is written first, then the move fails to insert: the whole transaction rolls back.
+    await dataSource.query("ALTER TABLE segment_moves RENAME TO segment_moves_away");
+    try {
+      await expect(services.segments.evaluateMembers([memberId], "EVENT")).rejects.toThrow();
+    } finally {
+      await dataSource.query("ALTER TABLE segment_moves_away RENAME TO segment_moves");
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(published).toEqual([]);
+    expect((await membershipsOf("ACTIVITY")).find((row) => Number(row.member_id) === memberId)?.code).toBe("DORMANT");
+    expect(Number((await dataSource.query("SELECT COUNT(*) AS moves FROM segment_moves"))[0].moves)).toBe(movesBefore);
+
+    // The same evaluation, able to commit, moves the member and publishes the move once.
+    await services.segments.evaluateMembers([memberId], "EVENT");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await subscription.return?.();
+    await collecting;
+    expect(published.filter((move) => move.memberId === memberId && move.reason === "EVENT").length).toBeGreaterThanOrEqual(1);
+    expect(published.every((move) => move.memberId === memberId)).toBe(true);
+    expect((await membershipsOf("ACTIVITY")).find((row) => Number(row.member_id) === memberId)?.code).toBe("ACTIVE");
   });
 });
