@@ -1,4 +1,5 @@
 // Configuration is read once from the environment, typed and validated; a bad value stops start-up.
+import { Cron } from "croner";
 import path from "node:path";
 import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
 import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
@@ -44,6 +45,8 @@ export interface Config {
   rescoreEveryHours: number;
   /** K-means clusters per full run; 0 lets the silhouette choose from 2 to 8. */
   scoringClusters: number;
+  /** Cron (five fields, programme time zone) of the full segment re-evaluation; null: only on demand. */
+  segmentsCron: string | null;
   /** Redis for the event bus (REDIS_URL); null keeps events in the process. */
   redisUrl: string | null;
   /** Prefix of the Redis channel names, so that deployments sharing one Redis do not hear each other. */
@@ -146,6 +149,17 @@ function expiryPolicy(environment: Environment_): ExpiryPolicy {
   return policy;
 }
 
+function segmentsCron(environment: Environment_): string | null {
+  const value = (environment.SEGMENTS_CRON ?? "0 * * * *").trim();
+  if (value === "off") return null;
+  try {
+    new Cron(value, { mode: "5-part", paused: true }).stop();
+  } catch (error) {
+    throw new ConfigError("SEGMENTS_CRON", `must be a cron expression of five fields (minute hour day month weekday) or off (got "${value}": ${error instanceof Error ? error.message : String(error)})`);
+  }
+  return value;
+}
+
 function redisUrl(environment: Environment_): string | null {
   const value = environment.REDIS_URL;
   if (!value) return null;
@@ -210,6 +224,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     },
     rescoreEveryHours: integer(environment, "RESCORE_EVERY_HOURS", 24, 0, 24 * 31),
     scoringClusters: integer(environment, "SCORING_CLUSTERS", 0, 0, 20),
+    segmentsCron: segmentsCron(environment),
     redisUrl: redisUrl(environment),
     redisChannelPrefix: environment.REDIS_CHANNEL_PREFIX ?? "loyalty-graph:",
   };

@@ -5,6 +5,7 @@ import { MemberRecord } from "../entities";
 import { seedDemoData } from "../seed/demo-data";
 import { startApplication } from "../server/application";
 import { scheduledJobs, startJobTimer } from "../server/scheduled-jobs";
+import { startSegmentSchedule } from "../server/segment-schedule";
 import { seedProgressReporter } from "./seed-progress";
 
 runCommand(async () => {
@@ -30,7 +31,8 @@ runCommand(async () => {
       logger.info(result, "demo data seeded");
       const run = await services.scoring.runFull("DEMO_SEED", "system:seed");
       logger.info({ runId: run.id, membersScored: run.membersScored }, "demo members scored");
-      logger.info(await services.segments.evaluateAll("SCHEDULE"), "demo members placed in segments");
+      const placement = await services.segmentEvaluations.run("COMMAND_LINE", "system:seed");
+      logger.info({ runId: placement.id, status: placement.status, members: placement.membersDone, moves: placement.moves }, "demo members placed in segments");
     },
   });
 
@@ -55,13 +57,24 @@ runCommand(async () => {
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.once("SIGINT", () => stop("SIGINT"));
 
-  stopJobs =
+  const stopSegmentSchedule =
+    config.segmentsCron === null
+      ? async () => undefined
+      : startSegmentSchedule(config.segmentsCron, config.programme.utcOffsetMinutes, application.services.segmentEvaluations, (result) => {
+          if (result instanceof Error) application.logger.error({ err: result }, "scheduled segment evaluation failed");
+          else if (result === null) application.logger.info("scheduled segment evaluation: another server process runs this occurrence");
+          else application.logger.info({ runId: result.id, status: result.status, members: result.membersDone, moves: result.moves }, "scheduled segment evaluation done");
+        });
+  const stopIntervalJobs =
     config.jobsIntervalSeconds > 0
       ? startJobTimer(scheduledJobs(application.services, config.rescoreEveryHours, application.database.dataSource, application.clock), config.jobsIntervalSeconds, (job, result) => {
           if (result instanceof Error) application.logger.error({ job, err: result }, "scheduled job failed");
           else application.logger.info({ job, ...result }, "scheduled job done");
         })
       : async () => undefined;
+  stopJobs = async () => {
+    await Promise.all([stopIntervalJobs(), stopSegmentSchedule()]);
+  };
 
   // Printed last: whoever waits for this line (a supervisor, the tests) may signal the process at once.
   const { url } = application.server;

@@ -1,4 +1,4 @@
-import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord } from "./segment-records";
+import { SegmentEvaluationRunRecord, SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord } from "./segment-records";
 import { BehaviourEventRecord } from "./behaviour-event-record";
 import { MemberAggregateRecord } from "./member-aggregate-record";
 import { MemberDailyActivityRecord } from "./member-daily-activity-record";
@@ -24,6 +24,7 @@ import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 
 export {
+  SegmentEvaluationRunRecord,
   SegmentMembershipRecord,
   SegmentMoveRecord,
   SegmentRecord,
@@ -56,7 +57,7 @@ export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } 
 export { rewardKinds, type RewardKind } from "./reward-record";
 export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEventDetails, type BehaviourEventKind } from "./behaviour-event-record";
 export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type ScoringRunTrigger } from "./scoring-run-record";
-export { segmentMoveReasons, type SegmentMoveReason } from "./segment-records";
+export { segmentEvaluationTriggers, segmentMoveReasons, type SegmentEvaluationStatus, type SegmentEvaluationTrigger, type SegmentMoveReason } from "./segment-records";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
 
 export const entities = [
@@ -87,4 +88,5 @@ export const entities = [
   SegmentRecord,
   SegmentMembershipRecord,
   SegmentMoveRecord,
+  SegmentEvaluationRunRecord,
 ];

@@ -108,3 +108,51 @@ export class SegmentMoveRecord {
   @Column({ name: "moved_at", type: "datetime", precision: 3 })
   movedAt: Date;
 }
+
+export const segmentEvaluationStatuses = ["RUNNING", "COMPLETED", "FAILED"] as const;
+export type SegmentEvaluationStatus = (typeof segmentEvaluationStatuses)[number];
+export const segmentEvaluationTriggers = ["SCHEDULE", "MANUAL", "COMMAND_LINE", "RULE_CHANGE"] as const;
+export type SegmentEvaluationTrigger = (typeof segmentEvaluationTriggers)[number];
+
+/** A full re-evaluation of membership, of every scheme or one, with its progress. */
+@Entity({ name: "segment_evaluation_runs" })
+@Index("idx_segment_evaluation_runs_status", ["status", "id"])
+export class SegmentEvaluationRunRecord {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id: number;
+
+  @Column({ type: "varchar", length: 16 })
+  status: SegmentEvaluationStatus;
+
+  @Column({ name: "trigger_kind", type: "varchar", length: 16 })
+  trigger: SegmentEvaluationTrigger;
+
+  /** Null: every scheme. */
+  @Column({ name: "scheme_id", type: "integer", nullable: true })
+  schemeId: number | null;
+
+  /** The cron occurrence a scheduled run belongs to (unique): one run per occurrence across server processes. */
+  @Column({ name: "schedule_slot", type: "varchar", length: 32, nullable: true, unique: true })
+  scheduleSlot: string | null;
+
+  @Column({ type: "varchar", length: 64, nullable: true })
+  actor: string | null;
+
+  @Column({ name: "members_total", type: "integer" })
+  membersTotal: number;
+
+  @Column({ name: "members_done", type: "integer" })
+  membersDone: number;
+
+  @Column({ type: "integer" })
+  moves: number;
+
+  @Column({ type: "varchar", length: 512, nullable: true })
+  error: string | null;
+
+  @Column({ name: "started_at", type: "datetime", precision: 3 })
+  startedAt: Date;
+
+  @Column({ name: "finished_at", type: "datetime", precision: 3, nullable: true })
+  finishedAt: Date | null;
+}

@@ -10,6 +10,7 @@ import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
 import { MemberSegmentsResolver, SegmentResolver, SegmentSchemeResolver } from "./segment-resolver";
+import { SegmentEvaluationResolver } from "./segment-evaluation-resolver";
 import { SegmentSubscriptionResolver } from "./segment-subscription-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
@@ -31,6 +32,7 @@ export const resolvers = [
   SegmentResolver,
   MemberSegmentsResolver,
   SegmentSubscriptionResolver,
+  SegmentEvaluationResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

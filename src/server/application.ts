@@ -71,6 +71,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
         stopping ??= (async () => {
           await server.stop();
           await services.scoring.stop();
+          await services.segmentEvaluations.settle();
           await bus?.close();
           if (database.dataSource.isInitialized) await database.dataSource.destroy();
         })();

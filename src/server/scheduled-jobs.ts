@@ -1,14 +1,16 @@
 // The jobs that keep points, tiers and scores current as time passes, and the in-process timer that runs them.
+// Segment membership is re-evaluated on a cron schedule of its own (src/server/segment-schedule.ts).
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Services } from "../services";
 
 export interface ScheduledJob {
   name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments";
+  /** The segment re-evaluation has its own cron timer (src/server/segment-schedule.ts); the command line runs it here. */
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "segments">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
   const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
@@ -17,8 +19,6 @@ export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQua
   ];
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });
-  // Relative rules ("no login in 90 days") change with time alone: every scheme is re-evaluated on the schedule.
-  jobs.push({ name: "segments", run: () => services.segments.evaluateAll("SCHEDULE") });
   return jobs;
 }
 

@@ -10,6 +10,7 @@ import { ActivityRecorder } from "./behaviour/activity-recorder";
 import { BehaviourEventService } from "./behaviour/behaviour-event-service";
 import { ScoringReader } from "./scoring/scoring-reader";
 import { SegmentDefinitionService } from "./segments/segment-definition-service";
+import { SegmentEvaluationRuns } from "./segments/segment-evaluation-runs";
 import { SegmentReader } from "./segments/segment-reader";
 import { SegmentService } from "./segments/segment-service";
 import { ScoringService } from "./scoring/scoring-service";
@@ -79,6 +80,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segments,
     segmentReader: new SegmentReader(dataSource, clock),
     segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segments),
+    segmentEvaluations: new SegmentEvaluationRuns(dataSource, clock, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }

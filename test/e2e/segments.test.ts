@@ -107,4 +107,29 @@ describe.each(testDatabaseKinds())("segments over GraphQL on $name", (kind) => {
     const catchAll = await test.graphql(update, { id: scheme.segments[1].id, rule: { field: "logins30", op: "gt", value: 0 } }, staff.operator);
     expect(catchAll.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "segmentId" });
   });
+
+  it("re-evaluates on demand in the background, with progress to poll; analysts may watch but not start one", async () => {
+    const start = `mutation ($schemeId: ID) { reevaluateSegments(schemeId: $schemeId) { id status trigger schemeId membersTotal } }`;
+    const schemes = await test.graphql(`{ segmentSchemes { id code } }`, {}, staff.admin);
+    const activity = schemes.data!.segmentSchemes.find((scheme: { code: string }) => scheme.code === "ACTIVITY").id;
+
+    const started = await test.graphql(start, { schemeId: activity }, staff.operator);
+    expect(started.errors).toBeUndefined();
+    expect(started.data!.reevaluateSegments).toMatchObject({ trigger: "MANUAL", schemeId: activity, membersTotal: members.length });
+    const runId = started.data!.reevaluateSegments.id;
+    let run: any = null;
+    for (let attempt = 0; attempt < 100 && run?.status !== "COMPLETED"; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      run = (await test.graphql(`query ($id: ID!) { segmentEvaluationRun(id: $id) { status membersDone moves finishedAt } }`, { id: runId }, staff.analyst)).data!.segmentEvaluationRun;
+    }
+    expect(run).toMatchObject({ status: "COMPLETED", membersDone: members.length, moves: 0 });
+    expect(run.finishedAt).not.toBeNull();
+    const listed = await test.graphql(`{ segmentEvaluationRuns(first: 5) { id trigger } }`, {}, staff.analyst);
+    expect(listed.data!.segmentEvaluationRuns[0]).toEqual({ id: runId, trigger: "MANUAL" });
+
+    const refused = await test.graphql(start, {}, staff.analyst);
+    expect(refused.errors![0].extensions!.code).toBe("FORBIDDEN");
+    const unknown = await test.graphql(start, { schemeId: "999999" }, staff.operator);
+    expect(unknown.errors![0].extensions!.code).toBe("NOT_FOUND");
+  });
 });

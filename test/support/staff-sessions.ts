@@ -7,12 +7,14 @@ const day = 86_400_000;
 export class StaffSessions {
   operator = "";
   admin = "";
+  analyst = "";
 
   constructor(private readonly test: TestApplication) {}
 
   async signIn(): Promise<void> {
     this.operator = await this.test.staffToken("operator");
     this.admin = await this.test.staffToken("admin");
+    this.analyst = await this.test.staffToken("analyst");
   }
 
   async advanceDays(days: number): Promise<void> {

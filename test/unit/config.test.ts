@@ -21,6 +21,14 @@ describe("loadConfig", () => {
     expect(config.introspection).toBe(true);
   });
 
+  it("reads the segment schedule (hourly by default, off, or a five-field cron) and the Redis settings", () => {
+    expect(loadConfig({})).toMatchObject({ segmentsCron: "0 * * * *", redisUrl: null, redisChannelPrefix: "loyalty-graph:" });
+    expect(loadConfig({ SEGMENTS_CRON: "off" }).segmentsCron).toBeNull();
+    expect(loadConfig({ SEGMENTS_CRON: "30 3 * * *", REDIS_URL: "redis://127.0.0.1:6390", REDIS_CHANNEL_PREFIX: "staging:" })).toMatchObject({ segmentsCron: "30 3 * * *", redisUrl: "redis://127.0.0.1:6390", redisChannelPrefix: "staging:" });
+    for (const cron of ["0 0 * * * *", "61 * * * *", "hourly"]) expect(configError({ SEGMENTS_CRON: cron }).variable).toBe("SEGMENTS_CRON");
+    expect(configError({ REDIS_URL: "127.0.0.1:6379" }).message).toContain("must start with redis://");
+  });
+
   it("reads a MySQL URL into its parts", () => {
     const config = loadConfig({ DATABASE_URL: "mysql://shop:p%40ss@127.0.0.1:3307/loyalty" });
     expect(config.database).toMatchObject({ type: "mysql", host: "127.0.0.1", port: 3307, username: "shop", password: "p@ss", database: "loyalty" });

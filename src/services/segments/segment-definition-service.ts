@@ -77,7 +77,7 @@ export class SegmentDefinitionService {
       return saved;
     });
     // Every member is placed in the new scheme before this returns: the scheme is complete from its first moment.
-    return { scheme, evaluation: await this.segments.evaluateAll("RULE_CHANGE") };
+    return { scheme, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId: scheme.id }) };
   }
 
   async updateSegmentRule(context: ServiceContext, segmentId: number, rule: unknown): Promise<{ segment: SegmentRecord; evaluation: EvaluationResult }> {
@@ -96,6 +96,6 @@ export class SegmentDefinitionService {
       return record;
     });
     // Editing a rule re-evaluates at once, so the scheme never shows members placed by the old rule.
-    return { segment, evaluation: await this.segments.evaluateAll("RULE_CHANGE") };
+    return { segment, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId: segment.schemeId }) };
   }
 }

@@ -1,7 +1,7 @@
 // Reads of schemes, segment sizes, a member's segments and rule previews for the API.
 import { In, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
-import { MemberRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord } from "../../entities";
+import { MemberRecord, SegmentEvaluationRunRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord } from "../../entities";
 import { memberFactsFrom } from "./rule-columns";
 import { ruleFromInput } from "./rule-input";
 import { ruleToSql } from "./rule-sql";
@@ -52,5 +52,13 @@ export class SegmentReader {
     const ids: { id: number | string }[] = await this.dataSource.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${filter.where} ORDER BY m.id LIMIT ${sampleSize}`, filter.parameters);
     const sample = await this.dataSource.getRepository(MemberRecord).find({ where: { id: In(ids.map((row) => Number(row.id))) }, order: { id: "ASC" } });
     return { size: Number(size), sample };
+  }
+
+  evaluationRuns(first: number): Promise<SegmentEvaluationRunRecord[]> {
+    return this.dataSource.getRepository(SegmentEvaluationRunRecord).find({ order: { id: "DESC" }, take: first });
+  }
+
+  evaluationRun(id: number): Promise<SegmentEvaluationRunRecord | null> {
+    return this.dataSource.getRepository(SegmentEvaluationRunRecord).findOneBy({ id });
   }
 }

@@ -61,10 +61,13 @@ export class SegmentService {
     }));
   }
 
-  /** Re-evaluates every member against every scheme, in chunks; returns how many members and moves. */
-  async evaluateAll(reason: SegmentMoveReason, onProgress?: (members: number) => void): Promise<EvaluationResult> {
+  /**
+   * Re-evaluates every member against every scheme (or one), in chunks, each chunk in a transaction of its own;
+   * returns how many members and moves. `onProgress` hears the running totals after each chunk.
+   */
+  async evaluateAll(reason: SegmentMoveReason, options: { schemeId?: number | null; onProgress?: (progress: EvaluationResult) => Promise<void> | void } = {}): Promise<EvaluationResult> {
     const now = this.clock.now();
-    const schemes = await this.schemes();
+    const schemes = (await this.schemes()).filter((scheme) => options.schemeId == null || scheme.id === options.schemeId);
     const result: EvaluationResult = { members: 0, moves: 0 };
     let afterMemberId = 0;
     for (;;) {
@@ -75,7 +78,7 @@ export class SegmentService {
       this.publish(moves);
       result.moves += moves.length;
       result.members += facts.length;
-      onProgress?.(result.members);
+      await options.onProgress?.({ ...result });
     }
   }
 
