@@ -62,7 +62,7 @@ export class SegmentRecord {
   updatedAt: Date;
 }
 
-/** The one segment a member is in for a scheme, since when. */
+/** The one segment a member is in for a scheme, since when; pinned when placed by hand (re-evaluations skip it). */
 @Entity({ name: "segment_memberships" })
 @Index("idx_segment_memberships_segment", ["segmentId", "memberId"])
 export class SegmentMembershipRecord {
@@ -77,6 +77,9 @@ export class SegmentMembershipRecord {
 
   @Column({ name: "entered_at", type: "datetime", precision: 3 })
   enteredAt: Date;
+
+  @Column({ type: "boolean", default: false, transformer: integerAsBoolean })
+  pinned: boolean;
 }
 
 export const segmentMoveReasons = ["INITIAL", "EVENT", "SCHEDULE", "RULE_CHANGE", "MANUAL"] as const;

@@ -10,6 +10,7 @@ import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
 import { MemberSegmentsResolver, SegmentResolver, SegmentSchemeResolver } from "./segment-resolver";
+import { SegmentAnalysisResolver, SegmentMemberConnectionResolver } from "./segment-analysis-resolver";
 import { SegmentEvaluationResolver } from "./segment-evaluation-resolver";
 import { SegmentSubscriptionResolver } from "./segment-subscription-resolver";
 import { SignInResolver } from "./sign-in-resolver";
@@ -33,6 +34,8 @@ export const resolvers = [
   MemberSegmentsResolver,
   SegmentSubscriptionResolver,
   SegmentEvaluationResolver,
+  SegmentAnalysisResolver,
+  SegmentMemberConnectionResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

@@ -1,7 +1,9 @@
 import { GraphQLJSON } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType } from "type-graphql";
 import type { SegmentRecord, SegmentSchemeRecord } from "../entities";
+import { connectionTypes } from "./connection";
 import { Member } from "./member-type";
+import { SegmentRuleInput } from "./segment-rule-input";
 
 @ObjectType({ description: "A segment: in a scheme (members go to the first segment whose rule matches; the catch-all takes the rest)." })
 export class Segment {
@@ -67,6 +69,9 @@ export class MemberSegment {
 
   @Field(() => Date)
   enteredAt: Date;
+
+  @Field({ description: "Placed by hand: re-evaluations leave it until the placement is released." })
+  pinned: boolean;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -90,10 +95,10 @@ export class CatchAllSegmentInput {
   nameEn: string;
 }
 
-@InputType()
+@InputType({ description: "A segment with its rule: in a new scheme, or ad hoc." })
 export class SegmentDefinitionInput extends CatchAllSegmentInput {
-  @Field(() => GraphQLJSON, { description: "A rule (docs/segments.md)." })
-  rule: unknown;
+  @Field(() => SegmentRuleInput, { description: "A rule (docs/segments.md)." })
+  rule: SegmentRuleInput;
 }
 
 @InputType()
@@ -112,4 +117,48 @@ export class CreateSegmentSchemeInput {
 
   @Field(() => CatchAllSegmentInput, { description: "The last segment, for every member no rule matched." })
   catchAll: CatchAllSegmentInput;
+}
+
+@ObjectType({ simpleResolvers: true, description: "Members of a segment, in id order." })
+export class SegmentMemberConnection extends connectionTypes(Member, "SegmentMember") {
+  segment: SegmentRecord;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class TierCount {
+  @Field()
+  tierCode: string;
+
+  @Field(() => Int)
+  members: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class LifecycleCount {
+  @Field({ description: "NEW, ACTIVE, DECLINING, DORMANT, CHURNED, or NOT_SCORED." })
+  stage: string;
+
+  @Field(() => Int)
+  members: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: "A segment's members now, by tier and by lifecycle stage, largest first." })
+export class SegmentBreakdown {
+  @Field(() => [TierCount])
+  byTier: TierCount[];
+
+  @Field(() => [LifecycleCount])
+  byLifecycle: LifecycleCount[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "How many members two segments share now." })
+export class SegmentOverlap {
+  @Field(() => Segment)
+  first: Segment;
+
+  @Field(() => Segment)
+  second: Segment;
+
+  @Field(() => Int)
+  members: number;
 }

@@ -11,6 +11,8 @@ import { BehaviourEventService } from "./behaviour/behaviour-event-service";
 import { ScoringReader } from "./scoring/scoring-reader";
 import { SegmentDefinitionService } from "./segments/segment-definition-service";
 import { SegmentEvaluationRuns } from "./segments/segment-evaluation-runs";
+import { SegmentAnalysis } from "./segments/segment-analysis";
+import { SegmentPlacementService } from "./segments/segment-placement-service";
 import { SegmentReader } from "./segments/segment-reader";
 import { SegmentService } from "./segments/segment-service";
 import { ScoringService } from "./scoring/scoring-service";
@@ -81,6 +83,8 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentReader: new SegmentReader(dataSource, clock),
     segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segments),
     segmentEvaluations: new SegmentEvaluationRuns(dataSource, clock, segments),
+    segmentAnalysis: new SegmentAnalysis(dataSource, clock),
+    segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
   };
 }

@@ -23,8 +23,8 @@ export class StaffSessions {
   }
 
   /** A new member, with the global id the API takes. */
-  async newMember(): Promise<{ id: number; globalId: string }> {
-    const record = await this.test.createMember();
+  async newMember(overrides: Parameters<TestApplication["createMember"]>[0] = {}): Promise<{ id: number; globalId: string }> {
+    const record = await this.test.createMember(overrides);
     return { id: record.id, globalId: toGlobalId("Member", record.id) };
   }
 }

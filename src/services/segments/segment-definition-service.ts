@@ -1,7 +1,7 @@
 // Operators' own segment schemes: an ordered list of segments with rules, ending in a named catch-all, and edits of
 // a segment's rule, which re-evaluate the scheme at once (moves with reason RULE_CHANGE). Built-in schemes follow
 // the scores and are not edited.
-import type { DataSource } from "typeorm";
+import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
 import type { SegmentRule } from "../../engine";
@@ -84,18 +84,82 @@ export class SegmentDefinitionService {
     const parsed = ruleFromInput(rule, "rule");
     const now = this.clock.now();
     const segment = await runInTransaction(this.dataSource, async (manager) => {
-      const record = await manager.findOneBy(SegmentRecord, { id: segmentId });
-      if (!record || record.schemeId === null) throw notFound(`No segment ${segmentId} in a scheme.`);
-      const scheme = await manager.findOneByOrFail(SegmentSchemeRecord, { id: record.schemeId });
-      if (scheme.builtIn) throw conflict(`Segment ${record.code} belongs to the built-in scheme ${scheme.code}, which follows the scores: create a scheme of your own to change rules.`);
-      if (record.catchAll) throw badUserInput(`Segment ${record.code} is the catch-all of ${scheme.code}: it takes every member the segments before it do not, and has no rule.`, "segmentId");
+      const record = await this.editableSegment(manager, segmentId);
+      if (record.catchAll) throw badUserInput(`Segment ${record.code} is a catch-all: it takes every member the segments before it do not, and has no rule.`, "segmentId");
       const before = record.rule;
       Object.assign(record, { rule: JSON.stringify(parsed), updatedAt: now });
       await manager.save(SegmentRecord, record);
       await this.audit.record(manager, context, { action: "segment.updateRule", targetType: "segment", targetId: record.id, details: { before, after: JSON.stringify(parsed) } });
       return record;
     });
-    // Editing a rule re-evaluates at once, so the scheme never shows members placed by the old rule.
+    // Editing a rule re-evaluates at once, so the scheme never shows members placed by the old rule. An ad-hoc
+    // segment stores no membership: it is its rule, evaluated whenever it is read.
+    if (segment.schemeId === null) return { segment, evaluation: { members: 0, moves: 0 } };
     return { segment, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId: segment.schemeId }) };
+  }
+
+  /** An ad-hoc segment: a named rule outside any scheme, for targeting; members may be in several. */
+  async createAdHocSegment(context: ServiceContext, input: SegmentInput): Promise<SegmentRecord> {
+    const code = validCode(input.code, "input.code", 32);
+    const name = validName(input.name, "input.name");
+    const nameEn = validName(input.nameEn, "input.nameEn");
+    const rule = ruleFromInput(input.rule, "input.rule");
+    const now = this.clock.now();
+    return runInTransaction(this.dataSource, async (manager) => {
+      // The unique index on (scheme, code) does not cover a null scheme: ad-hoc codes are checked here.
+      if (await manager.existsBy(SegmentRecord, { schemeId: IsNull(), code })) throw conflict(`An ad-hoc segment ${code} already exists: choose another code.`);
+      const saved = await manager.save(SegmentRecord, { schemeId: null, code, name, nameEn, position: 0, rule: JSON.stringify(rule), catchAll: false, createdAt: now, updatedAt: now });
+      await this.audit.record(manager, context, { action: "segment.createAdHoc", targetType: "segment", targetId: saved.id, details: { code, rule: JSON.stringify(rule) } });
+      return saved;
+    });
+  }
+
+  /** Renames a segment of an operator's scheme or an ad-hoc one; membership does not change. */
+  async renameSegment(context: ServiceContext, segmentId: number, names: { name: string; nameEn: string }): Promise<SegmentRecord> {
+    const name = validName(names.name, "name");
+    const nameEn = validName(names.nameEn, "nameEn");
+    return runInTransaction(this.dataSource, async (manager) => {
+      const record = await this.editableSegment(manager, segmentId);
+      const before = `${record.name} / ${record.nameEn}`;
+      Object.assign(record, { name, nameEn, updatedAt: this.clock.now() });
+      await manager.save(SegmentRecord, record);
+      await this.audit.record(manager, context, { action: "segment.rename", targetType: "segment", targetId: record.id, details: { before, after: `${name} / ${nameEn}` } });
+      return record;
+    });
+  }
+
+  /**
+   * Puts the segments of an operator's scheme in a new order (every segment but the catch-all, which stays last)
+   * and re-evaluates the scheme: with first-match placement, order decides where members who match several go.
+   */
+  async reorderSegments(context: ServiceContext, schemeId: number, segmentIds: readonly number[]): Promise<{ segments: SegmentRecord[]; evaluation: EvaluationResult }> {
+    const segments = await runInTransaction(this.dataSource, async (manager) => {
+      const scheme = await manager.findOneBy(SegmentSchemeRecord, { id: schemeId });
+      if (!scheme) throw notFound(`No segment scheme ${schemeId}.`);
+      if (scheme.builtIn) throw conflict(`${scheme.code} is a built-in scheme that follows the scores: its order is fixed.`);
+      const records = await manager.find(SegmentRecord, { where: { schemeId }, order: { position: "ASC" } });
+      const ordered = records.filter((record) => !record.catchAll);
+      const expected = ordered.map((record) => record.id).sort((a, b) => a - b);
+      if (segmentIds.length !== expected.length || [...segmentIds].sort((a, b) => a - b).some((id, index) => id !== expected[index])) {
+        throw badUserInput(`segmentIds must list each of the scheme's ${expected.length} segments (not the catch-all) exactly once, in the new order.`, "segmentIds");
+      }
+      const now = this.clock.now();
+      for (const [position, id] of segmentIds.entries()) await manager.update(SegmentRecord, { id }, { position, updatedAt: now });
+      const catchAll = records.find((record) => record.catchAll)!;
+      await manager.update(SegmentRecord, { id: catchAll.id }, { position: segmentIds.length, updatedAt: now });
+      await this.audit.record(manager, context, { action: "segmentScheme.reorder", targetType: "segmentScheme", targetId: schemeId, details: { before: ordered.map((record) => record.code), after: segmentIds.map((id) => ordered.find((record) => record.id === id)!.code) } });
+      return manager.find(SegmentRecord, { where: { schemeId }, order: { position: "ASC" } });
+    });
+    return { segments, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId }) };
+  }
+
+  /** A segment an operator may edit: in a scheme of their own, or ad hoc. */
+  private async editableSegment(manager: EntityManager, segmentId: number): Promise<SegmentRecord> {
+    const record = await manager.findOneBy(SegmentRecord, { id: segmentId });
+    if (!record) throw notFound(`No segment ${segmentId}.`);
+    if (record.schemeId === null) return record;
+    const scheme = await manager.findOneByOrFail(SegmentSchemeRecord, { id: record.schemeId });
+    if (scheme.builtIn) throw conflict(`Segment ${record.code} belongs to the built-in scheme ${scheme.code}, which follows the scores: create a scheme of your own to change rules.`);
+    return record;
   }
 }

@@ -1,5 +1,5 @@
 // Reads of schemes, segment sizes, a member's segments and rule previews for the API.
-import { In, type DataSource } from "typeorm";
+import { In, IsNull, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { MemberRecord, SegmentEvaluationRunRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord } from "../../entities";
 import { memberFactsFrom } from "./rule-columns";
@@ -20,6 +20,10 @@ export class SegmentReader {
 
   schemes(): Promise<SegmentSchemeRecord[]> {
     return this.dataSource.getRepository(SegmentSchemeRecord).find({ order: { id: "ASC" } });
+  }
+
+  adHocSegments(): Promise<SegmentRecord[]> {
+    return this.dataSource.getRepository(SegmentRecord).find({ where: { schemeId: IsNull() }, order: { id: "ASC" } });
   }
 
   segmentsOf(schemeIds: readonly number[]): Promise<SegmentRecord[]> {

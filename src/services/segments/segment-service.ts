@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { In } from "typeorm";
 import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
-import { runInTransaction } from "../../database/transactions";
+import { lockingRead, runInTransaction } from "../../database/transactions";
 import { assignSegment, builtInSchemes, parseRule, type MemberFacts, type SchemeSegment } from "../../engine";
 import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord, type SegmentMoveReason } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
@@ -71,49 +71,70 @@ export class SegmentService {
     const result: EvaluationResult = { members: 0, moves: 0 };
     let afterMemberId = 0;
     for (;;) {
-      const facts = await readMemberFacts(this.dataSource.manager, afterMemberId, chunkSize);
-      if (facts.length === 0) return result;
-      afterMemberId = facts[facts.length - 1].memberId;
-      const moves = await runInTransaction(this.dataSource, (manager) => this.place(manager, schemes, facts, reason, now));
+      const [{ lastMemberId }] = await this.dataSource.query("SELECT MAX(id) AS lastMemberId FROM (SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?) chunk", [afterMemberId, chunkSize]);
+      if (lastMemberId === null) return result;
+      const after = afterMemberId;
+      // Memberships are locked before the facts are read, so an incremental evaluation of the same members either
+      // commits first (and these facts include it) or waits for this chunk: a stale segment never overwrites it.
+      const { members, moves } = await runInTransaction(this.dataSource, async (manager) => {
+        const current = await lockingRead(manager, SegmentMembershipRecord, "membership").where("membership.memberId > :after AND membership.memberId <= :last", { after, last: Number(lastMemberId) }).getMany();
+        const facts = await readMemberFacts(manager, after, chunkSize);
+        return { members: facts.length, moves: await this.place(manager, schemes, facts, current, reason, now) };
+      });
+      afterMemberId = Number(lastMemberId);
       this.publish(moves);
       result.moves += moves.length;
-      result.members += facts.length;
+      result.members += members;
       await options.onProgress?.({ ...result });
     }
   }
 
-  /** Re-evaluates some members (those an event or a rescoring touched) in one transaction. */
-  async evaluateMembers(memberIds: readonly number[], reason: SegmentMoveReason): Promise<number> {
+  /** Re-evaluates some members (those an event or a rescoring touched) in one transaction, in every scheme or one. */
+  async evaluateMembers(memberIds: readonly number[], reason: SegmentMoveReason, options: { schemeId?: number } = {}): Promise<number> {
     if (memberIds.length === 0) return 0;
     const now = this.clock.now();
     const moves = await runInTransaction(this.dataSource, async (manager) => {
-      const schemes = await this.schemes(manager);
-      return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), reason, now);
+      const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId === undefined || scheme.id === options.schemeId);
+      const current = await lockingRead(manager, SegmentMembershipRecord, "membership").where("membership.memberId IN (:...memberIds)", { memberIds: [...memberIds] }).getMany();
+      return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), current, reason, now);
     });
     this.publish(moves);
     return moves.length;
   }
 
   /** Only moves whose transaction committed reach subscribers: a rolled-back change never gets here. */
-  private publish(moves: readonly Omit<SegmentMoveRecord, "id">[]): void {
+  publish(moves: readonly Omit<SegmentMoveRecord, "id">[]): void {
     for (const move of moves) {
       this.events.publish(topics.segmentMoved, { memberId: move.memberId, schemeId: move.schemeId, fromSegmentId: move.fromSegmentId, toSegmentId: move.toSegmentId, reason: move.reason, at: move.movedAt.toISOString() });
     }
   }
 
-  /** Puts each member in their segment of each scheme; writes the memberships that changed and a move for each. */
-  private async place(manager: EntityManager, schemes: LoadedScheme[], members: (MemberFacts & { memberId: number })[], reason: SegmentMoveReason, now: Date): Promise<Omit<SegmentMoveRecord, "id">[]> {
+  /**
+   * Puts each member in their segment of each scheme; writes the memberships that changed and a move for each.
+   * `current` holds the members' memberships as read under lock in this transaction.
+   */
+  private async place(
+    manager: EntityManager,
+    schemes: LoadedScheme[],
+    members: (MemberFacts & { memberId: number })[],
+    current: readonly SegmentMembershipRecord[],
+    reason: SegmentMoveReason,
+    now: Date,
+  ): Promise<Omit<SegmentMoveRecord, "id">[]> {
     if (members.length === 0 || schemes.length === 0) return [];
-    const current = await manager.find(SegmentMembershipRecord, { where: { memberId: In(members.map((member) => member.memberId)) } });
     const currentSegment = new Map(current.map((membership) => [`${membership.memberId}:${membership.schemeId}`, membership.segmentId]));
+    // A placement made by hand holds until it is released.
+    const pinned = new Set(current.filter((membership) => membership.pinned).map((membership) => `${membership.memberId}:${membership.schemeId}`));
     const memberships: SegmentMembershipRecord[] = [];
     const moves: Omit<SegmentMoveRecord, "id">[] = [];
     for (const member of members) {
       for (const scheme of schemes) {
+        const key = `${member.memberId}:${scheme.id}`;
+        if (pinned.has(key)) continue;
         const segmentId = assignSegment(scheme.segments, member, now);
-        const before = currentSegment.get(`${member.memberId}:${scheme.id}`) ?? null;
+        const before = currentSegment.get(key) ?? null;
         if (before === segmentId) continue;
-        memberships.push({ memberId: member.memberId, schemeId: scheme.id, segmentId, enteredAt: now });
+        memberships.push({ memberId: member.memberId, schemeId: scheme.id, segmentId, enteredAt: now, pinned: false });
         moves.push({ memberId: member.memberId, schemeId: scheme.id, fromSegmentId: before, toSegmentId: segmentId, reason: before === null ? "INITIAL" : reason, movedAt: now });
       }
     }
