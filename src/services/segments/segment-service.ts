@@ -11,7 +11,8 @@ import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchem
 import { topics, type EventBus } from "../../events/event-bus";
 import { readMemberFacts, readMemberFactsOf } from "./member-facts";
 
-const chunkSize = 2_000;
+/** Members per transaction of a full evaluation (exported so the benchmark's floor reads and writes in the same chunks). */
+export const evaluationChunkSize = 2_000;
 
 interface LoadedScheme {
   id: number;
@@ -68,7 +69,7 @@ export class SegmentService {
     const result: EvaluationResult = { members: 0, moves: 0 };
     let afterMemberId = 0;
     for (;;) {
-      const facts = await readMemberFacts(this.dataSource.manager, afterMemberId, chunkSize);
+      const facts = await readMemberFacts(this.dataSource.manager, afterMemberId, evaluationChunkSize);
       if (facts.length === 0) return result;
       afterMemberId = facts[facts.length - 1].memberId;
       const moves = await runInTransaction(this.dataSource, (manager) => this.place(manager, schemes, facts, reason, now));
