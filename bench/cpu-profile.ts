@@ -1,5 +1,8 @@
 // Summarises a V8 .cpuprofile: where the server's CPU time goes, by package and by function.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import os from "node:os";
+import path from "node:path";
 
 interface ProfileNode {
   id: number;
@@ -59,4 +62,23 @@ export function summariseProfile(file: string, topCount = Number(process.env.BEN
       .slice(0, topCount)
       .map((entry) => ({ name: entry.name, where: entry.where, share: entry.time / busy })),
   };
+}
+
+/** Profiles `work` in this process (the in-process benchmarks: no server to ask) and summarises it. */
+export async function profileInProcess(work: () => Promise<unknown>): Promise<ProfileSummary> {
+  const directory = mkdtempSync(path.join(os.tmpdir(), "loyalty-profile-"));
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post("Profiler.enable");
+    await session.post("Profiler.start");
+    await work();
+    const { profile } = await session.post("Profiler.stop");
+    const file = path.join(directory, "work.cpuprofile");
+    writeFileSync(file, JSON.stringify(profile));
+    return summariseProfile(file);
+  } finally {
+    session.disconnect();
+    rmSync(directory, { recursive: true, force: true });
+  }
 }

@@ -22,6 +22,8 @@ import { benchmarkPoints, type PointsBenchResults, type PointsBenchSettings } fr
 import { pointsSectionMarker, renderPointsResults } from "./points-results";
 import { benchmarkScoring, type ScoringBenchSettings } from "./scoring";
 import { renderScoringResults, scoringSectionMarker } from "./scoring-results";
+import { benchmarkSegments, segmentBenchSettings } from "./segments";
+import { renderSegmentsResults, segmentsSectionMarker } from "./segments-results";
 import { sequentialLatency } from "./sequential-latency";
 import { renderResults, type DatabaseResults, type Measurement, type TargetResults } from "./results";
 import type { TargetMode } from "./target";
@@ -173,19 +175,22 @@ const scoringSettings: ScoringBenchSettings = {
   seed: 1,
 };
 
-/** Splits RESULTS.md into its three sections, so a run of one benchmark keeps the others' figures. */
-function previousSections(text: string): { members: string; points: string; scoring: string } {
-  const pointsAt = text.indexOf(pointsSectionMarker);
-  const scoringAt = text.indexOf(scoringSectionMarker);
-  const end = (at: number) => (at >= 0 ? at : text.length);
-  return {
-    members: text.slice(0, Math.min(end(pointsAt), end(scoringAt))),
-    points: pointsAt >= 0 ? text.slice(pointsAt, scoringAt > pointsAt ? scoringAt : text.length) : "",
-    scoring: scoringAt >= 0 ? text.slice(scoringAt, pointsAt > scoringAt ? pointsAt : text.length) : "",
+const segmentSettings = segmentBenchSettings(process.env);
+
+const sectionMarkers = { points: pointsSectionMarker, scoring: scoringSectionMarker, segments: segmentsSectionMarker };
+
+/** Splits RESULTS.md into its sections (the members page first, then each from its marker), so a run of one benchmark keeps the others' figures. */
+function previousSections(text: string): { members: string } & Record<keyof typeof sectionMarkers, string> {
+  const starts = Object.entries(sectionMarkers).map(([name, marker]) => ({ name, at: text.indexOf(marker) }));
+  const found = starts.filter((start) => start.at >= 0).sort((a, b) => a.at - b.at);
+  const section = (name: string) => {
+    const index = found.findIndex((start) => start.name === name);
+    return index < 0 ? "" : text.slice(found[index].at, found[index + 1]?.at ?? text.length);
   };
+  return { members: text.slice(0, found[0]?.at ?? text.length), points: section("points"), scoring: section("scoring"), segments: section("segments") };
 }
 
-/** BENCH_ONLY=members, points or scoring runs one benchmark and keeps the others' figures from the existing file. */
+/** BENCH_ONLY=members, points, scoring or segments runs one benchmark and keeps the others' figures from the existing file. */
 async function main(): Promise<void> {
   // Fails early on a bad environment, as the server would.
   loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
@@ -203,12 +208,14 @@ async function main(): Promise<void> {
     for (const database of databases) await database.drop();
   }
   const scoringResults = runs("scoring") ? await benchmarkScoring(scoringSettings, (line) => process.stderr.write(`${line}\n`)) : null;
+  const segmentResults = runs("segments") ? await benchmarkSegments(segmentSettings, (line) => process.stderr.write(`${line}\n`)) : null;
   const file = path.resolve(__dirname, "../../bench/RESULTS.md");
   const previous = previousSections(existsSync(file) ? readFileSync(file, "utf8") : "");
   const membersPart = runs("members") ? renderResults(results, settings, !process.env.MYSQL_URL) : previous.members;
   const pointsPart = runs("points") ? renderPointsResults(pointsResults, pointsSettings) : previous.points;
   const scoringPart = scoringResults ? renderScoringResults(scoringResults, scoringSettings) : previous.scoring;
-  writeFileSync(file, [membersPart, pointsPart, scoringPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
+  const segmentsPart = segmentResults ? renderSegmentsResults(segmentResults, segmentSettings) : previous.segments;
+  writeFileSync(file, [membersPart, pointsPart, scoringPart, segmentsPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
   process.stderr.write(`\nWrote ${file}\n`);
   for (const result of pointsResults) {
     if (result.ledger.differences.length > 0) throw new Error(`${result.label}: the ledger does not verify after the points benchmark`);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { MoreThan, type DataSource } from "typeorm";
 import { systemClock } from "../src/clock";
-import { loadConfig } from "../src/config";
+import { loadConfig, type Config } from "../src/config";
 import { insertRows } from "../src/database/bulk-insert";
 import { openDatabase } from "../src/database/data-source";
 import { runInTransaction } from "../src/database/transactions";
@@ -89,30 +89,45 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
-export async function benchmarkScoring(settings: ScoringBenchSettings, log: (line: string) => void): Promise<ScoringBenchResults> {
+export interface SeededBenchDatabase {
+  file: string;
+  config: Config;
+  /** Null when an earlier run seeded the file and it was reused. */
+  seedSeconds: number | null;
+}
+
+/**
+ * The demo database of `members` members (seed `seed`) kept in bench/.data, seeded first when missing: seeding a
+ * million members takes about ten minutes, so the scoring and segment benchmarks share one file per size.
+ */
+export async function seededBenchDatabase(members: number, seed: number, log: (line: string) => void): Promise<SeededBenchDatabase> {
   const directory = path.resolve(__dirname, "../../bench/.data");
   mkdirSync(directory, { recursive: true });
-  const file = path.join(directory, `scoring-${settings.members}-seed${settings.seed}.sqlite`);
+  const file = path.join(directory, `scoring-${members}-seed${seed}.sqlite`);
   const config = { ...loadConfig({ NODE_ENV: "production", ...secrets, LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
-  let seedSeconds: number | null = null;
-  if (!existsSync(file)) {
-    log(`scoring: seeding ${settings.members.toLocaleString("en-US")} members with a year of events into ${file}`);
-    const database = await openDatabase(config.database);
-    try {
-      seedSeconds = await timed(() =>
-        seedDemoData(database.dataSource, {
-          members: settings.members, seed: settings.seed, clock: systemClock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false, batchSize: 2_000,
-          onProgress: (done, total) => done % 100_000 < 2_000 && log(`scoring: seeded ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`),
-        }),
-      );
-    } catch (error) {
-      await database.dataSource.destroy();
-      rmSync(file, { force: true });
-      throw error;
-    }
+  if (existsSync(file)) return { file, config, seedSeconds: null };
+  log(`seeding ${members.toLocaleString("en-US")} members with a year of events into ${file}`);
+  const database = await openDatabase(config.database);
+  let seedSeconds: number;
+  try {
+    seedSeconds = await timed(() =>
+      seedDemoData(database.dataSource, {
+        members, seed, clock: systemClock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false, batchSize: 2_000,
+        onProgress: (done, total) => done % 100_000 < 2_000 && log(`seeded ${done.toLocaleString("en-US")} / ${total.toLocaleString("en-US")}`),
+      }),
+    );
+  } catch (error) {
     await database.dataSource.destroy();
-    log(`scoring: seeded in ${seedSeconds.toFixed(1)} s`);
+    rmSync(file, { force: true });
+    throw error;
   }
+  await database.dataSource.destroy();
+  log(`seeded in ${seedSeconds.toFixed(1)} s`);
+  return { file, config, seedSeconds };
+}
+
+export async function benchmarkScoring(settings: ScoringBenchSettings, log: (line: string) => void): Promise<ScoringBenchResults> {
+  const { config, seedSeconds } = await seededBenchDatabase(settings.members, settings.seed, (line) => log(`scoring: ${line}`));
   const database = await openDatabase(config.database);
   const { dataSource } = database;
   try {

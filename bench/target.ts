@@ -8,14 +8,28 @@ import DataLoader from "dataloader";
 import type { DataSource } from "typeorm";
 import { loadConfig } from "../src/config";
 import { TierRecord } from "../src/entities";
+import { topics, type EventBus } from "../src/events/event-bus";
 import { createLoaders, type Loaders } from "../src/loaders/create-loaders";
 import { startApplication } from "../src/server/application";
 import { createFloorServer } from "./floor-server";
 
 export type TargetMode = "graphql" | "naive" | "floor";
 
-export type TargetMessage = { type: "ready"; port: number } | { type: "statements"; count: number } | { type: "profiling" } | { type: "profile-written" };
-export type ParentMessage = { type: "statements" } | { type: "stop" } | { type: "start-profile" } | { type: "stop-profile"; file: string };
+/** A segment move as the server published it: `at` is process.hrtime in milliseconds (one monotonic clock for every process of the machine). */
+export interface PublishedMove {
+  memberId: number;
+  schemeId: number;
+  at: number;
+}
+
+export type TargetMessage =
+  | { type: "ready"; port: number }
+  | { type: "statements"; count: number }
+  | { type: "profiling" }
+  | { type: "profile-written" }
+  | { type: "watching-moves" }
+  | { type: "published-moves"; moves: PublishedMove[] };
+export type ParentMessage = { type: "statements" } | { type: "stop" } | { type: "start-profile" } | { type: "stop-profile"; file: string } | { type: "watch-moves" } | { type: "published-moves" };
 
 /** What type-graphql's examples do without loaders: one query per member for its tier, nothing cached. */
 function naiveLoaders(dataSource: DataSource): Loaders {
@@ -25,7 +39,19 @@ function naiveLoaders(dataSource: DataSource): Loaders {
   };
 }
 
-async function start(mode: TargetMode): Promise<{ port: number; statements(): number; stop(): Promise<void> }> {
+/**
+ * Notes when each segment move is published, which the service does right after its transaction commits: the start
+ * of the latency a subscriber sees (bench/segment-move-latency.ts). One more listener on the bus among the many.
+ */
+function watchMoves(events: EventBus): PublishedMove[] {
+  const published: PublishedMove[] = [];
+  void (async () => {
+    for await (const move of events.subscribe(topics.segmentMoved)) published.push({ memberId: move.memberId, schemeId: move.schemeId, at: Number(process.hrtime.bigint()) / 1e6 });
+  })();
+  return published;
+}
+
+async function start(mode: TargetMode): Promise<{ port: number; statements(): number; stop(): Promise<void>; events?: EventBus }> {
   const config = loadConfig(process.env);
   if (mode === "floor") {
     const floor = createFloorServer(config.database);
@@ -33,7 +59,7 @@ async function start(mode: TargetMode): Promise<{ port: number; statements(): nu
     return { port: (floor.server.address() as { port: number }).port, statements: floor.statements, stop: floor.close };
   }
   const application = await startApplication({ config, port: 0, loaderFactory: mode === "naive" ? naiveLoaders : undefined });
-  return { port: application.server.port, statements: () => application.database.queryCounter.statements, stop: () => application.stop() };
+  return { port: application.server.port, statements: () => application.database.queryCounter.statements, stop: () => application.stop(), events: application.events };
 }
 
 const mode = process.argv[2] as TargetMode;
@@ -46,6 +72,7 @@ start(mode).then(
     const send = (message: TargetMessage) => process.send!(message);
     // The CPU profile covers only what the parent asks for: steady load, not start-up and warm-up.
     const profiler = new Session();
+    let published: PublishedMove[] = [];
     process.on("message", async (message: ParentMessage) => {
       if (message.type === "statements") send({ type: "statements", count: target.statements() });
       if (message.type === "stop") target.stop().then(() => process.exit(0));
@@ -55,6 +82,11 @@ start(mode).then(
         await profiler.post("Profiler.start");
         send({ type: "profiling" });
       }
+      if (message.type === "watch-moves" && target.events) {
+        published = watchMoves(target.events);
+        send({ type: "watching-moves" });
+      }
+      if (message.type === "published-moves") send({ type: "published-moves", moves: published.splice(0) });
       if (message.type === "stop-profile") {
         const { profile } = await profiler.post("Profiler.stop");
         writeFileSync(message.file, JSON.stringify(profile));

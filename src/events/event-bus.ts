@@ -1,6 +1,7 @@
 // The event bus behind subscriptions. Services publish only after their transaction commits. In one process the
 // events travel through an in-memory EventTarget; with Redis (src/events/redis-event-target.ts) every process's
 // subscribers receive every process's events.
+import { setMaxListeners } from "node:events";
 import type { PointEntryType, TierChangeReason } from "../entities";
 
 export interface MemberChangedEvent {
@@ -75,7 +76,7 @@ export const defaultSubscriberCapacity = 10_000;
 
 export class EventBus {
   constructor(
-    private readonly target: BusTarget = new EventTarget(),
+    private readonly target: BusTarget,
     private readonly subscriberCapacity = defaultSubscriberCapacity,
   ) {}
 
@@ -163,5 +164,8 @@ class Subscription<T> implements AsyncIterableIterator<T> {
 
 /** The in-process bus: for one server, the command-line tools without Redis, and tests. */
 export function createEventBus(capacity?: number): EventBus {
-  return new EventBus(undefined, capacity);
+  const target = new EventTarget();
+  // Every subscription is a listener: hundreds are normal, not the leak Node warns about past ten.
+  setMaxListeners(0, target);
+  return new EventBus(target, capacity);
 }

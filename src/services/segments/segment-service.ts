@@ -5,13 +5,14 @@ import type { DataSource, EntityManager } from "typeorm";
 import { In } from "typeorm";
 import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
-import { lockingRead, runInTransaction } from "../../database/transactions";
+import { runInTransaction } from "../../database/transactions";
 import { assignSegment, builtInSchemes, parseRule, type MemberFacts, type SchemeSegment } from "../../engine";
 import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord, type SegmentMoveReason } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
 import { readMemberFacts, readMemberFactsOf } from "./member-facts";
 
-const chunkSize = 2_000;
+/** Members per transaction of a full evaluation (exported so the benchmark's floor reads and writes in the same chunks). */
+export const evaluationChunkSize = 2_000;
 
 interface LoadedScheme {
   id: number;
@@ -22,6 +23,27 @@ interface LoadedScheme {
 export interface EvaluationResult {
   members: number;
   moves: number;
+}
+
+interface CurrentMembership {
+  memberId: number;
+  schemeId: number;
+  segmentId: number;
+  pinned: boolean;
+}
+
+/**
+ * The memberships matching `where`, locked for the rest of the transaction (FOR UPDATE on MySQL/MariaDB; SQLite
+ * transactions are serialized). Raw rows, not entities: a full run reads five memberships a member, and hydrating
+ * them was half of what the run took beyond reading the facts.
+ */
+async function lockedMemberships(manager: EntityManager, where: string, parameters: unknown[]): Promise<CurrentMembership[]> {
+  const lock = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
+  const rows: { member_id: number | string; scheme_id: number | string; segment_id: number | string; pinned: number | string | boolean }[] = await manager.query(
+    `SELECT member_id, scheme_id, segment_id, pinned FROM segment_memberships WHERE ${where}${lock}`,
+    parameters,
+  );
+  return rows.map((row) => ({ memberId: Number(row.member_id), schemeId: Number(row.scheme_id), segmentId: Number(row.segment_id), pinned: row.pinned === true || Number(row.pinned) === 1 }));
 }
 
 export class SegmentService {
@@ -71,14 +93,14 @@ export class SegmentService {
     const result: EvaluationResult = { members: 0, moves: 0 };
     let afterMemberId = 0;
     for (;;) {
-      const [{ lastMemberId }] = await this.dataSource.query("SELECT MAX(id) AS lastMemberId FROM (SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?) chunk", [afterMemberId, chunkSize]);
+      const [{ lastMemberId }] = await this.dataSource.query("SELECT MAX(id) AS lastMemberId FROM (SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?) chunk", [afterMemberId, evaluationChunkSize]);
       if (lastMemberId === null) return result;
       const after = afterMemberId;
       // Memberships are locked before the facts are read, so an incremental evaluation of the same members either
       // commits first (and these facts include it) or waits for this chunk: a stale segment never overwrites it.
       const { members, moves } = await runInTransaction(this.dataSource, async (manager) => {
-        const current = await lockingRead(manager, SegmentMembershipRecord, "membership").where("membership.memberId > :after AND membership.memberId <= :last", { after, last: Number(lastMemberId) }).getMany();
-        const facts = await readMemberFacts(manager, after, chunkSize);
+        const current = await lockedMemberships(manager, "member_id > ? AND member_id <= ?", [after, Number(lastMemberId)]);
+        const facts = await readMemberFacts(manager, after, evaluationChunkSize);
         return { members: facts.length, moves: await this.place(manager, schemes, facts, current, reason, now) };
       });
       afterMemberId = Number(lastMemberId);
@@ -95,7 +117,7 @@ export class SegmentService {
     const now = this.clock.now();
     const moves = await runInTransaction(this.dataSource, async (manager) => {
       const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId === undefined || scheme.id === options.schemeId);
-      const current = await lockingRead(manager, SegmentMembershipRecord, "membership").where("membership.memberId IN (:...memberIds)", { memberIds: [...memberIds] }).getMany();
+      const current = await lockedMemberships(manager, `member_id IN (${memberIds.map(() => "?").join(", ")})`, [...memberIds]);
       return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), current, reason, now);
     });
     this.publish(moves);
@@ -117,7 +139,7 @@ export class SegmentService {
     manager: EntityManager,
     schemes: LoadedScheme[],
     members: (MemberFacts & { memberId: number })[],
-    current: readonly SegmentMembershipRecord[],
+    current: readonly CurrentMembership[],
     reason: SegmentMoveReason,
     now: Date,
   ): Promise<Omit<SegmentMoveRecord, "id">[]> {
