@@ -22,7 +22,8 @@ export function retryDelayMs(attempts: number, random: number, policy: RetryPoli
   if (!(random >= 0 && random < 1)) throw new RangeError(`random must be in [0, 1) (got ${random})`);
   // 2^(attempts−1) overflows to Infinity long after the cap is reached: min() still gives the cap.
   const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempts - 1));
-  return Math.floor(delay / 2 + (delay / 2) * random);
+  // Rounding can carry the sum up to the delay itself when the draw is just below 1.
+  return Math.min(delay - 1, Math.floor(delay / 2 + (delay / 2) * random));
 }
 
 export type RetryDecision = { retry: true; at: Date } | { retry: false };
