@@ -44,6 +44,17 @@ export interface Config {
   rescoreEveryHours: number;
   /** K-means clusters per full run; 0 lets the silhouette choose from 2 to 8. */
   scoringClusters: number;
+  webhooks: WebhookSettings;
+}
+
+/** Outbound webhooks (docs/webhooks.md). */
+export interface WebhookSettings {
+  /** How often the server sends the deliveries that are due; 0 leaves them to `npm run jobs -- webhooks`. */
+  dispatchIntervalSeconds: number;
+  /** How long a receiver has to answer one POST. */
+  timeoutMs: number;
+  /** Attempts in all before a delivery is given up (FAILED). */
+  maxAttempts: number;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -199,6 +210,12 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     },
     rescoreEveryHours: integer(environment, "RESCORE_EVERY_HOURS", 24, 0, 24 * 31),
     scoringClusters: integer(environment, "SCORING_CLUSTERS", 0, 0, 20),
+    webhooks: {
+      // Tests send deliveries when they choose to.
+      dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
+      timeoutMs: integer(environment, "WEBHOOK_TIMEOUT_SECONDS", 5, 1, 60) * 1000,
+      maxAttempts: integer(environment, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
+    },
   };
   if (config.scoring.churnedDays <= config.scoring.dormantDays) {
     throw new ConfigError("LIFECYCLE_CHURNED_DAYS", `must be more than LIFECYCLE_DORMANT_DAYS (${config.scoring.dormantDays}): a member is dormant before churned`);

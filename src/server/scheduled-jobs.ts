@@ -4,7 +4,7 @@ import type { Clock } from "../clock";
 import type { Services } from "../services";
 
 export interface ScheduledJob {
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments" | "webhooks";
   run(): Promise<object>;
 }
 
@@ -20,6 +20,11 @@ export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQua
   // Relative rules ("no login in 90 days") change with time alone: every scheme is re-evaluated on the schedule.
   jobs.push({ name: "segments", run: () => services.segments.evaluateAll("SCHEDULE") });
   return jobs;
+}
+
+/** Sends the webhook deliveries that are due. The server runs it on a timer of its own, every few seconds. */
+export function webhookDispatchJob(services: Pick<Services, "webhookDispatcher">): ScheduledJob {
+  return { name: "webhooks", run: () => services.webhookDispatcher.dispatchDue() };
 }
 
 /**

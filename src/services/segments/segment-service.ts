@@ -24,11 +24,17 @@ export interface EvaluationResult {
   moves: number;
 }
 
+export interface SegmentServiceOptions {
+  /** Runs in the transaction that wrote the moves (each with its id), e.g. to enqueue webhooks that commit with them. */
+  afterMovesWritten?: (manager: EntityManager, moves: readonly SegmentMoveRecord[]) => Promise<unknown>;
+}
+
 export class SegmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly options: SegmentServiceOptions = {},
   ) {}
 
   /** Creates the built-in schemes and their segments where missing (by code); changes nothing that exists. */
@@ -115,7 +121,12 @@ export class SegmentService {
       }
     }
     await insertRows(manager, SegmentMembershipRecord, memberships, { replace: true });
-    if (moves.length > 0) await manager.insert(SegmentMoveRecord, moves.map((move) => ({ ...move })));
+    if (moves.length > 0) {
+      // TypeORM gives each inserted row its generated id.
+      const written = moves.map((move) => ({ ...move })) as SegmentMoveRecord[];
+      await manager.insert(SegmentMoveRecord, written);
+      await this.options.afterMovesWritten?.(manager, written);
+    }
     return moves;
   }
 }
