@@ -3,7 +3,16 @@ import { CoreSchema1763856000000 } from "./1763856000000-core-schema";
 import { PointsAndTiers1763942400000 } from "./1763942400000-points-and-tiers";
 import { BehaviourAndScores1764028800000 } from "./1764028800000-behaviour-and-scores";
 import { Segments1764115200000 } from "./1764115200000-segments";
+import { Webhooks1764201600000 } from "./1764201600000-webhooks";
 import { SegmentEvaluationRuns1764288000000 } from "./1764288000000-segment-evaluation-runs";
 import { ManualSegmentPlacements1764374400000 } from "./1764374400000-manual-segment-placements";
 
-export const migrations = [CoreSchema1763856000000, PointsAndTiers1763942400000, BehaviourAndScores1764028800000, Segments1764115200000, SegmentEvaluationRuns1764288000000, ManualSegmentPlacements1764374400000];
+export const migrations = [
+  CoreSchema1763856000000,
+  PointsAndTiers1763942400000,
+  BehaviourAndScores1764028800000,
+  Segments1764115200000,
+  Webhooks1764201600000,
+  SegmentEvaluationRuns1764288000000,
+  ManualSegmentPlacements1764374400000,
+];

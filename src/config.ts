@@ -51,6 +51,17 @@ export interface Config {
   redisUrl: string | null;
   /** Prefix of the Redis channel names, so that deployments sharing one Redis do not hear each other. */
   redisChannelPrefix: string;
+  webhooks: WebhookSettings;
+}
+
+/** Outbound webhooks (docs/webhooks.md). */
+export interface WebhookSettings {
+  /** How often the server sends the deliveries that are due; 0 leaves them to `npm run jobs -- webhooks`. */
+  dispatchIntervalSeconds: number;
+  /** How long a receiver has to answer one POST. */
+  timeoutMs: number;
+  /** Attempts in all before a delivery is given up (FAILED). */
+  maxAttempts: number;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -227,6 +238,12 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     segmentsCron: segmentsCron(environment),
     redisUrl: redisUrl(environment),
     redisChannelPrefix: environment.REDIS_CHANNEL_PREFIX ?? "loyalty-graph:",
+    webhooks: {
+      // Tests send deliveries when they choose to.
+      dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
+      timeoutMs: integer(environment, "WEBHOOK_TIMEOUT_SECONDS", 5, 1, 60) * 1000,
+      maxAttempts: integer(environment, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
+    },
   };
   if (config.scoring.churnedDays <= config.scoring.dormantDays) {
     throw new ConfigError("LIFECYCLE_CHURNED_DAYS", `must be more than LIFECYCLE_DORMANT_DAYS (${config.scoring.dormantDays}): a member is dormant before churned`);

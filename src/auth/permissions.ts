@@ -12,6 +12,7 @@ export const permissions = [
   "points:adjust",
   "rewards:write",
   "rules:write",
+  "webhooks:write",
   "events:write",
   "scores:run",
   "partners:manage",
@@ -24,7 +25,8 @@ const rolePermissions: Record<StaffRole, readonly Permission[]> = {
   // Marketing operators run the programme but see personal data masked. Manual points adjustments are the
   // admin's: they create points from nothing, so they stay with the role that also reads the audit trail.
   // Full rescoring is the admin's: it rewrites every member's scores and moves every segment at once.
-  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "events:write"],
+  // Webhook endpoints send segment moves (no personal data) to systems the operators run campaigns from.
+  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "webhooks:write", "events:write"],
   // Analysts read, never write, and see personal data masked.
   analyst: ["members:read"],
 };

@@ -1,8 +1,8 @@
-// `npm run jobs -- points-expiry|tier-review|behaviour-windows|rescore|segments|all`: runs the scheduled jobs once, e.g. from cron when the server's
+// `npm run jobs -- points-expiry|tier-review|behaviour-windows|rescore|segments|webhooks|all`: runs the scheduled jobs once, e.g. from cron when the server's
 // own schedule is off (JOBS_INTERVAL_SECONDS=0).
 import { systemClock } from "../clock";
 import { openEventBus } from "../events/open-event-bus";
-import { scheduledJobs, type ScheduledJob } from "../server/scheduled-jobs";
+import { scheduledJobs, webhookDispatchJob, type ScheduledJob } from "../server/scheduled-jobs";
 import type { SegmentEvaluationRunRecord } from "../entities";
 import { createServices } from "../services";
 import { openConfiguredDatabase } from "./open-configured-database";
@@ -12,7 +12,7 @@ const summary = (run: SegmentEvaluationRunRecord) => ({ runId: run.id, status: r
 
 runCommand(async () => {
   const which = process.argv[2] ?? "all";
-  if (!["points-expiry", "tier-review", "behaviour-windows", "rescore", "segments", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|rescore|segments|all");
+  if (!["points-expiry", "tier-review", "behaviour-windows", "rescore", "segments", "webhooks", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|rescore|segments|webhooks|all");
   const { config, database } = await openConfiguredDatabase();
   // With REDIS_URL set, the moves a job makes reach the running servers' subscribers.
   const bus = await openEventBus(config);
@@ -22,8 +22,10 @@ runCommand(async () => {
     // Asked for by name, a rescoring runs even when RESCORE_EVERY_HOURS is 0 (the server's schedule off).
     const jobs: ScheduledJob[] = [
       ...scheduledJobs(services, Math.max(config.rescoreEveryHours, 1), database.dataSource, systemClock),
-      // Last, after the rescoring: every member against every scheme, as a recorded run.
+      // After the rescoring: every member against every scheme, as a recorded run.
       { name: "segments", run: async () => summary(await services.segmentEvaluations.run("COMMAND_LINE", "system:jobs")) },
+      // Webhooks last: they send the moves the segments job made.
+      webhookDispatchJob(services),
     ];
     for (const job of jobs) {
       if (which !== "all" && job.name !== which) continue;

@@ -10,3 +10,4 @@ export * from "./tiers/qualification";
 export * from "./activity/daily-windows";
 export * from "./scoring";
 export * from "./segments";
+export * from "./webhooks/retry-schedule";

@@ -22,6 +22,7 @@ import { SignInCodeRecord } from "./sign-in-code-record";
 import { StaffUserRecord } from "./staff-user-record";
 import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
+import { WebhookDeliveryRecord, WebhookEndpointRecord } from "./webhook-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -52,6 +53,8 @@ export {
   StaffUserRecord,
   TierChangeRecord,
   TierRecord,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -59,6 +62,7 @@ export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEv
 export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type ScoringRunTrigger } from "./scoring-run-record";
 export { segmentEvaluationTriggers, segmentMoveReasons, type SegmentEvaluationStatus, type SegmentEvaluationTrigger, type SegmentMoveReason } from "./segment-records";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
+export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
   TierRecord,
@@ -89,4 +93,6 @@ export const entities = [
   SegmentMembershipRecord,
   SegmentMoveRecord,
   SegmentEvaluationRunRecord,
+  WebhookEndpointRecord,
+  WebhookDeliveryRecord,
 ];

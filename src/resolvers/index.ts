@@ -16,6 +16,7 @@ import { SegmentSubscriptionResolver } from "./segment-subscription-resolver";
 import { SignInResolver } from "./sign-in-resolver";
 import { StaffResolver } from "./staff-resolver";
 import { TierResolver } from "./tier-resolver";
+import { WebhookResolver } from "./webhook-resolver";
 
 export const resolvers = [
   MemberResolver,
@@ -41,4 +42,5 @@ export const resolvers = [
   SignInResolver,
   StaffResolver,
   TierResolver,
+  WebhookResolver,
 ] as const;

@@ -3,7 +3,7 @@ import { registerEnumType } from "type-graphql";
 import { partnerScopes, staffRoles } from "../auth/permissions";
 import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupations, pointsPeriods, salesChannels } from "../engine";
 import { churnFactorNames, lifecycleStages, rfmSegments } from "../engine/scoring/types";
-import { behaviourEventKinds, pointEntryTypes, pointSources, rewardKinds, scoringRunStatuses, scoringRunTriggers, tierChangeReasons } from "../entities";
+import { behaviourEventKinds, pointEntryTypes, pointSources, rewardKinds, scoringRunStatuses, scoringRunTriggers, tierChangeReasons, webhookDeliveryStatuses, webhookEventTypes } from "../entities";
 
 function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
@@ -28,6 +28,8 @@ export const ScoringRunStatusEnum = enumObject(scoringRunStatuses);
 export const ScoringRunTriggerEnum = enumObject(scoringRunTriggers);
 export const BehaviourEventKindEnum = enumObject(behaviourEventKinds);
 export const EventStatusEnum = enumObject(["ACCEPTED", "DUPLICATE", "REJECTED"] as const);
+export const WebhookEventTypeEnum = enumObject(webhookEventTypes);
+export const WebhookDeliveryStatusEnum = enumObject(webhookDeliveryStatuses);
 export const BenefitSourceEnum = enumObject(["TIER", "GRANTED"] as const);
 export const StaffRoleEnum = enumObject(staffRoles.map((role) => role.toUpperCase() as Uppercase<typeof role>));
 export const PartnerScopeEnum = {
@@ -70,3 +72,5 @@ registerEnumType(BehaviourEventKindEnum, {
   description: "ORDER and REFUND (through the points ledger), LOGIN, SESSION (with duration), interactions (BROWSE, CLICK, SHARE, REVIEW, LIKE), COMPLAINT, SURVEY (CSAT 1-5, NPS 0-10).",
 });
 registerEnumType(EventStatusEnum, { name: "EventStatus", description: "ACCEPTED: recorded. DUPLICATE: this event was recorded before; nothing written. REJECTED: see code and reason." });
+registerEnumType(WebhookEventTypeEnum, { name: "WebhookEventType", description: "SEGMENT_MOVED: a member moved from one segment of a scheme to another (docs/webhooks.md)." });
+registerEnumType(WebhookDeliveryStatusEnum, { name: "WebhookDeliveryStatus", description: "PENDING: not yet answered with 2xx, retried with backoff. DELIVERED: answered 2xx. FAILED: given up after the last attempt." });

@@ -13,6 +13,7 @@ import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign
 import { buildSchema } from "./build-schema";
 import { startHttpServer, type RunningHttpServer } from "./http-server";
 import { createLogger } from "./logger";
+import { startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
 
 export interface ApplicationOptions {
   config: Config;
@@ -58,6 +59,13 @@ export async function startApplication(options: ApplicationOptions): Promise<App
       { config, schema, dataSource: database.dataSource, services, events, clock, logger, loaderFactory: options.loaderFactory },
       { host: config.host, port: options.port ?? config.port },
     );
+    const stopWebhooks =
+      config.webhooks.dispatchIntervalSeconds > 0
+        ? startJobTimer([webhookDispatchJob(services)], config.webhooks.dispatchIntervalSeconds, (job, result) => {
+            if (result instanceof Error) logger.error({ job, err: result }, "webhook dispatch failed");
+            else if (Object.values(result).some((count) => count > 0)) logger.info({ job, ...result }, "webhook deliveries sent");
+          })
+        : async () => undefined;
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -70,6 +78,8 @@ export async function startApplication(options: ApplicationOptions): Promise<App
       stop() {
         stopping ??= (async () => {
           await server.stop();
+          services.webhookDispatcher.stop();
+          await stopWebhooks();
           await services.scoring.stop();
           await services.segmentEvaluations.settle();
           await bus?.close();

@@ -5,8 +5,8 @@ import type { Clock } from "../clock";
 import type { Services } from "../services";
 
 export interface ScheduledJob {
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments";
-  /** The segment re-evaluation has its own cron timer (src/server/segment-schedule.ts); the command line runs it here. */
+  /** "segments" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments" | "webhooks";
   run(): Promise<object>;
 }
 
@@ -20,6 +20,11 @@ export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQua
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });
   return jobs;
+}
+
+/** Sends the webhook deliveries that are due. The server runs it on a timer of its own, every few seconds. */
+export function webhookDispatchJob(services: Pick<Services, "webhookDispatcher">): ScheduledJob {
+  return { name: "webhooks", run: () => services.webhookDispatcher.dispatchDue() };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { TokenService } from "../auth/tokens";
 import type { Clock } from "../clock";
 import type { Config } from "../config";
+import { defaultRetryPolicy } from "../engine";
 import type { EventBus } from "../events/event-bus";
 import { PersonalDataCipher } from "../privacy/personal-data-cipher";
 import { AuditService } from "./audit-service";
@@ -32,6 +33,9 @@ import { SignInService } from "./sign-in-service";
 import { StaffService } from "./staff-service";
 import { TierQualificationService } from "./tier-qualification-service";
 import { TierService } from "./tier-service";
+import { SegmentMoveWebhooks } from "./webhooks/segment-move-webhooks";
+import { WebhookDispatcher } from "./webhooks/webhook-dispatcher";
+import { WebhookService } from "./webhooks/webhook-service";
 
 export interface ServiceDependencies {
   dataSource: DataSource;
@@ -54,7 +58,10 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
-  const segments = new SegmentService(dataSource, clock, events);
+  const webhooks = new WebhookService(dataSource, clock, cipher, audit);
+  const segmentMoveWebhooks = new SegmentMoveWebhooks(webhooks);
+  // Webhooks for moves are enqueued in the transaction that writes the moves: they commit, or vanish, together.
+  const segments = new SegmentService(dataSource, clock, events, { afterMovesWritten: (manager, moves) => segmentMoveWebhooks.enqueueSegmentMoves(manager, moves) });
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
@@ -86,6 +93,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentAnalysis: new SegmentAnalysis(dataSource, clock),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
+    webhooks,
+    segmentMoveWebhooks,
+    webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, { timeoutMs: config.webhooks.timeoutMs, retryPolicy: { ...defaultRetryPolicy, maxAttempts: config.webhooks.maxAttempts } }),
   };
 }
 

@@ -67,4 +67,13 @@ describe("loadConfig", () => {
     expect(configError({ NODE_ENV: "staging" }).variable).toBe("NODE_ENV");
     expect(configError({ GRAPHQL_INTROSPECTION: "maybe" }).variable).toBe("GRAPHQL_INTROSPECTION");
   });
+
+  it("sends webhooks every 5 s with a 5 s timeout and 8 attempts, off in tests, and names a bad webhook setting", () => {
+    expect(loadConfig({}).webhooks).toEqual({ dispatchIntervalSeconds: 5, timeoutMs: 5_000, maxAttempts: 8 });
+    expect(loadConfig({ NODE_ENV: "test" }).webhooks.dispatchIntervalSeconds).toBe(0);
+    expect(loadConfig({ WEBHOOK_TIMEOUT_SECONDS: "30", WEBHOOK_MAX_ATTEMPTS: "3" }).webhooks).toMatchObject({ timeoutMs: 30_000, maxAttempts: 3 });
+    expect(configError({ WEBHOOK_TIMEOUT_SECONDS: "0" }).variable).toBe("WEBHOOK_TIMEOUT_SECONDS");
+    expect(configError({ WEBHOOK_MAX_ATTEMPTS: "0" }).variable).toBe("WEBHOOK_MAX_ATTEMPTS");
+    expect(configError({ WEBHOOK_DISPATCH_INTERVAL_SECONDS: "soon" }).variable).toBe("WEBHOOK_DISPATCH_INTERVAL_SECONDS");
+  });
 });

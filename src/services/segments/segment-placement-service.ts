@@ -34,7 +34,7 @@ export class SegmentPlacementService {
       const membership: SegmentMembershipRecord = { memberId, schemeId: scheme.id, segmentId, enteredAt: changed ? now : current!.enteredAt, pinned: true };
       await manager.save(SegmentMembershipRecord, membership);
       const moves: Omit<SegmentMoveRecord, "id">[] = changed ? [{ memberId, schemeId: scheme.id, fromSegmentId: current?.segmentId ?? null, toSegmentId: segmentId, reason: "MANUAL", movedAt: now }] : [];
-      if (moves.length > 0) await manager.insert(SegmentMoveRecord, moves.map((move) => ({ ...move })));
+      await this.segments.recordMoves(manager, moves);
       await this.audit.record(manager, context, { action: "segment.placeManually", targetType: "member", targetId: memberId, details: { scheme: scheme.code, from: current?.segmentId ?? null, to: segmentId } });
       return { membership, moves };
     });

@@ -46,11 +46,17 @@ async function lockedMemberships(manager: EntityManager, where: string, paramete
   return rows.map((row) => ({ memberId: Number(row.member_id), schemeId: Number(row.scheme_id), segmentId: Number(row.segment_id), pinned: row.pinned === true || Number(row.pinned) === 1 }));
 }
 
+export interface SegmentServiceOptions {
+  /** Runs in the transaction that wrote the moves (each with its id), e.g. to enqueue webhooks that commit with them. */
+  afterMovesWritten?: (manager: EntityManager, moves: readonly SegmentMoveRecord[]) => Promise<unknown>;
+}
+
 export class SegmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    private readonly options: SegmentServiceOptions = {},
   ) {}
 
   /** Creates the built-in schemes and their segments where missing (by code); changes nothing that exists. */
@@ -161,7 +167,16 @@ export class SegmentService {
       }
     }
     await insertRows(manager, SegmentMembershipRecord, memberships, { replace: true });
-    if (moves.length > 0) await manager.insert(SegmentMoveRecord, moves.map((move) => ({ ...move })));
+    await this.recordMoves(manager, moves);
     return moves;
+  }
+
+  /** Writes moves in the caller's transaction, and what goes with them there (the webhook outbox). */
+  async recordMoves(manager: EntityManager, moves: readonly Omit<SegmentMoveRecord, "id">[]): Promise<void> {
+    if (moves.length === 0) return;
+    // TypeORM gives each inserted row its generated id.
+    const written = moves.map((move) => ({ ...move })) as SegmentMoveRecord[];
+    await manager.insert(SegmentMoveRecord, written);
+    await this.options.afterMovesWritten?.(manager, written);
   }
 }
