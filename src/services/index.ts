@@ -52,11 +52,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const tokens = new TokenService(config.jwtSecret, { member: config.memberTokenTtlSeconds, staff: config.staffTokenTtlSeconds });
   const audit = new AuditService(clock);
   const idempotency = new IdempotencyService(dataSource, clock);
-  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency);
   const programme = config.programme;
   const ledger = new PointsLedger(programme);
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
-  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
   const webhooks = new WebhookService(dataSource, clock, cipher, audit);
   const segmentMoveWebhooks = new SegmentMoveWebhooks(webhooks);
@@ -65,6 +63,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
+  // Profile, consent and tier changes reach the segments through a rescoring (which re-evaluates the member).
+  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, (memberId) => scoring.enqueue(memberId));
+  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId));
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,

@@ -38,6 +38,8 @@ export class MemberService {
     private readonly events: EventBus,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    /** Told after a change commits (profile or consent): segments test these fields, so the member is re-evaluated. */
+    private readonly onChanged: (memberId: number) => void = () => undefined,
   ) {}
 
   findById(id: number): Promise<MemberRecord | null> {
@@ -153,6 +155,7 @@ export class MemberService {
     });
     if (changedFields.length > 0) {
       this.events.publish(topics.memberChanged, { memberId, changedFields, at: now.toISOString() });
+      this.onChanged(memberId);
     }
     return record;
   }

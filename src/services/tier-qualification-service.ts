@@ -30,6 +30,8 @@ export class TierQualificationService {
     private readonly settings: ProgrammeSettings,
     private readonly programmeData: ProgrammeDataCache,
     private readonly events: EventBus,
+    /** Told after a review changed a member's tier: segments test the tier, so the member is re-evaluated. */
+    private readonly onTierChanged: (memberId: number) => void = () => undefined,
   ) {}
 
   /** Net spend (amount less refunds, fen) on orders placed in the rolling window that ends at `now`. */
@@ -100,6 +102,7 @@ export class TierQualificationService {
         summary.reviewed += 1;
         if (changes.length > 0) summary.downgraded += 1;
         for (const change of changes) this.events.publish(topics.tierChanged, change);
+        if (changes.length > 0) this.onTierChanged(id);
         afterId = id;
       }
       if (batch.length < batchSize) break;

@@ -112,6 +112,24 @@ describe.each(testDatabaseKinds())("segment targeting over GraphQL on $name", (k
     expect(refused.errors![0].extensions!.code).toBe("CONFLICT");
   });
 
+  it("re-evaluates a member when their profile changes: a move with reason EVENT", async () => {
+    const member = members[5]; // a man in a tier-2 city: OTHERS in the ORDERING scheme
+    const ordering = async () =>
+      (await test.graphql(`query ($id: ID!) { member(id: $id) { segments { scheme { code } segment { code } } } }`, { id: member.globalId }, staff.admin)).data!.member.segments.find(
+        (entry: { scheme: { code: string } }) => entry.scheme.code === "ORDERING",
+      ).segment.code;
+    expect(await ordering()).toBe("OTHERS");
+    const updated = await test.graphql(`mutation ($id: ID!) { updateMember(id: $id, input: { cityTier: 1 }) { id } }`, { id: member.globalId }, staff.operator);
+    expect(updated.errors).toBeUndefined();
+    await test.application.services.scoring.idle();
+    expect(await ordering()).toBe("TIER1");
+    const [move] = await test.application.database.dataSource.query(
+      "SELECT mv.reason AS reason FROM segment_moves mv JOIN segments t ON t.id = mv.to_segment_id WHERE mv.member_id = ? AND t.code = 'TIER1' ORDER BY mv.id DESC",
+      [member.id],
+    );
+    expect(move).toEqual({ reason: "EVENT" });
+  });
+
   it("places a member by hand, keeps them there through re-evaluations, and releases them back to the rules", async () => {
     const scheme = (await test.graphql(`{ segmentSchemes { id code segments { id code } } }`, {}, staff.admin)).data!.segmentSchemes.find((candidate: { code: string }) => candidate.code === "ORDERING");
     const others = scheme.segments.find((segment: { code: string }) => segment.code === "OTHERS");

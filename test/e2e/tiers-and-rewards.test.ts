@@ -67,6 +67,18 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
     await spend(member.globalId, 100_000); // permanent at Regular: the floor does not hold them at Silver
     await spend(member.globalId, 200_000); // Silver
     expect((await status(member.globalId)).tier.code).toBe("SILVER");
+    // A scheme that tests the tier: the downgrade must move the member out of SILVER_MEMBERS.
+    const scheme = await test.graphql(
+      `mutation ($input: CreateSegmentSchemeInput!) { createSegmentScheme(input: $input) { code } }`,
+      { input: { code: "BY_TIER", name: "按等级", nameEn: "By tier", segments: [{ code: "SILVER_MEMBERS", name: "银卡", nameEn: "Silver", rule: { field: "tierCode", op: "eq", value: "SILVER" } }], catchAll: { code: "OTHERS", name: "其他", nameEn: "Others" } } },
+      staff.operator,
+    );
+    expect(scheme.errors).toBeUndefined();
+    const segmentByTier = async () =>
+      (await test.graphql(`query ($id: ID!) { member(id: $id) { segments { scheme { code } segment { code } } } }`, { id: member.globalId }, staff.admin)).data!.member.segments.find(
+        (entry: { scheme: { code: string } }) => entry.scheme.code === "BY_TIER",
+      ).segment.code;
+    expect(await segmentByTier()).toBe("SILVER_MEMBERS");
 
     await staff.advanceDays(365 + 29); // past the review date, inside the 30-day grace period
     await test.application.services.tierQualification.reviewDue();
@@ -78,6 +90,8 @@ describe.each(testDatabaseKinds())("tiers, benefits and rewards on $name", (kind
     expect(after.tier.code).toBe("REGULAR");
     expect(after.tierHistory[0]).toMatchObject({ fromTier: { code: "SILVER" }, toTier: { code: "REGULAR" }, reason: "DOWNGRADE", qualifyingSpend: 0 });
     expect(after.tierProgress.reviewAt).toBeNull();
+    await test.application.services.scoring.idle();
+    expect(await segmentByTier()).toBe("OTHERS");
   });
 
   it("keeps the tier when the member spends enough again during the grace period", async () => {

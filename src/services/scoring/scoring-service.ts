@@ -233,14 +233,16 @@ export class ScoringService {
   }
 
   /**
-   * Rescores some members now with the latest breakpoints. Before the first full run there are no breakpoints and
-   * nothing is scored: the server's schedule starts that run at start-up when none has completed.
+   * Rescores some members now with the latest breakpoints, then re-evaluates their segments. Before the first full
+   * run there are no breakpoints and nothing is scored (the server's schedule starts that run at start-up when none
+   * has completed), but the segments are still re-evaluated.
    */
   async rescoreMembers(memberIds: readonly number[]): Promise<number> {
     if (memberIds.length === 0) return 0;
     const model = await this.currentModel();
-    if (!model) return 0;
-    const rescored = await this.rescoreWith(model, memberIds);
+    const rescored = model ? await this.rescoreWith(model, memberIds) : 0;
+    // Segments test more than scores (activity, tier, profile): members are re-evaluated even before the first full
+    // run has made a model to score them with.
     await this.options.afterRescore?.(memberIds);
     return rescored;
   }
