@@ -6,6 +6,7 @@ import { Segments1764115200000 } from "./1764115200000-segments";
 import { Webhooks1764201600000 } from "./1764201600000-webhooks";
 import { SegmentEvaluationRuns1764288000000 } from "./1764288000000-segment-evaluation-runs";
 import { ManualSegmentPlacements1764374400000 } from "./1764374400000-manual-segment-placements";
+import { Campaigns1764460800000 } from "./1764460800000-campaigns";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -15,4 +16,5 @@ export const migrations = [
   Webhooks1764201600000,
   SegmentEvaluationRuns1764288000000,
   ManualSegmentPlacements1764374400000,
+  Campaigns1764460800000,
 ];

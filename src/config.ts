@@ -3,6 +3,7 @@ import { Cron } from "croner";
 import path from "node:path";
 import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
 import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
+import type { CampaignSettings } from "./services/campaigns/campaign-settings";
 
 export type Environment = "development" | "test" | "production";
 
@@ -52,6 +53,9 @@ export interface Config {
   /** Prefix of the Redis channel names, so that deployments sharing one Redis do not hear each other. */
   redisChannelPrefix: string;
   webhooks: WebhookSettings;
+  campaigns: CampaignSettings;
+  /** How often the server starts due campaigns and delivers due sends; 0 leaves it to `npm run campaigns`. */
+  campaignTickSeconds: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -62,6 +66,8 @@ export interface WebhookSettings {
   timeoutMs: number;
   /** Attempts in all before a delivery is given up (FAILED). */
   maxAttempts: number;
+  /** Whether endpoints may point at loopback, private or link-local addresses (off in production: no probing inside). */
+  allowPrivateNetworks: boolean;
 }
 
 /** The loyalty programme's rules that are settings rather than data. */
@@ -238,11 +244,22 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     segmentsCron: segmentsCron(environment),
     redisUrl: redisUrl(environment),
     redisChannelPrefix: environment.REDIS_CHANNEL_PREFIX ?? "loyalty-graph:",
+    campaigns: {
+      frequencyCap: { maxMessages: integer(environment, "CAMPAIGN_MAX_MESSAGES", 2, 1, 100), perDays: integer(environment, "CAMPAIGN_MAX_MESSAGES_DAYS", 7, 1, 90) },
+      quietHours: { startHour: integer(environment, "CAMPAIGN_QUIET_START_HOUR", 22, 0, 23), endHour: integer(environment, "CAMPAIGN_QUIET_END_HOUR", 8, 0, 23) },
+      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", defaultProgrammeSettings.utcOffsetMinutes, -720, 840),
+      messageCost: { SMS: integer(environment, "CAMPAIGN_SMS_COST_FEN", 5, 0, 1000), APP_PUSH: 0, EMAIL: 0, WECHAT: 0, IN_APP_COUPON: 0 },
+      pointValue: integer(environment, "POINT_VALUE_FEN", 1, 0, 10_000),
+      batchSize: integer(environment, "CAMPAIGN_BATCH_SIZE", 500, 1, 10_000),
+      audienceChunkSize: integer(environment, "CAMPAIGN_AUDIENCE_CHUNK", 2_000, 1, 50_000),
+    },
+    campaignTickSeconds: integer(environment, "CAMPAIGN_TICK_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
       timeoutMs: integer(environment, "WEBHOOK_TIMEOUT_SECONDS", 5, 1, 60) * 1000,
       maxAttempts: integer(environment, "WEBHOOK_MAX_ATTEMPTS", 8, 1, 50),
+      allowPrivateNetworks: boolean(environment, "WEBHOOK_ALLOW_PRIVATE_NETWORKS", !production),
     },
   };
   if (config.scoring.churnedDays <= config.scoring.dormantDays) {

@@ -23,6 +23,7 @@ import { StaffUserRecord } from "./staff-user-record";
 import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 import { WebhookDeliveryRecord, WebhookEndpointRecord } from "./webhook-records";
+import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, CouponRecord } from "./campaign-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -55,6 +56,10 @@ export {
   TierRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
+  CampaignRecord,
+  CampaignAssignmentRecord,
+  CampaignSendRecord,
+  CouponRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -62,6 +67,7 @@ export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEv
 export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type ScoringRunTrigger } from "./scoring-run-record";
 export { segmentEvaluationTriggers, segmentMoveReasons, type SegmentEvaluationStatus, type SegmentEvaluationTrigger, type SegmentMoveReason } from "./segment-records";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
+export { campaignChannels, campaignSendStatuses, campaignStates, campaignTriggerKinds, type CampaignChannel, type CampaignSendStatus, type CampaignState, type CampaignTriggerKind } from "./campaign-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -95,4 +101,8 @@ export const entities = [
   SegmentEvaluationRunRecord,
   WebhookEndpointRecord,
   WebhookDeliveryRecord,
+  CampaignRecord,
+  CampaignAssignmentRecord,
+  CampaignSendRecord,
+  CouponRecord,
 ];

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from "typeorm";
 import { integerAsBoolean } from "./column-types";
 
 /** What an endpoint can subscribe to; campaign channels will add theirs. */
-export const webhookEventTypes = ["SEGMENT_MOVED"] as const;
+export const webhookEventTypes = ["SEGMENT_MOVED", "CAMPAIGN_MESSAGE"] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** PENDING until a 2xx answer (DELIVERED) or the last attempt failed (FAILED: given up). */

@@ -38,11 +38,21 @@ export interface SegmentMovedEvent {
   at: string;
 }
 
+/** Sends a delivery batch made, skipped or postponed for one campaign. Published after commit. */
+export interface CampaignProgressEvent {
+  campaignId: number;
+  sent: number;
+  skipped: number;
+  postponed: number;
+  at: string;
+}
+
 export const topics = {
   memberChanged: "MEMBER_CHANGED",
   pointsChanged: "POINTS_CHANGED",
   tierChanged: "TIER_CHANGED",
   segmentMoved: "SEGMENT_MOVED",
+  campaignProgress: "CAMPAIGN_PROGRESS",
 } as const;
 
 /** Every payload is plain JSON (times as ISO strings), so that it survives Redis unchanged. */
@@ -51,6 +61,7 @@ export interface EventPayloads {
   [topics.pointsChanged]: PointsChangedEvent;
   [topics.tierChanged]: TierChangedEvent;
   [topics.segmentMoved]: SegmentMovedEvent;
+  [topics.campaignProgress]: CampaignProgressEvent;
 }
 
 export type Topic = keyof EventPayloads;

@@ -56,10 +56,11 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const ledger = new PointsLedger(programme);
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
   const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
-  const webhooks = new WebhookService(dataSource, clock, cipher, audit);
+  const webhooks = new WebhookService(dataSource, clock, cipher, audit, config.webhooks.allowPrivateNetworks);
   const segmentMoveWebhooks = new SegmentMoveWebhooks(webhooks);
   // Webhooks for moves are enqueued in the transaction that writes the moves: they commit, or vanish, together.
   const segments = new SegmentService(dataSource, clock, events, { afterMovesWritten: (manager, moves) => segmentMoveWebhooks.enqueueSegmentMoves(manager, moves) });
+  const segmentEvaluations = new SegmentEvaluationRuns(dataSource, clock, segments);
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
@@ -89,8 +90,8 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     scoringReader: new ScoringReader(dataSource),
     segments,
     segmentReader: new SegmentReader(dataSource, clock),
-    segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segments),
-    segmentEvaluations: new SegmentEvaluationRuns(dataSource, clock, segments),
+    segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segmentEvaluations),
+    segmentEvaluations,
     segmentAnalysis: new SegmentAnalysis(dataSource, clock),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),

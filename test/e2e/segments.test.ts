@@ -74,6 +74,11 @@ describe.each(testDatabaseKinds())("segments over GraphQL on $name", (kind) => {
     expect(impossible.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rule.any[1].value" });
     const mixed = await test.graphql(preview, { rule: { all: [{ field: "gender", op: "eq", value: "FEMALE" }], field: "cityTier", op: "eq", value: 1 } }, staff.operator);
     expect(mixed.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rule" });
+    // A rule too large to store is refused before it reaches the database (TEXT holds 64 KB on MariaDB).
+    const cities = Array.from({ length: 3_000 }, (_, index) => `城市${index}`);
+    const huge = await test.graphql(preview, { rule: { field: "city", op: "in", value: cities } }, staff.operator);
+    expect(huge.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "rule" });
+    expect(huge.errors?.[0].message).toMatch(/at most 16384/);
     // The same rule written inline in the query, enums bare, works as well as a variable.
     const inline = await test.graphql(`{ previewSegment(rule: { field: lastLoginAt, op: notWithinLastDays, value: 90 }) { size } }`, {}, staff.operator);
     expect(inline.data!.previewSegment.size).toBe(3);

@@ -7,6 +7,7 @@ const coreTables = [
   "point_accounts", "point_entries", "orders", "point_lots", "rewards", "reward_redemptions", "bonus_rules", "tier_changes", "member_benefits",
   "behaviour_events", "member_daily_activity", "member_aggregates", "scoring_runs", "member_scores", "member_score_snapshots",
   "segment_schemes", "segments", "segment_memberships", "segment_moves", "webhook_endpoints", "webhook_deliveries", "segment_evaluation_runs",
+  "campaigns", "campaign_assignments", "campaign_sends", "coupons",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {

@@ -80,8 +80,8 @@ describe.each(testDatabaseKinds())("segment evaluation runs on $name", (kind) =>
   });
 
   it("returns the running run instead of starting a second of the same scope", async () => {
-    const first = await services.segmentEvaluations.start("MANUAL", "staff:1");
-    const second = await services.segmentEvaluations.start("MANUAL", "staff:2");
+    // Asked for at the same moment, as two console users might.
+    const [first, second] = await Promise.all([services.segmentEvaluations.start("MANUAL", "staff:1"), services.segmentEvaluations.start("MANUAL", "staff:2")]);
     expect(second!.run.id).toBe(first!.run.id);
     expect(await first!.completion).toMatchObject({ status: "COMPLETED" });
     const third = await services.segmentEvaluations.start("MANUAL", "staff:3");

@@ -69,7 +69,11 @@ describe("loadConfig", () => {
   });
 
   it("sends webhooks every 5 s with a 5 s timeout and 8 attempts, off in tests, and names a bad webhook setting", () => {
-    expect(loadConfig({}).webhooks).toEqual({ dispatchIntervalSeconds: 5, timeoutMs: 5_000, maxAttempts: 8 });
+    expect(loadConfig({}).webhooks).toEqual({ dispatchIntervalSeconds: 5, timeoutMs: 5_000, maxAttempts: 8, allowPrivateNetworks: true });
+    // Production keeps endpoints out of internal networks unless told otherwise.
+    const production = { NODE_ENV: "production", JWT_SECRET: "j".repeat(40), PERSONAL_DATA_KEY: "k".repeat(40) };
+    expect(loadConfig(production).webhooks.allowPrivateNetworks).toBe(false);
+    expect(loadConfig({ ...production, WEBHOOK_ALLOW_PRIVATE_NETWORKS: "true" }).webhooks.allowPrivateNetworks).toBe(true);
     expect(loadConfig({ NODE_ENV: "test" }).webhooks.dispatchIntervalSeconds).toBe(0);
     expect(loadConfig({ WEBHOOK_TIMEOUT_SECONDS: "30", WEBHOOK_MAX_ATTEMPTS: "3" }).webhooks).toMatchObject({ timeoutMs: 30_000, maxAttempts: 3 });
     expect(configError({ WEBHOOK_TIMEOUT_SECONDS: "0" }).variable).toBe("WEBHOOK_TIMEOUT_SECONDS");

@@ -24,9 +24,12 @@ function factOf(type: (typeof ruleFields)[keyof typeof ruleFields]["type"], valu
 
 const selectFacts = `SELECT m.id AS member_id, ${ruleFieldNames.map((name) => `${ruleColumns[name]} AS f_${name}`).join(", ")} FROM ${memberFactsFrom}`;
 
-/** The facts of the members with ids in the range (after, through], in id order. */
-export async function readMemberFacts(manager: EntityManager, afterMemberId: number, limit: number): Promise<(MemberFacts & { memberId: number })[]> {
-  const rows: Record<string, unknown>[] = await manager.query(`${selectFacts} WHERE m.id > ? ORDER BY m.id LIMIT ?`, [afterMemberId, limit]);
+/** The facts of at most `limit` members with ids after `afterMemberId` (and up to `throughMemberId` if given), in id order. */
+export async function readMemberFacts(manager: EntityManager, afterMemberId: number, limit: number, throughMemberId?: number): Promise<(MemberFacts & { memberId: number })[]> {
+  const rows: Record<string, unknown>[] =
+    throughMemberId === undefined
+      ? await manager.query(`${selectFacts} WHERE m.id > ? ORDER BY m.id LIMIT ?`, [afterMemberId, limit])
+      : await manager.query(`${selectFacts} WHERE m.id > ? AND m.id <= ? ORDER BY m.id LIMIT ?`, [afterMemberId, throughMemberId, limit]);
   return rows.map(factsFromRow);
 }
 

@@ -3,7 +3,12 @@
 import { parseRule, RuleProblem, type SegmentRule } from "../../engine";
 import { badUserInput } from "../../errors";
 
+/** Rules are stored in TEXT columns (64 KB on MariaDB) and copied into the audit trail: a rule fits in a quarter. */
+export const maximumRuleBytes = 16_384;
+
 export function ruleFromInput(input: unknown, path: string): SegmentRule {
+  const bytes = Buffer.byteLength(JSON.stringify(input) ?? "", "utf8");
+  if (bytes > maximumRuleBytes) throw badUserInput(`${path} is ${bytes} bytes of JSON; a rule may be at most ${maximumRuleBytes}. Split long lists (e.g. cities) into a segment of their own.`, path);
   try {
     return parseRule(input, path);
   } catch (error) {

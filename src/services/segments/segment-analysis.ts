@@ -31,8 +31,8 @@ export class SegmentAnalysis {
     private readonly clock: Clock,
   ) {}
 
-  /** The SQL condition on `m` (the members table) that selects the segment's members now. */
-  private filterOf(segment: SegmentRecord, now: Date): SqlFilter {
+  /** The SQL condition on `m` (the members table) that selects the segment's members now (campaign audiences too). */
+  filterOf(segment: SegmentRecord, now: Date): SqlFilter {
     if (segment.schemeId === null) return ruleToSql(parseRule(JSON.parse(segment.rule)), now, sqlDialectOf(this.dataSource));
     return { where: "EXISTS (SELECT 1 FROM segment_memberships sm WHERE sm.segment_id = ? AND sm.member_id = m.id)", parameters: [segment.id] };
   }

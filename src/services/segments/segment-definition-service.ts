@@ -2,6 +2,7 @@
 // a segment's rule, which re-evaluate the scheme at once (moves with reason RULE_CHANGE). Built-in schemes follow
 // the scores and are not edited.
 import { IsNull, type DataSource, type EntityManager } from "typeorm";
+import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
 import type { SegmentRule } from "../../engine";
@@ -12,7 +13,8 @@ import { isUniqueViolation } from "../idempotency-service";
 import { validCode } from "../points/points-input";
 import type { ServiceContext } from "../service-context";
 import { ruleFromInput } from "./rule-input";
-import type { EvaluationResult, SegmentService } from "./segment-service";
+import type { SegmentEvaluationRuns } from "./segment-evaluation-runs";
+import type { EvaluationResult } from "./segment-service";
 
 export interface SegmentInput {
   code: string;
@@ -43,7 +45,7 @@ export class SegmentDefinitionService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly audit: AuditService,
-    private readonly segments: SegmentService,
+    private readonly evaluations: SegmentEvaluationRuns,
   ) {}
 
   async createScheme(context: ServiceContext, input: SchemeInput): Promise<{ scheme: SegmentSchemeRecord; evaluation: EvaluationResult }> {
@@ -77,7 +79,7 @@ export class SegmentDefinitionService {
       return saved;
     });
     // Every member is placed in the new scheme before this returns: the scheme is complete from its first moment.
-    return { scheme, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId: scheme.id }) };
+    return { scheme, evaluation: await this.reevaluate(context, scheme.id) };
   }
 
   async updateSegmentRule(context: ServiceContext, segmentId: number, rule: unknown): Promise<{ segment: SegmentRecord; evaluation: EvaluationResult }> {
@@ -95,7 +97,7 @@ export class SegmentDefinitionService {
     // Editing a rule re-evaluates at once, so the scheme never shows members placed by the old rule. An ad-hoc
     // segment stores no membership: it is its rule, evaluated whenever it is read.
     if (segment.schemeId === null) return { segment, evaluation: { members: 0, moves: 0 } };
-    return { segment, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId: segment.schemeId }) };
+    return { segment, evaluation: await this.reevaluate(context, segment.schemeId) };
   }
 
   /** An ad-hoc segment: a named rule outside any scheme, for targeting; members may be in several. */
@@ -150,7 +152,15 @@ export class SegmentDefinitionService {
       await this.audit.record(manager, context, { action: "segmentScheme.reorder", targetType: "segmentScheme", targetId: schemeId, details: { before: ordered.map((record) => record.code), after: segmentIds.map((id) => ordered.find((record) => record.id === id)!.code) } });
       return manager.find(SegmentRecord, { where: { schemeId }, order: { position: "ASC" } });
     });
-    return { segments, evaluation: await this.segments.evaluateAll("RULE_CHANGE", { schemeId }) };
+    return { segments, evaluation: await this.reevaluate(context, schemeId) };
+  }
+
+  /** Re-evaluates the changed scheme to its end as a recorded run (trigger RULE_CHANGE), before the change returns. */
+  private async reevaluate(context: ServiceContext, schemeId: number): Promise<EvaluationResult> {
+    const actor = describeActor(context.identity);
+    const run = await this.evaluations.run("RULE_CHANGE", `${actor.actorType}:${actor.actorId ?? ""}`, schemeId);
+    if (run.status === "FAILED") throw new Error(`Re-evaluating segment scheme ${schemeId} after the change failed (run ${run.id}): ${run.error}`);
+    return { members: run.membersDone, moves: run.moves };
   }
 
   /** A segment an operator may edit: in a scheme of their own, or ad hoc. */

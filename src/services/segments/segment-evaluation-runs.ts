@@ -15,7 +15,7 @@ export interface StartedEvaluation {
 
 export class SegmentEvaluationRuns {
   /** Runs this process is executing, by scope ("all" or a scheme id): asking again returns the running one. */
-  private readonly running = new Map<string, StartedEvaluation>();
+  private readonly running = new Map<string, Promise<StartedEvaluation | null>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -25,13 +25,36 @@ export class SegmentEvaluationRuns {
 
   /**
    * Starts a run in the background and returns it at once with its completion. Returns the run of the same scope
-   * this process is already executing instead of starting a second; null when `scheduleSlot` was taken (another
-   * process runs that occurrence).
+   * this process is already executing instead of starting a second (except after a rule change, which must read
+   * the new rule from its first chunk); null when `scheduleSlot` was taken (another process runs that occurrence).
    */
   async start(trigger: SegmentEvaluationTrigger, actor: string | null, schemeId: number | null = null, scheduleSlot: string | null = null): Promise<StartedEvaluation | null> {
     const scope = schemeId === null ? "all" : String(schemeId);
     const active = this.running.get(scope);
-    if (active) return active;
+    if (active && trigger !== "RULE_CHANGE") return active;
+    // Registered before the first await, so two requests at the same moment share one run; forgotten as the run
+    // ends, before anyone awaiting its completion resumes.
+    const forget = () => {
+      if (this.running.get(scope) === starting) this.running.delete(scope);
+    };
+    const starting: Promise<StartedEvaluation | null> = this.begin(trigger, actor, schemeId, scheduleSlot).then(
+      (started) => {
+        if (!started) {
+          forget();
+          return null;
+        }
+        return { run: started.run, completion: started.completion.finally(forget) };
+      },
+      (error: unknown) => {
+        forget();
+        throw error;
+      },
+    );
+    this.running.set(scope, starting);
+    return starting;
+  }
+
+  private async begin(trigger: SegmentEvaluationTrigger, actor: string | null, schemeId: number | null, scheduleSlot: string | null): Promise<StartedEvaluation | null> {
     const [{ members }] = await this.dataSource.query("SELECT COUNT(*) AS members FROM members");
     let run: SegmentEvaluationRunRecord;
     try {
@@ -42,9 +65,7 @@ export class SegmentEvaluationRuns {
       if (scheduleSlot !== null && isUniqueViolation(error)) return null;
       throw error;
     }
-    const started: StartedEvaluation = { run: { ...run }, completion: this.execute(run).finally(() => this.running.delete(scope)) };
-    this.running.set(scope, started);
-    return started;
+    return { run: { ...run }, completion: this.execute(run) };
   }
 
   /** Runs one to its end (command line, tests). */
@@ -61,7 +82,7 @@ export class SegmentEvaluationRuns {
 
   /** Resolves when the runs this process is executing have ended (shutdown). */
   async settle(): Promise<void> {
-    await Promise.allSettled([...this.running.values()].map((started) => started.completion));
+    await Promise.allSettled([...this.running.values()].map(async (starting) => (await starting)?.completion));
   }
 
   private async execute(run: SegmentEvaluationRunRecord): Promise<SegmentEvaluationRunRecord> {

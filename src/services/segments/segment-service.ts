@@ -95,21 +95,23 @@ export class SegmentService {
    */
   async evaluateAll(reason: SegmentMoveReason, options: { schemeId?: number | null; onProgress?: (progress: EvaluationResult) => Promise<void> | void } = {}): Promise<EvaluationResult> {
     const now = this.clock.now();
-    const schemes = (await this.schemes()).filter((scheme) => options.schemeId == null || scheme.id === options.schemeId);
     const result: EvaluationResult = { members: 0, moves: 0 };
     let afterMemberId = 0;
     for (;;) {
       const [{ lastMemberId }] = await this.dataSource.query("SELECT MAX(id) AS lastMemberId FROM (SELECT id FROM members WHERE id > ? ORDER BY id LIMIT ?) chunk", [afterMemberId, evaluationChunkSize]);
       if (lastMemberId === null) return result;
       const after = afterMemberId;
-      // Memberships are locked before the facts are read, so an incremental evaluation of the same members either
-      // commits first (and these facts include it) or waits for this chunk: a stale segment never overwrites it.
+      const through = Number(lastMemberId);
+      // Memberships are locked before the rules and facts are read, so an incremental evaluation or a rule change
+      // touching the same members either commits first (and this chunk reads it) or waits for this chunk. The facts
+      // are bounded like the lock: a member who joined meanwhile belongs to the next chunk, not to this one unlocked.
       const { members, moves } = await runInTransaction(this.dataSource, async (manager) => {
-        const current = await lockedMemberships(manager, "member_id > ? AND member_id <= ?", [after, Number(lastMemberId)]);
-        const facts = await readMemberFacts(manager, after, evaluationChunkSize);
+        const current = await lockedMemberships(manager, "member_id > ? AND member_id <= ?", [after, through]);
+        const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId == null || scheme.id === options.schemeId);
+        const facts = await readMemberFacts(manager, after, evaluationChunkSize, through);
         return { members: facts.length, moves: await this.place(manager, schemes, facts, current, reason, now) };
       });
-      afterMemberId = Number(lastMemberId);
+      afterMemberId = through;
       this.publish(moves);
       result.moves += moves.length;
       result.members += members;
@@ -122,8 +124,9 @@ export class SegmentService {
     if (memberIds.length === 0) return 0;
     const now = this.clock.now();
     const moves = await runInTransaction(this.dataSource, async (manager) => {
-      const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId === undefined || scheme.id === options.schemeId);
+      // The lock first: on MariaDB the first plain read fixes the transaction's snapshot, which must come after it.
       const current = await lockedMemberships(manager, `member_id IN (${memberIds.map(() => "?").join(", ")})`, [...memberIds]);
+      const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId === undefined || scheme.id === options.schemeId);
       return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), current, reason, now);
     });
     this.publish(moves);

@@ -157,8 +157,9 @@ export class WebhookDispatcher {
         await response.body?.cancel();
         return { status: response.status, error: null };
       }
-      const text = (await response.text()).replace(/\s+/g, " ").trim();
-      return { status: response.status, error: `HTTP ${response.status}${text ? `: ${text}` : ""}` };
+      // The status only: a receiver's body is not kept, so an endpoint cannot be used to read other services' answers.
+      await response.body?.cancel();
+      return { status: response.status, error: `HTTP ${response.status}` };
     } catch (error) {
       return { status: null, error: describeFailure(error, this.options.timeoutMs) };
     }

@@ -1,6 +1,7 @@
 // Webhook endpoints (registered, switched on and off, secrets rotated; audited) and the generic outbox: events of
 // any type written as deliveries in the caller's transaction, so they commit or roll back with the change they
 // report. WebhookDispatcher sends them; segment moves are one user (segment-move-webhooks.ts), campaigns the next.
+import { BlockList, isIP } from "node:net";
 import { LessThan, type DataSource, type EntityManager, type FindOptionsWhere } from "typeorm";
 import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
@@ -39,7 +40,19 @@ export interface WebhookEvent {
   schemeId?: number | null;
 }
 
-function validUrl(value: string): string {
+/** Loopback, private and link-local networks: in production an endpoint may not point inside ours. */
+const privateNetworks = new BlockList();
+for (const [address, prefix] of [["127.0.0.0", 8], ["10.0.0.0", 8], ["172.16.0.0", 12], ["192.168.0.0", 16], ["169.254.0.0", 16], ["0.0.0.0", 8], ["100.64.0.0", 10]] as const) privateNetworks.addSubnet(address, prefix, "ipv4");
+for (const [address, prefix] of [["::1", 128], ["fc00::", 7], ["fe80::", 10], ["::", 128]] as const) privateNetworks.addSubnet(address, prefix, "ipv6");
+
+function isPrivateHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  const family = isIP(host);
+  return family !== 0 && privateNetworks.check(host, family === 4 ? "ipv4" : "ipv6");
+}
+
+function validUrl(value: string, allowPrivateNetworks: boolean): string {
   const text = value.trim();
   const field = "input.url";
   let url: URL;
@@ -52,6 +65,8 @@ function validUrl(value: string): string {
   // The URL is shown to staff and written to the audit trail: credentials belong in the receiver's check of our signature.
   if (url.username || url.password) throw badUserInput("input.url must not carry a user name or password: receivers authenticate us by the signature.", field);
   if (text.length > 2048) throw badUserInput(`input.url must be at most 2048 characters (got ${text.length}).`, field);
+  // Names that resolve inside are not caught here (no DNS at registration); the address literals and localhost are.
+  if (!allowPrivateNetworks && isPrivateHost(url.hostname)) throw badUserInput(`input.url points at a loopback, private or link-local address (${url.hostname}): register the receiver's public address.`, field);
   return text;
 }
 
@@ -70,10 +85,11 @@ export class WebhookService {
     private readonly clock: Clock,
     private readonly cipher: PersonalDataCipher,
     private readonly audit: AuditService,
+    private readonly allowPrivateNetworks = true,
   ) {}
 
   async createEndpoint(context: ServiceContext, input: NewWebhookEndpoint): Promise<EndpointWithSecret> {
-    const url = validUrl(input.url);
+    const url = validUrl(input.url, this.allowPrivateNetworks);
     const description = (input.description ?? "").trim();
     if (description.length > 200) throw badUserInput(`input.description must be at most 200 characters (got ${description.length}).`, "input.description");
     const eventTypes = validEventTypes(input.eventTypes);
