@@ -1,0 +1,3 @@
+// Campaigns and A/B experiments: assignment, statistics, guard rails, templates and the campaign's states, all pure.
+export * from "./assignment";
+export * from "./normal-distribution";
