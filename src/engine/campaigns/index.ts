@@ -4,3 +4,6 @@ export * from "./normal-distribution";
 export * from "./statistics";
 export * from "./revenue";
 export * from "./experiment-comparison";
+export * from "./frequency-cap";
+export * from "./quiet-hours";
+export * from "./send-time";
