@@ -7,3 +7,4 @@ export * from "./experiment-comparison";
 export * from "./frequency-cap";
 export * from "./quiet-hours";
 export * from "./send-time";
+export * from "./templates";
