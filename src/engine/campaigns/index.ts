@@ -8,3 +8,4 @@ export * from "./frequency-cap";
 export * from "./quiet-hours";
 export * from "./send-time";
 export * from "./templates";
+export * from "./campaign-state";
