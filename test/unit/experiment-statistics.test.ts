@@ -21,8 +21,8 @@ const better = { members: 2_000, conversions: 260 };
 
 // Textbook: the Physicians' Health Study (Agresti, "An Introduction to Categorical Data Analysis", 2nd ed., §2.2):
 // heart attacks in 189 of 11,034 on placebo and 104 of 11,037 on aspirin; the difference of proportions is 0.0077
-// with 95% confidence interval (0.005, 0.011), z about 5.0. Here placebo is control and aspirin the variant, so
-// the signs are reversed.
+// with 95% confidence interval (0.005, 0.011); the pooled formula gives z = 5.00. Here placebo is control and
+// aspirin the variant, so the signs are reversed.
 const placebo = { members: 11_034, conversions: 189 };
 const aspirin = { members: 11_037, conversions: 104 };
 
