@@ -11,3 +11,4 @@ export * from "./activity/daily-windows";
 export * from "./scoring";
 export * from "./segments";
 export * from "./webhooks/retry-schedule";
+export * from "./campaigns";
