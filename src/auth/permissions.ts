@@ -13,6 +13,7 @@ export const permissions = [
   "rewards:write",
   "rules:write",
   "webhooks:write",
+  "campaigns:write",
   "events:write",
   "scores:run",
   "partners:manage",
@@ -25,8 +26,9 @@ const rolePermissions: Record<StaffRole, readonly Permission[]> = {
   // Marketing operators run the programme but see personal data masked. Manual points adjustments are the
   // admin's: they create points from nothing, so they stay with the role that also reads the audit trail.
   // Full rescoring is the admin's: it rewrites every member's scores and moves every segment at once.
-  // Webhook endpoints send segment moves (no personal data) to systems the operators run campaigns from.
-  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "webhooks:write", "events:write"],
+  // Webhook endpoints send segment moves (no personal data) to systems the operators run campaigns from; an
+  // endpoint for campaign messages, which carry phone numbers and e-mail addresses, needs pii:read as well.
+  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "webhooks:write", "campaigns:write", "events:write"],
   // Analysts read, never write, and see personal data masked.
   analyst: ["members:read"],
 };

@@ -1,8 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn, PrimaryGeneratedColumn } from "typeorm";
+import { campaignStates, type CampaignState } from "../engine/campaigns/campaign-state";
 import { bigintAsNumber } from "./column-types";
 
-export const campaignStates = ["DRAFT", "SCHEDULED", "RUNNING", "PAUSED", "COMPLETED", "CANCELLED"] as const;
-export type CampaignState = (typeof campaignStates)[number];
+// The states are the engine's state machine's.
+export { campaignStates, type CampaignState };
 export const campaignChannels = ["SMS", "APP_PUSH", "EMAIL", "WECHAT", "IN_APP_COUPON"] as const;
 export type CampaignChannel = (typeof campaignChannels)[number];
 export const campaignTriggerKinds = ["ONE_SHOT", "SEGMENT_ENTERED"] as const;

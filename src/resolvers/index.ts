@@ -1,4 +1,5 @@
 import { BehaviourEventResolver } from "./behaviour-event-resolver";
+import { CampaignProgressResolver, CampaignResolver, MemberCampaignsResolver } from "./campaign-resolver";
 import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
@@ -37,6 +38,9 @@ export const resolvers = [
   SegmentEvaluationResolver,
   SegmentAnalysisResolver,
   SegmentMemberConnectionResolver,
+  CampaignResolver,
+  MemberCampaignsResolver,
+  CampaignProgressResolver,
   NodeResolver,
   PartnerResolver,
   SignInResolver,

@@ -13,7 +13,7 @@ import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign
 import { buildSchema } from "./build-schema";
 import { startHttpServer, type RunningHttpServer } from "./http-server";
 import { createLogger } from "./logger";
-import { startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
+import { campaignJob, startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
 
 export interface ApplicationOptions {
   config: Config;
@@ -66,6 +66,13 @@ export async function startApplication(options: ApplicationOptions): Promise<App
             else if (Object.values(result).some((count) => count > 0)) logger.info({ job, ...result }, "webhook deliveries sent");
           })
         : async () => undefined;
+    const stopCampaigns =
+      config.campaignTickSeconds > 0
+        ? startJobTimer([campaignJob(services)], config.campaignTickSeconds, (job, result) => {
+            if (result instanceof Error) logger.error({ job, err: result }, "campaign tick failed");
+            else if (Object.values(result).some((count) => count > 0)) logger.info({ job, ...result }, "campaigns moved on");
+          })
+        : async () => undefined;
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -79,6 +86,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
         stopping ??= (async () => {
           await server.stop();
           services.webhookDispatcher.stop();
+          await stopCampaigns();
           await stopWebhooks();
           await services.scoring.stop();
           await services.segmentEvaluations.settle();

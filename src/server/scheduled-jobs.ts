@@ -5,8 +5,8 @@ import type { Clock } from "../clock";
 import type { Services } from "../services";
 
 export interface ScheduledJob {
-  /** "segments" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments" | "webhooks";
+  /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments" | "campaigns" | "webhooks";
   run(): Promise<object>;
 }
 
@@ -20,6 +20,11 @@ export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQua
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });
   return jobs;
+}
+
+/** Starts due campaigns, enqueues their audiences and delivers due sends. The server runs it every few seconds. */
+export function campaignJob(services: Pick<Services, "campaignRunner">): ScheduledJob {
+  return { name: "campaigns", run: () => services.campaignRunner.runUntilIdle() };
 }
 
 /** Sends the webhook deliveries that are due. The server runs it on a timer of its own, every few seconds. */

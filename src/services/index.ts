@@ -13,6 +13,13 @@ import { ScoringReader } from "./scoring/scoring-reader";
 import { SegmentDefinitionService } from "./segments/segment-definition-service";
 import { SegmentEvaluationRuns } from "./segments/segment-evaluation-runs";
 import { SegmentAnalysis } from "./segments/segment-analysis";
+import { CampaignAudience } from "./campaigns/campaign-audience";
+import { CampaignDelivery } from "./campaigns/campaign-delivery";
+import { CampaignRunner } from "./campaigns/campaign-runner";
+import { CampaignReader } from "./campaigns/campaign-reader";
+import { CampaignResults } from "./campaigns/campaign-results";
+import { CampaignService } from "./campaigns/campaign-service";
+import { CampaignTriggers } from "./campaigns/campaign-triggers";
 import { SegmentPlacementService } from "./segments/segment-placement-service";
 import { SegmentReader } from "./segments/segment-reader";
 import { SegmentService } from "./segments/segment-service";
@@ -59,7 +66,16 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const webhooks = new WebhookService(dataSource, clock, cipher, audit, config.webhooks.allowPrivateNetworks);
   const segmentMoveWebhooks = new SegmentMoveWebhooks(webhooks);
   // Webhooks for moves are enqueued in the transaction that writes the moves: they commit, or vanish, together.
-  const segments = new SegmentService(dataSource, clock, events, { afterMovesWritten: (manager, moves) => segmentMoveWebhooks.enqueueSegmentMoves(manager, moves) });
+  const segmentAnalysis = new SegmentAnalysis(dataSource, clock);
+  const campaignAudience = new CampaignAudience(dataSource, segmentAnalysis, config.campaigns);
+  const campaignTriggers = new CampaignTriggers(campaignAudience, clock);
+  const segments = new SegmentService(dataSource, clock, events, {
+    // In the transaction that writes the moves: their webhooks, and the campaigns a segment entry triggers.
+    afterMovesWritten: async (manager, moves) => {
+      await segmentMoveWebhooks.enqueueSegmentMoves(manager, moves);
+      await campaignTriggers.onSegmentMoves(manager, moves);
+    },
+  });
   const segmentEvaluations = new SegmentEvaluationRuns(dataSource, clock, segments);
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
@@ -92,7 +108,11 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentReader: new SegmentReader(dataSource, clock),
     segmentDefinitions: new SegmentDefinitionService(dataSource, clock, audit, segmentEvaluations),
     segmentEvaluations,
-    segmentAnalysis: new SegmentAnalysis(dataSource, clock),
+    segmentAnalysis,
+    campaigns: new CampaignService(dataSource, clock, audit),
+    campaignReader: new CampaignReader(dataSource),
+    campaignResults: new CampaignResults(dataSource),
+    campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, cipher, ledger, webhooks, events, config.campaigns)),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     webhooks,

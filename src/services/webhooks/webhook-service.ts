@@ -8,7 +8,8 @@ import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
 import { runInTransaction } from "../../database/transactions";
 import { SegmentSchemeRecord, WebhookDeliveryRecord, WebhookEndpointRecord, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "../../entities";
-import { badUserInput, notFound } from "../../errors";
+import { hasPermission } from "../../auth/identity";
+import { badUserInput, forbidden, notFound } from "../../errors";
 import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
 import type { AuditService } from "../audit-service";
 import type { ServiceContext } from "../service-context";
@@ -93,6 +94,11 @@ export class WebhookService {
     const description = (input.description ?? "").trim();
     if (description.length > 200) throw badUserInput(`input.description must be at most 200 characters (got ${description.length}).`, "input.description");
     const eventTypes = validEventTypes(input.eventTypes);
+    // Campaign messages carry the phone number or e-mail address their channel needs: only staff who may read
+    // personal data may send them somewhere.
+    if (eventTypes.includes("CAMPAIGN_MESSAGE") && !hasPermission(context.identity, "pii:read")) {
+      throw forbidden("CAMPAIGN_MESSAGE webhooks carry members' phone numbers and e-mail addresses: registering one needs pii:read (an admin).");
+    }
     const schemeId = input.schemeId ?? null;
     const secret = newWebhookSecret();
     const actor = describeActor(context.identity);

@@ -1,0 +1,228 @@
+// Delivers the sends that are due, a batch per transaction: each send is checked (the campaign still running,
+// consent for its channel, the member's frequency cap, quiet hours, the budget), its reward given through the
+// ledger or as a coupon, its message rendered and handed to the channel's webhook outbox, and the send marked, all
+// in that transaction. A crash rolls the whole batch back; a send is never half made, and never made twice.
+import { randomBytes } from "node:crypto";
+import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
+import type { Clock } from "../../clock";
+import { timeToDatabase } from "../../database/raw-values";
+import { runInTransaction } from "../../database/transactions";
+import { frequencyCapDecision, quietHoursDecision, renderTemplate } from "../../engine";
+import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel } from "../../entities";
+import { topics, type EventBus } from "../../events/event-bus";
+import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
+import { toGlobalId } from "../../schema/global-id";
+import type { PointsLedger } from "../points/points-ledger";
+import type { WebhookService } from "../webhooks/webhook-service";
+import type { VariantDefinition } from "./campaign-input";
+import { definitionOf } from "./campaign-record-mapping";
+import type { CampaignSettings } from "./campaign-settings";
+
+const day = 86_400_000;
+
+/** Which consent a channel needs; an in-app coupon lands in the member's own app and needs none. */
+const consentOf: Record<CampaignChannel, keyof Pick<MemberRecord, "consentSms" | "consentAppPush" | "consentEmail" | "consentWechat"> | null> = {
+  SMS: "consentSms",
+  APP_PUSH: "consentAppPush",
+  EMAIL: "consentEmail",
+  WECHAT: "consentWechat",
+  IN_APP_COUPON: null,
+};
+
+export interface DeliveryResult {
+  sent: number;
+  skipped: number;
+  postponed: number;
+}
+
+export class CampaignDelivery {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly cipher: PersonalDataCipher,
+    private readonly ledger: PointsLedger,
+    private readonly webhooks: WebhookService,
+    private readonly events: EventBus,
+    private readonly settings: CampaignSettings,
+  ) {}
+
+  /** Delivers due sends in batches until none is due; returns the counts. */
+  async deliverDue(): Promise<DeliveryResult> {
+    const total: DeliveryResult = { sent: 0, skipped: 0, postponed: 0 };
+    for (;;) {
+      const batch = await this.deliverBatch();
+      total.sent += batch.sent;
+      total.skipped += batch.skipped;
+      total.postponed += batch.postponed;
+      if (batch.sent + batch.skipped + batch.postponed === 0) return total;
+    }
+  }
+
+  /** One transaction: the next due sends of running campaigns, each made, skipped with a reason, or postponed. */
+  async deliverBatch(): Promise<DeliveryResult> {
+    const now = this.clock.now();
+    const result: DeliveryResult = { sent: 0, skipped: 0, postponed: 0 };
+    const progress = new Map<number, DeliveryResult>();
+    await runInTransaction(this.dataSource, async (manager) => {
+      const sends = await this.claimDue(manager, now);
+      if (sends.length === 0) return;
+      const campaigns = new Map((await manager.findBy(CampaignRecord, { id: In([...new Set(sends.map((send) => send.campaignId))]) })).map((campaign) => [campaign.id, campaign]));
+      const memberIds = [...new Set(sends.map((send) => send.memberId))];
+      const members = new Map((await manager.findBy(MemberRecord, { id: In(memberIds) })).map((member) => [member.id, member]));
+      const recentSends = await this.recentSendTimes(manager, memberIds, now);
+      const variables = await this.memberVariables(manager, memberIds, now);
+      const messages: { send: CampaignSendRecord; campaign: CampaignRecord; member: MemberRecord; couponCode: string | null }[] = [];
+      for (const send of sends) {
+        const campaign = campaigns.get(send.campaignId)!;
+        const member = members.get(send.memberId)!;
+        const counts = progress.get(campaign.id) ?? { sent: 0, skipped: 0, postponed: 0 };
+        progress.set(campaign.id, counts);
+        const outcome = await this.deliverOne(manager, send, campaign, member, recentSends, variables, now);
+        if (outcome.kind === "postponed") {
+          counts.postponed += 1;
+          result.postponed += 1;
+          continue;
+        }
+        if (outcome.kind === "skipped") {
+          counts.skipped += 1;
+          result.skipped += 1;
+          continue;
+        }
+        counts.sent += 1;
+        result.sent += 1;
+        messages.push({ send, campaign, member, couponCode: outcome.couponCode });
+      }
+      await manager.save(CampaignSendRecord, sends);
+      for (const campaign of campaigns.values()) await manager.update(CampaignRecord, { id: campaign.id }, { spent: campaign.spent, state: campaign.state, updatedAt: campaign.updatedAt });
+      await this.enqueueMessages(manager, messages);
+    });
+    // After the commit: the admin console's progress feed.
+    for (const [campaignId, counts] of progress) this.events.publish(topics.campaignProgress, { campaignId, ...counts, at: now.toISOString() });
+    return result;
+  }
+
+  /**
+   * The next due PENDING sends of running campaigns, locked (FOR UPDATE on MariaDB, so two processes never take the
+   * same send; SQLite transactions are serialized).
+   */
+  private async claimDue(manager: EntityManager, now: Date): Promise<CampaignSendRecord[]> {
+    const running = (await manager.find(CampaignRecord, { select: { id: true }, where: { state: "RUNNING" } })).map((campaign) => campaign.id);
+    if (running.length === 0) return [];
+    const query = manager
+      .getRepository(CampaignSendRecord)
+      .createQueryBuilder("send")
+      .where("send.status = 'PENDING' AND send.dueAt <= :now AND send.campaignId IN (:...running)", { now, running })
+      .orderBy("send.id", "ASC")
+      .limit(this.settings.batchSize);
+    return manager.connection.options.type === "better-sqlite3" ? query.getMany() : query.setLock("pessimistic_write").setOnLocked("skip_locked").getMany();
+  }
+
+  private async deliverOne(
+    manager: EntityManager,
+    send: CampaignSendRecord,
+    campaign: CampaignRecord,
+    member: MemberRecord,
+    recentSends: Map<number, Date[]>,
+    variables: Map<number, Record<string, string>>,
+    now: Date,
+  ): Promise<{ kind: "sent"; couponCode: string | null } | { kind: "skipped" } | { kind: "postponed" }> {
+    const skip = (reason: string) => {
+      Object.assign(send, { status: "SKIPPED", skipReason: reason, sentAt: null });
+      return { kind: "skipped" as const };
+    };
+    if (campaign.state !== "RUNNING") return skip("BUDGET_SPENT");
+    if (campaign.endsAt && campaign.endsAt.getTime() <= now.getTime()) return skip("CAMPAIGN_ENDED");
+    const consent = consentOf[send.channel];
+    if (consent !== null && !member[consent]) return skip("NO_CONSENT");
+    if (send.channel !== "IN_APP_COUPON") {
+      const quiet = quietHoursDecision(this.settings.quietHours, this.settings.utcOffsetMinutes, now);
+      if (quiet.quiet) {
+        send.dueAt = quiet.nextAllowedAt;
+        return { kind: "postponed" };
+      }
+      const past = recentSends.get(member.id) ?? [];
+      if (!frequencyCapDecision(past, this.settings.frequencyCap, now).allowed) return skip("FREQUENCY_CAP");
+    }
+    const variant = (definitionOf(campaign).variants as VariantDefinition[]).find((candidate) => candidate.code === send.variant)!;
+    const cost = this.settings.messageCost[send.channel] + variant.rewardPoints * this.settings.pointValue + variant.couponValue;
+    if (campaign.spent + cost > campaign.budget) {
+      // The budget is spent: the campaign stops, and this send and the rest are not made.
+      Object.assign(campaign, { state: "COMPLETED", updatedAt: now });
+      return skip("BUDGET_SPENT");
+    }
+    let couponCode: string | null = null;
+    if (variant.couponValue > 0) {
+      couponCode = randomBytes(6).toString("hex").toUpperCase();
+      const coupon = await manager.save(CouponRecord, { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now });
+      send.couponId = coupon.id;
+    }
+    if (variant.rewardPoints > 0) {
+      const account = await this.ledger.lock(manager, member.id);
+      await this.ledger.credit(manager, account, "EARN", variant.rewardPoints, { reason: `campaign ${campaign.code}`, source: "CAMPAIGN", sourceRef: `${campaign.code}:${send.id}`, storeCode: null, partnerId: null, actorType: "system", actorId: "campaigns" }, now);
+    }
+    const values = { ...(variables.get(member.id) ?? {}), couponCode: couponCode ?? "" };
+    Object.assign(send, { status: "SENT", skipReason: null, sentAt: now, cost, message: renderTemplate(variant.message, values) });
+    campaign.spent += cost;
+    // Later sends to this member in the same batch count against the cap too.
+    recentSends.set(member.id, [...(recentSends.get(member.id) ?? []), now]);
+    return { kind: "sent", couponCode };
+  }
+
+  /** When each member was last sent a message (any campaign, any message channel) within the cap's window. */
+  private async recentSendTimes(manager: EntityManager, memberIds: number[], now: Date): Promise<Map<number, Date[]>> {
+    const since = new Date(now.getTime() - this.settings.frequencyCap.perDays * day);
+    const rows = await manager
+      .getRepository(CampaignSendRecord)
+      .createQueryBuilder("send")
+      .select(["send.memberId", "send.sentAt"])
+      .where("send.memberId IN (:...memberIds) AND send.status = 'SENT' AND send.channel <> 'IN_APP_COUPON' AND send.sentAt > :since", { memberIds, since })
+      .getMany();
+    const times = new Map<number, Date[]>();
+    for (const row of rows) times.set(row.memberId, [...(times.get(row.memberId) ?? []), row.sentAt!]);
+    return times;
+  }
+
+  /** The template variables each member's messages may use. */
+  private async memberVariables(manager: EntityManager, memberIds: number[], now: Date): Promise<Map<number, Record<string, string>>> {
+    const members = await manager.findBy(MemberRecord, { id: In(memberIds) });
+    const tiers = new Map((await manager.find(TierRecord)).map((tier) => [tier.id, tier]));
+    const accounts = new Map((await manager.findBy(PointAccountRecord, { memberId: In(memberIds) })).map((account) => [account.memberId, account]));
+    const expiring: { member_id: number | string; points: number | string | null }[] = await manager.query(
+      `SELECT member_id, SUM(remaining) AS points FROM point_lots WHERE member_id IN (${memberIds.map(() => "?").join(", ")}) AND remaining > 0 AND expires_at <= ? GROUP BY member_id`,
+      [...memberIds, timeToDatabase(this.dataSource, new Date(now.getTime() + 30 * day))],
+    );
+    const expiringBy = new Map(expiring.map((row) => [Number(row.member_id), Number(row.points ?? 0)]));
+    return new Map(
+      members.map((member) => [
+        member.id,
+        { name: member.name, tier: tiers.get(member.tierId)?.nameZh ?? "", points: String(accounts.get(member.id)?.balance ?? 0), expiringPoints: String(expiringBy.get(member.id) ?? 0) },
+      ]),
+    );
+  }
+
+  /**
+   * Each message sent goes to the channel's receivers as a CAMPAIGN_MESSAGE webhook in this transaction (the
+   * outbox): the gateway gets it at least once, with the send's id to de-duplicate. The address the channel needs
+   * (a phone number for SMS, an email address) is in it, decrypted: the receiver is the operator's own gateway.
+   */
+  private async enqueueMessages(manager: EntityManager, messages: { send: CampaignSendRecord; campaign: CampaignRecord; member: MemberRecord; couponCode: string | null }[]): Promise<void> {
+    if (messages.length === 0) return;
+    const endpoints = await this.webhooks.subscribers(manager, "CAMPAIGN_MESSAGE");
+    if (endpoints.length === 0) return;
+    const events = messages.map(({ send, campaign, member, couponCode }) => {
+      const eventId = `campaign-send:${send.id}`;
+      const address = send.channel === "SMS" ? this.cipher.decrypt(member.phoneEncrypted) : send.channel === "EMAIL" && member.emailEncrypted ? this.cipher.decrypt(member.emailEncrypted) : null;
+      return {
+        eventId,
+        schemeId: null,
+        payload: { id: eventId, type: "CAMPAIGN_MESSAGE", channel: send.channel, campaign: { id: String(campaign.id), code: campaign.code }, variant: send.variant, memberId: toGlobalId("Member", member.id), to: address, message: send.message, couponCode, at: send.sentAt!.toISOString() },
+      };
+    });
+    await this.webhooks.enqueue(manager, "CAMPAIGN_MESSAGE", endpoints, events);
+  }
+}
+
+/** Sends whose due time has come, for the runner's "is there work?" check. */
+export async function hasDueSends(dataSource: DataSource, now: Date): Promise<boolean> {
+  return (await dataSource.getRepository(CampaignSendRecord).count({ where: { status: "PENDING", dueAt: LessThanOrEqual(now) }, take: 1 })) > 0;
+}

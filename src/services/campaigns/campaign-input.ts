@@ -1,0 +1,137 @@
+// A campaign as an operator sends it, checked field by field: each fault is BAD_USER_INPUT naming its path
+// (input.variants[1].message), before anything is saved.
+import { memberTemplateVariables, templateProblems } from "../../engine";
+import { campaignChannels, campaignTriggerKinds, type CampaignChannel, type CampaignTriggerKind } from "../../entities";
+import { badUserInput } from "../../errors";
+import { validCode } from "../points/points-input";
+
+export const sendTimes = ["IMMEDIATE", "BEST_HOUR"] as const;
+export type SendTime = (typeof sendTimes)[number];
+
+/** Variables a message may use; each is filled per member when the send is made. */
+const messageVariables = memberTemplateVariables;
+
+export interface VariantDefinition {
+  code: string;
+  weight: number;
+  /** The message template; {{name}} and the other messageVariables are filled per member. */
+  message: string;
+  rewardPoints: number;
+  /** Fen; 0: no coupon. */
+  couponValue: number;
+  couponValidDays: number;
+}
+
+export interface CampaignTrigger {
+  kind: CampaignTriggerKind;
+  /** ONE_SHOT: when to send (null: as soon as it is scheduled). */
+  at: Date | null;
+  /** SEGMENT_ENTERED: the segment whose new members get the campaign. */
+  segmentId: number | null;
+}
+
+export interface CampaignTarget {
+  /** A member in any of these segments is in the audience... */
+  segmentIds: number[];
+  /** ...unless they are in one of these. */
+  excludeSegmentIds: number[];
+}
+
+export interface CampaignDefinition {
+  code: string;
+  name: string;
+  channel: CampaignChannel;
+  trigger: CampaignTrigger;
+  target: CampaignTarget;
+  variants: VariantDefinition[];
+  controlPercent: number;
+  sendTime: SendTime;
+  startsAt: Date | null;
+  endsAt: Date | null;
+  budget: number;
+  conversionWindowDays: number;
+}
+
+export interface CampaignInput {
+  code: string;
+  name: string;
+  channel: string;
+  trigger: { kind: string; at?: Date | null; segmentId?: number | null };
+  target: { segmentIds: number[]; excludeSegmentIds?: number[] | null };
+  variants: { code: string; weight?: number | null; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[];
+  controlPercent?: number | null;
+  sendTime?: string | null;
+  startsAt?: Date | null;
+  endsAt?: Date | null;
+  budget: number;
+  conversionWindowDays?: number | null;
+}
+
+const maximumVariants = 5;
+
+function wholeNumber(value: number | null | undefined, field: string, fallback: number, minimum: number, maximum: number): number {
+  const number = value ?? fallback;
+  if (!Number.isInteger(number) || number < minimum || number > maximum) throw badUserInput(`${field} must be a whole number from ${minimum} to ${maximum} (got ${number}).`, field);
+  return number;
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], field: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw badUserInput(`${field} must be one of ${allowed.join(", ")} (got "${value}").`, field);
+  return value as T;
+}
+
+function variantOf(input: CampaignInput["variants"][number], index: number): VariantDefinition {
+  const path = `input.variants[${index}]`;
+  const message = (input.message ?? "").trim();
+  if (message.length === 0 || message.length > 500) throw badUserInput(`${path}.message must be 1 to 500 characters.`, `${path}.message`);
+  const problems = templateProblems(message, messageVariables);
+  if (problems.length > 0) throw badUserInput(`${path}.message: ${problems.map((problem) => problem.message).join(" ")} Use ${messageVariables.map((name) => `{{${name}}}`).join(", ")}.`, `${path}.message`);
+  const couponValue = wholeNumber(input.couponValue, `${path}.couponValue`, 0, 0, 100_000_00);
+  return {
+    code: validCode(input.code, `${path}.code`, 16),
+    weight: wholeNumber(input.weight, `${path}.weight`, 1, 1, 1000),
+    message,
+    rewardPoints: wholeNumber(input.rewardPoints, `${path}.rewardPoints`, 0, 0, 1_000_000),
+    couponValue,
+    couponValidDays: wholeNumber(input.couponValidDays, `${path}.couponValidDays`, couponValue > 0 ? 30 : 0, couponValue > 0 ? 1 : 0, 365),
+  };
+}
+
+/** Checks a campaign; segment ids are checked to exist by the caller, which holds the database. */
+export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
+  const name = (input.name ?? "").trim();
+  if (name.length === 0 || name.length > 64) throw badUserInput("input.name must be 1 to 64 characters.", "input.name");
+  const channel = oneOf(input.channel, campaignChannels, "input.channel");
+  const kind = oneOf(input.trigger?.kind ?? "", campaignTriggerKinds, "input.trigger.kind");
+  if (kind === "SEGMENT_ENTERED" && !input.trigger.segmentId) throw badUserInput("input.trigger.segmentId is needed for a SEGMENT_ENTERED trigger: the segment whose new members get the campaign.", "input.trigger.segmentId");
+  const trigger: CampaignTrigger = { kind, at: kind === "ONE_SHOT" ? (input.trigger.at ?? null) : null, segmentId: kind === "SEGMENT_ENTERED" ? input.trigger.segmentId! : null };
+  const segmentIds = [...new Set(input.target?.segmentIds ?? [])];
+  const excludeSegmentIds = [...new Set(input.target?.excludeSegmentIds ?? [])];
+  if (kind === "ONE_SHOT" && segmentIds.length === 0) throw badUserInput("input.target.segmentIds must name at least one segment: a one-shot campaign sends to its members.", "input.target.segmentIds");
+  if (segmentIds.some((id) => excludeSegmentIds.includes(id))) throw badUserInput("A segment cannot be both targeted and excluded.", "input.target.excludeSegmentIds");
+  if (!Array.isArray(input.variants) || input.variants.length === 0 || input.variants.length > maximumVariants) {
+    throw badUserInput(`input.variants must hold 1 to ${maximumVariants} variants (one for a plain campaign, more for an A/B test).`, "input.variants");
+  }
+  const variants = input.variants.map(variantOf);
+  const codes = variants.map((variant) => variant.code);
+  const repeated = codes.find((code, index) => codes.indexOf(code) !== index || code === "CONTROL");
+  if (repeated) throw badUserInput(`Variant code ${repeated} is repeated or reserved (CONTROL names the control group).`, "input.variants");
+  if (channel === "IN_APP_COUPON" && variants.some((variant) => variant.couponValue === 0)) throw badUserInput("An IN_APP_COUPON campaign gives a coupon: set couponValue on every variant.", "input.variants");
+  const startsAt = input.startsAt ?? null;
+  const endsAt = input.endsAt ?? null;
+  if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) throw badUserInput("input.endsAt must be after input.startsAt.", "input.endsAt");
+  return {
+    code: validCode(input.code, "input.code", 32),
+    name,
+    channel,
+    trigger,
+    target: { segmentIds, excludeSegmentIds },
+    variants,
+    controlPercent: wholeNumber(input.controlPercent, "input.controlPercent", 0, 0, 50),
+    sendTime: oneOf(input.sendTime ?? "IMMEDIATE", sendTimes, "input.sendTime"),
+    startsAt,
+    endsAt,
+    budget: wholeNumber(input.budget, "input.budget", 0, 0, 10_000_000_000),
+    conversionWindowDays: wholeNumber(input.conversionWindowDays, "input.conversionWindowDays", 7, 1, 90),
+  };
+}

@@ -1,0 +1,39 @@
+// A campaign definition to its table row and back: the settings that are lists or objects are JSON columns.
+import type { CampaignRecord } from "../../entities";
+import type { CampaignDefinition, SendTime } from "./campaign-input";
+
+export function campaignColumns(definition: CampaignDefinition): Partial<CampaignRecord> {
+  return {
+    code: definition.code,
+    name: definition.name,
+    channel: definition.channel,
+    triggerKind: definition.trigger.kind,
+    triggerSettings: JSON.stringify({ at: definition.trigger.at?.toISOString() ?? null, segmentId: definition.trigger.segmentId }),
+    target: JSON.stringify(definition.target),
+    variants: JSON.stringify(definition.variants),
+    controlPercent: definition.controlPercent,
+    sendTime: definition.sendTime,
+    startsAt: definition.startsAt,
+    endsAt: definition.endsAt,
+    budget: definition.budget,
+    conversionWindowDays: definition.conversionWindowDays,
+  };
+}
+
+export function definitionOf(record: CampaignRecord): CampaignDefinition {
+  const trigger = JSON.parse(record.triggerSettings) as { at: string | null; segmentId: number | null };
+  return {
+    code: record.code,
+    name: record.name,
+    channel: record.channel,
+    trigger: { kind: record.triggerKind, at: trigger.at === null ? null : new Date(trigger.at), segmentId: trigger.segmentId },
+    target: JSON.parse(record.target),
+    variants: JSON.parse(record.variants),
+    controlPercent: record.controlPercent,
+    sendTime: record.sendTime as SendTime,
+    startsAt: record.startsAt,
+    endsAt: record.endsAt,
+    budget: record.budget,
+    conversionWindowDays: record.conversionWindowDays,
+  };
+}

@@ -1,0 +1,65 @@
+// What a campaign did, per variant and against control: a conversion is an order placed within the campaign's
+// conversion window after the member's send (for control, after their assignment: the moment they would have been
+// sent to). Members are counted by assignment (intention to treat): a variant member whose send was skipped still
+// counts, so a variant is not flattered by leaving out the members it could not reach.
+import type { DataSource } from "typeorm";
+import { compareToControl, controlGroupCode, revenueFigures, type ExperimentComparison, type RevenueFigures } from "../../engine";
+import type { CampaignRecord } from "../../entities";
+
+export interface VariantOutcome extends RevenueFigures {
+  variant: string;
+  members: number;
+  sent: number;
+  conversions: number;
+  conversionRate: number | null;
+  revenue: number;
+  cost: number;
+  /** Against control; null for control itself or when the campaign has no control group. */
+  comparison: ExperimentComparison | null;
+}
+
+export interface CampaignOutcome {
+  variants: VariantOutcome[];
+  /** Every variant together, control left out. */
+  total: { members: number; sent: number; conversions: number; revenue: number; cost: number } & RevenueFigures;
+}
+
+type Row = { variant: string; members: number | string; sent: number | string | null; conversions: number | string | null; revenue: number | string | null; cost: number | string | null };
+
+export class CampaignResults {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async of(campaign: CampaignRecord): Promise<CampaignOutcome> {
+    const sqlite = this.dataSource.options.type === "better-sqlite3";
+    // The window's end, in each database's date arithmetic (SQLite keeps times as text with milliseconds).
+    const windowEnd = (reference: string) =>
+      sqlite ? `strftime('%Y-%m-%d %H:%M:%f', ${reference}, '+${campaign.conversionWindowDays} days')` : `DATE_ADD(${reference}, INTERVAL ${campaign.conversionWindowDays} DAY)`;
+    const reference = "COALESCE(s.sent_at, a.assigned_at)";
+    const inWindow = `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`;
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT a.variant AS variant, COUNT(*) AS members,
+         SUM(CASE WHEN s.status = 'SENT' THEN 1 ELSE 0 END) AS sent,
+         SUM(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE ${inWindow}) THEN 1 ELSE 0 END) AS conversions,
+         SUM((SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE ${inWindow})) AS revenue,
+         SUM(COALESCE(s.cost, 0)) AS cost
+       FROM campaign_assignments a
+       LEFT JOIN campaign_sends s ON s.campaign_id = a.campaign_id AND s.member_id = a.member_id AND s.step = 0
+       WHERE a.campaign_id = ?
+       GROUP BY a.variant
+       ORDER BY a.variant`,
+      [campaign.id],
+    );
+    const groups = new Map(rows.map((row) => [row.variant, { members: Number(row.members), sent: Number(row.sent ?? 0), conversions: Number(row.conversions ?? 0), revenue: Number(row.revenue ?? 0), cost: Number(row.cost ?? 0) }]));
+    const control = groups.get(controlGroupCode);
+    const codes = [...(JSON.parse(campaign.variants) as { code: string }[]).map((variant) => variant.code), ...(campaign.controlPercent > 0 ? [controlGroupCode] : [])];
+    const variants = codes.map((code): VariantOutcome => {
+      const group = groups.get(code) ?? { members: 0, sent: 0, conversions: 0, revenue: 0, cost: 0 };
+      const comparison = code === controlGroupCode || !control ? null : compareToControl(control, group, code);
+      return { variant: code, ...group, conversionRate: group.members === 0 ? null : group.conversions / group.members, ...revenueFigures(group.revenue, group.cost, group.members), comparison };
+    });
+    const treated = variants.filter((variant) => variant.variant !== controlGroupCode);
+    const sum = (pick: (variant: VariantOutcome) => number) => treated.reduce((total, variant) => total + pick(variant), 0);
+    const total = { members: sum((variant) => variant.members), sent: sum((variant) => variant.sent), conversions: sum((variant) => variant.conversions), revenue: sum((variant) => variant.revenue), cost: sum((variant) => variant.cost) };
+    return { variants, total: { ...total, ...revenueFigures(total.revenue, total.cost, total.members) } };
+  }
+}
