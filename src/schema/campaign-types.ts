@@ -6,13 +6,13 @@ import { sendTimes, type CampaignDefinition } from "../services/campaigns/campai
 import { definitionOf } from "../services/campaigns/campaign-record-mapping";
 import type { VariantOutcome } from "../services/campaigns/campaign-results";
 import { connectionTypes } from "./connection";
+import { enumObject } from "./enums";
 
-const enumOf = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
-export const CampaignStateEnum = enumOf(campaignStates);
-export const CampaignChannelEnum = enumOf(campaignChannels);
-export const CampaignTriggerKindEnum = enumOf(campaignTriggerKinds);
-export const SendTimeEnum = enumOf(sendTimes);
-export const ExperimentVerdictEnum = enumOf(experimentVerdicts);
+export const CampaignStateEnum = enumObject(campaignStates);
+export const CampaignChannelEnum = enumObject(campaignChannels);
+export const CampaignTriggerKindEnum = enumObject(campaignTriggerKinds);
+export const SendTimeEnum = enumObject(sendTimes);
+export const ExperimentVerdictEnum = enumObject(experimentVerdicts);
 registerEnumType(CampaignStateEnum, { name: "CampaignState", description: "DRAFT → SCHEDULED → RUNNING ⇄ PAUSED → COMPLETED; CANCELLED from any but COMPLETED." });
 registerEnumType(CampaignChannelEnum, { name: "CampaignChannel", description: "SMS, app push, e-mail, WeChat template message, or a coupon in the member's app." });
 registerEnumType(CampaignTriggerKindEnum, { name: "CampaignTriggerKind", description: "ONE_SHOT: the target's members, once (now or at a time). SEGMENT_ENTERED: each member who enters a segment." });

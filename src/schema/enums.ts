@@ -5,7 +5,7 @@ import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupat
 import { churnFactorNames, lifecycleStages, rfmSegments } from "../engine/scoring/types";
 import { behaviourEventKinds, pointEntryTypes, pointSources, rewardKinds, scoringRunStatuses, scoringRunTriggers, tierChangeReasons, webhookDeliveryStatuses, webhookEventTypes } from "../entities";
 
-function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
+export function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
   return Object.fromEntries(values.map((value) => [value, value])) as { [K in T]: K };
 }
 
