@@ -6,7 +6,7 @@ import { bigintAsNumber } from "./column-types";
 export { campaignStates, type CampaignState };
 export const campaignChannels = ["SMS", "APP_PUSH", "EMAIL", "WECHAT", "IN_APP_COUPON"] as const;
 export type CampaignChannel = (typeof campaignChannels)[number];
-export const campaignTriggerKinds = ["ONE_SHOT", "SEGMENT_ENTERED"] as const;
+export const campaignTriggerKinds = ["ONE_SHOT", "SEGMENT_ENTERED", "SEGMENT_LEFT", "SIGN_UP", "TIER_CHANGED", "BIRTHDAY"] as const;
 export type CampaignTriggerKind = (typeof campaignTriggerKinds)[number];
 export const campaignSendStatuses = ["PENDING", "SENT", "SKIPPED"] as const;
 export type CampaignSendStatus = (typeof campaignSendStatuses)[number];
@@ -33,7 +33,7 @@ export class CampaignRecord {
   @Column({ name: "trigger_kind", type: "varchar", length: 24 })
   triggerKind: CampaignTriggerKind;
 
-  /** JSON: { at } for ONE_SHOT (null: now), { segmentId } for SEGMENT_ENTERED. */
+  /** JSON: { at } for ONE_SHOT (null: now), { segmentId } for SEGMENT_ENTERED and SEGMENT_LEFT. */
   @Column({ name: "trigger_settings", type: "text" })
   triggerSettings: string;
 

@@ -15,7 +15,11 @@ export const SendTimeEnum = enumObject(sendTimes);
 export const ExperimentVerdictEnum = enumObject(experimentVerdicts);
 registerEnumType(CampaignStateEnum, { name: "CampaignState", description: "DRAFT → SCHEDULED → RUNNING ⇄ PAUSED → COMPLETED; CANCELLED from any but COMPLETED." });
 registerEnumType(CampaignChannelEnum, { name: "CampaignChannel", description: "SMS, app push, e-mail, WeChat template message, or a coupon in the member's app." });
-registerEnumType(CampaignTriggerKindEnum, { name: "CampaignTriggerKind", description: "ONE_SHOT: the target's members, once (now or at a time). SEGMENT_ENTERED: each member who enters a segment." });
+registerEnumType(CampaignTriggerKindEnum, {
+  name: "CampaignTriggerKind",
+  description:
+    "ONE_SHOT: the target's members, once (now or at a time). SEGMENT_ENTERED / SEGMENT_LEFT: each member who enters (leaves) a segment. SIGN_UP: each new member. TIER_CHANGED: each upgrade or downgrade. BIRTHDAY: members on their birthday, once a year.",
+});
 registerEnumType(SendTimeEnum, { name: "SendTime", description: "IMMEDIATE, or BEST_HOUR: each member's most active local hour from their past activity." });
 registerEnumType(ExperimentVerdictEnum, { name: "ExperimentVerdict" });
 
@@ -27,7 +31,7 @@ export class CampaignTriggerInput {
   @Field(() => Date, { nullable: true, description: "ONE_SHOT: when to send; leave out to send when the campaign starts." })
   at?: Date | null;
 
-  @Field(() => ID, { nullable: true, description: "SEGMENT_ENTERED: the segment whose new members get the campaign." })
+  @Field(() => ID, { nullable: true, description: "SEGMENT_ENTERED / SEGMENT_LEFT: the segment whose members entering (leaving) get the campaign." })
   segmentId?: string | null;
 }
 

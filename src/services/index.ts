@@ -81,8 +81,8 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
   // Profile, consent and tier changes reach the segments through a rescoring (which re-evaluates the member).
-  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, (memberId) => scoring.enqueue(memberId));
-  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId));
+  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
+  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,

@@ -40,6 +40,8 @@ export class MemberService {
     private readonly idempotency: IdempotencyService,
     /** Told after a change commits (profile or consent): segments test these fields, so the member is re-evaluated. */
     private readonly onChanged: (memberId: number) => void = () => undefined,
+    /** Runs in the transaction that creates a member (sign-up campaigns enqueue their welcome there). */
+    private readonly afterInserted: (manager: EntityManager, memberId: number) => Promise<void> = async () => undefined,
   ) {}
 
   findById(id: number): Promise<MemberRecord | null> {
@@ -128,6 +130,7 @@ export class MemberService {
     }
     await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now });
     await manager.insert(MemberAggregateRecord, { memberId: record.id, windowsDay: 0, updatedAt: now });
+    await this.afterInserted(manager, record.id);
     return record;
   }
 

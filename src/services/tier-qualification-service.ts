@@ -32,6 +32,8 @@ export class TierQualificationService {
     private readonly events: EventBus,
     /** Told after a review changed a member's tier: segments test the tier, so the member is re-evaluated. */
     private readonly onTierChanged: (memberId: number) => void = () => undefined,
+    /** Runs in the transaction that wrote an upgrade or downgrade, after the new tier (tier-change campaigns). */
+    private readonly afterTierWritten: (manager: EntityManager, memberIds: number[]) => Promise<void> = async () => undefined,
   ) {}
 
   /** Net spend (amount less refunds, fen) on orders placed in the rolling window that ends at `now`. */
@@ -80,6 +82,7 @@ export class TierQualificationService {
     }
     if (changes.length > 0) {
       await manager.update(MemberRecord, { id: member.id }, { tierId: member.tierId, tierReviewAt: member.tierReviewAt, permanentSince: member.permanentSince, permanentTierId: member.permanentTierId, updatedAt: now });
+      if (upgrade) await this.afterTierWritten(manager, [member.id]);
     }
     return changes;
   }
@@ -127,6 +130,7 @@ export class TierQualificationService {
         member.tierId = outcome.to.id;
       }
       await manager.update(MemberRecord, { id: memberId }, { tierId: member.tierId, tierReviewAt: outcome.nextReviewAt, updatedAt: now });
+      if (changes.length > 0) await this.afterTierWritten(manager, [memberId]);
       return changes;
     });
   }

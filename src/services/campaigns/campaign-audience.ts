@@ -55,8 +55,11 @@ export class CampaignAudience {
     });
   }
 
-  /** Assigns the members and writes their sends, in the caller's transaction (a segment move's, for triggers). */
-  async enqueue(manager: EntityManager, campaign: CampaignRecord, memberIds: readonly number[], now: Date): Promise<void> {
+  /**
+   * Assigns the members and writes their sends, in the caller's transaction (a segment move's, for triggers). `step`
+   * keys the send: 0 for a campaign's one send, the year for a birthday campaign's yearly one.
+   */
+  async enqueue(manager: EntityManager, campaign: CampaignRecord, memberIds: readonly number[], now: Date, step = 0): Promise<void> {
     if (memberIds.length === 0) return;
     const definition = definitionOf(campaign);
     const settings = { campaignKey: campaign.code, variants: definition.variants, controlPercent: definition.controlPercent };
@@ -70,7 +73,7 @@ export class CampaignAudience {
     const sends = treated.map(
       (memberId): Omit<CampaignSendRecord, "id"> => ({
         campaignId: campaign.id,
-        step: 0,
+        step,
         memberId,
         variant: kept.get(memberId)!,
         channel: campaign.channel,
@@ -85,6 +88,28 @@ export class CampaignAudience {
       }),
     );
     await insertRows(manager, CampaignSendRecord, sends as CampaignSendRecord[], { ignoreDuplicates: true });
+  }
+
+  /**
+   * A birthday campaign's members born on today's local date (29 February birthdays on the 28th in other years),
+   * enqueued once a year: the year is the send's step.
+   */
+  async enqueueBirthdays(campaign: CampaignRecord, now: Date): Promise<number> {
+    const local = new Date(now.getTime() + this.settings.utcOffsetMinutes * 60_000);
+    const monthDay = local.toISOString().slice(5, 10);
+    const year = local.getUTCFullYear();
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    const days = monthDay === "02-28" && !leap ? ["02-28", "02-29"] : [monthDay];
+    return runInTransaction(this.dataSource, async (manager) => {
+      const birthdayOf = manager.connection.options.type === "better-sqlite3" ? "substr(m.birthday, 6, 5)" : "DATE_FORMAT(m.birthday, '%m-%d')";
+      const filter = await this.audienceFilter(manager, campaign, now);
+      const rows: { id: number | string }[] = await manager.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${birthdayOf} IN (${days.map(() => "?").join(", ")}) AND ${filter.where} ORDER BY m.id`, [
+        ...days,
+        ...filter.parameters,
+      ]);
+      await this.enqueue(manager, campaign, rows.map((row) => Number(row.id)), now, year);
+      return rows.length;
+    });
   }
 
   /** Each member's next instant at their most active local hour (from their behaviour events), outside quiet hours. */

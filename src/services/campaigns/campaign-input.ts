@@ -26,7 +26,7 @@ export interface CampaignTrigger {
   kind: CampaignTriggerKind;
   /** ONE_SHOT: when to send (null: as soon as it is scheduled). */
   at: Date | null;
-  /** SEGMENT_ENTERED: the segment whose new members get the campaign. */
+  /** SEGMENT_ENTERED / SEGMENT_LEFT: the segment whose members entering (leaving) get the campaign. */
   segmentId: number | null;
 }
 
@@ -103,11 +103,14 @@ export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
   if (name.length === 0 || name.length > 64) throw badUserInput("input.name must be 1 to 64 characters.", "input.name");
   const channel = oneOf(input.channel, campaignChannels, "input.channel");
   const kind = oneOf(input.trigger?.kind ?? "", campaignTriggerKinds, "input.trigger.kind");
-  if (kind === "SEGMENT_ENTERED" && !input.trigger.segmentId) throw badUserInput("input.trigger.segmentId is needed for a SEGMENT_ENTERED trigger: the segment whose new members get the campaign.", "input.trigger.segmentId");
-  const trigger: CampaignTrigger = { kind, at: kind === "ONE_SHOT" ? (input.trigger.at ?? null) : null, segmentId: kind === "SEGMENT_ENTERED" ? input.trigger.segmentId! : null };
+  const onSegment = kind === "SEGMENT_ENTERED" || kind === "SEGMENT_LEFT";
+  if (onSegment && !input.trigger.segmentId) throw badUserInput(`input.trigger.segmentId is needed for a ${kind} trigger: the segment whose members entering or leaving get the campaign.`, "input.trigger.segmentId");
+  const trigger: CampaignTrigger = { kind, at: kind === "ONE_SHOT" ? (input.trigger.at ?? null) : null, segmentId: onSegment ? input.trigger.segmentId! : null };
   const segmentIds = [...new Set(input.target?.segmentIds ?? [])];
   const excludeSegmentIds = [...new Set(input.target?.excludeSegmentIds ?? [])];
   if (kind === "ONE_SHOT" && segmentIds.length === 0) throw badUserInput("input.target.segmentIds must name at least one segment: a one-shot campaign sends to its members.", "input.target.segmentIds");
+  // A new member is in no scheme segment yet: a sign-up campaign goes to every new member, less the exclusions.
+  if (kind === "SIGN_UP" && segmentIds.length > 0) throw badUserInput("A SIGN_UP campaign goes to every new member: leave input.target.segmentIds empty and narrow it with excludeSegmentIds.", "input.target.segmentIds");
   if (segmentIds.some((id) => excludeSegmentIds.includes(id))) throw badUserInput("A segment cannot be both targeted and excluded.", "input.target.excludeSegmentIds");
   if (!Array.isArray(input.variants) || input.variants.length === 0 || input.variants.length > maximumVariants) {
     throw badUserInput(`input.variants must hold 1 to ${maximumVariants} variants (one for a plain campaign, more for an A/B test).`, "input.variants");

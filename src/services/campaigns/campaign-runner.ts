@@ -61,6 +61,10 @@ export class CampaignRunner {
 
   private async enqueueAudiences(now: Date): Promise<number> {
     let enqueued = 0;
+    // Birthday campaigns look every tick; a member's send for this year exists once, so asking again adds nothing.
+    for (const campaign of await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "BIRTHDAY" })) {
+      await this.audience.enqueueBirthdays(campaign, now);
+    }
     const pending = await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "ONE_SHOT", audienceEnqueuedAt: IsNull() });
     for (const campaign of pending) {
       for (;;) {

@@ -1,0 +1,98 @@
+// The event triggers beyond the churn warning: leaving a segment, signing up, a tier change, a birthday.
+import { randomUUID } from "node:crypto";
+import type { DataSource } from "typeorm";
+import { ManualClock } from "../../src/clock";
+import { loadConfig } from "../../src/config";
+import { openDatabase } from "../../src/database/data-source";
+import { createEventBus } from "../../src/events/event-bus";
+import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
+import { seedDemoData } from "../../src/seed/demo-data";
+import { createServices, type Services } from "../../src/services";
+import type { CampaignInput } from "../../src/services/campaigns/campaign-input";
+import { systemContext } from "../../src/services/service-context";
+import { nextPhone } from "../support/test-application";
+import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+
+// 12:00 on 23 November in the programme's time zone (UTC+8).
+const start = new Date("2026-11-23T04:00:00.000Z");
+
+describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
+  let scratch: ScratchDatabase;
+  let dataSource: DataSource;
+  let services: Services;
+  const context = systemContext("test");
+
+  beforeAll(async () => {
+    scratch = await kind.create();
+    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
+    const clock = new ManualClock(start);
+    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
+    await seedDemoData(dataSource, { members: 120, seed: 29, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
+    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+    await services.segments.ensureBuiltInSchemes();
+    await services.scoring.runFull("COMMAND_LINE", "test");
+    await services.segmentEvaluations.run("COMMAND_LINE", "test");
+  }, 90_000);
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await scratch?.drop();
+  });
+
+  const running = async (trigger: CampaignInput["trigger"]) => {
+    const campaign = await services.campaigns.create(context, {
+      code: `T-${randomUUID().slice(0, 8)}`,
+      name: "触发",
+      channel: "IN_APP_COUPON",
+      trigger,
+      target: { segmentIds: [] },
+      variants: [{ code: "A", message: "{{name}} {{couponCode}}", couponValue: 100 }],
+      budget: 1_000_000,
+    });
+    await services.campaigns.act(context, campaign.id, "SCHEDULE");
+    await services.campaignRunner.runUntilIdle();
+    return campaign.id;
+  };
+  const sentTo = async (campaignId: number) =>
+    (await dataSource.query("SELECT member_id, step FROM campaign_sends WHERE campaign_id = ? AND status = 'SENT' ORDER BY member_id", [campaignId])).map((row: { member_id: number; step: number }) => [
+      Number(row.member_id),
+      Number(row.step),
+    ]);
+
+  it("welcomes a member who signs up, in the transaction that creates them", async () => {
+    const welcome = await running({ kind: "SIGN_UP" });
+    const member = await services.members.create(context, { name: "新会员", phone: nextPhone(), joinChannel: "APP" }, randomUUID());
+    await services.campaignRunner.runUntilIdle();
+    expect(await sentTo(welcome)).toEqual([[member.id, 0]]);
+  });
+
+  it("sends to a member who leaves a segment: welcome back when a dormant member logs in", async () => {
+    const dormant = Number((await dataSource.query("SELECT g.id AS id FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = 'ACTIVITY' AND g.code = 'DORMANT'"))[0].id);
+    const welcomeBack = await running({ kind: "SEGMENT_LEFT", segmentId: dormant });
+    const [{ member_id }] = await dataSource.query("SELECT member_id FROM segment_memberships WHERE segment_id = ? ORDER BY member_id LIMIT 1", [dormant]);
+    const memberId = Number(member_id);
+    await services.behaviourEvents.recordEvents(context, [{ source: "app", externalId: `back-${memberId}`, kind: "LOGIN", memberId, occurredAt: start }], { awardPoints: false });
+    await services.campaignRunner.runUntilIdle();
+    expect(await sentTo(welcomeBack)).toEqual([[memberId, 0]]);
+  });
+
+  it("sends to a member whose tier goes up", async () => {
+    const congratulations = await running({ kind: "TIER_CHANGED" });
+    const member = await services.members.create(context, { name: "升级会员", phone: nextPhone(), joinChannel: "APP" }, randomUUID());
+    // 5,000 yuan in one purchase: Regular to a higher tier at once.
+    await services.points.earn(context, { memberId: member.id, purchase: { orderId: `UP-${member.id}`, amount: 500_000, category: "HOME", channel: "ONLINE", storeCode: "ONLINE-1" } }, randomUUID());
+    await services.campaignRunner.runUntilIdle();
+    expect(await sentTo(congratulations)).toEqual([[member.id, 0]]);
+  });
+
+  it("sends birthday greetings on the member's birthday, once that year", async () => {
+    const birthday = await running({ kind: "BIRTHDAY" });
+    const born: number[] = (await dataSource.query("SELECT id FROM members WHERE birthday IS NOT NULL ORDER BY id LIMIT 2")).map((row: { id: number }) => Number(row.id));
+    await dataSource.query("UPDATE members SET birthday = '1990-11-23' WHERE id = ?", [born[0]]);
+    await dataSource.query("UPDATE members SET birthday = '1985-11-24' WHERE id = ?", [born[1]]);
+    await dataSource.query("UPDATE members SET birthday = '1980-01-01' WHERE id NOT IN (?, ?) AND birthday LIKE '%-11-23'", born);
+    await services.campaignRunner.runUntilIdle();
+    await services.campaignRunner.runUntilIdle();
+    expect(await sentTo(birthday)).toEqual([[born[0], 2026]]);
+  });
+});
