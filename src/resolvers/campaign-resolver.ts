@@ -1,4 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from "type-graphql";
+import { hasPermission } from "../auth/identity";
 import { requireCanReadMember, requirePermission } from "../auth/policies";
 import type { CampaignAction } from "../engine";
 import type { CampaignState } from "../entities";
@@ -103,10 +104,12 @@ export class CampaignResolver {
 
 @Resolver(() => Member)
 export class MemberCampaignsResolver {
-  @FieldResolver(() => [Coupon], { description: "Coupons campaigns gave the member, newest first: the member's own app, or staff." })
+  @FieldResolver(() => [Coupon], { description: "Coupons campaigns gave the member, newest first: the member's own app, or staff (codes masked without personal-data access)." })
   async coupons(@Root() member: Member, @Ctx() context: RequestContext): Promise<Coupon[]> {
     requireCanReadMember(context.identity, member.record.id);
-    return (await context.services.campaignReader.coupons(member.record.id)).map(Coupon.fromRecord);
+    // A code spends like cash: in full for the member and for staff who may read personal data, masked otherwise.
+    const inFull = (context.identity.kind === "member" && context.identity.memberId === member.record.id) || hasPermission(context.identity, "pii:read");
+    return (await context.services.campaignReader.coupons(member.record.id)).map((record) => Coupon.fromRecord(record, !inFull));
   }
 
   @Authorized("members:read")

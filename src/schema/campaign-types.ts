@@ -196,7 +196,7 @@ export class VariantResult {
   @Field(() => String, { nullable: true, description: "The verdict in Chinese." })
   verdictTextZh: string | null;
 
-  @Field(() => Int, { nullable: true, description: "More members (both groups) needed to judge an effect of the observed size." })
+  @Field(() => Float, { nullable: true, description: "More members (both groups) needed to judge an effect of the observed size (a Float: it can pass 2^31)." })
   additionalMembersNeeded: number | null;
 
   static fromOutcome(outcome: VariantOutcome): VariantResult {
@@ -328,8 +328,8 @@ export class Coupon {
   @Field(() => Date, { nullable: true })
   redeemedAt: Date | null;
 
-  static fromRecord(record: CouponRecord): Coupon {
-    return Object.assign(new Coupon(), { code: record.code, value: record.value, validFrom: record.validFrom, validUntil: record.validUntil, redeemedAt: record.redeemedAt });
+  static fromRecord(record: CouponRecord, maskCode = false): Coupon {
+    return Object.assign(new Coupon(), { code: maskCode ? `${record.code.slice(0, 4)}${"*".repeat(record.code.length - 4)}` : record.code, value: record.value, validFrom: record.validFrom, validUntil: record.validUntil, redeemedAt: record.redeemedAt });
   }
 }
 

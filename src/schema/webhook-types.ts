@@ -91,10 +91,13 @@ export class WebhookDelivery {
   @Field(() => Date)
   createdAt: Date;
 
-  @Field(() => GraphQLJSON, { description: "The body as sent." })
+  @Field(() => GraphQLJSON, { description: "The body as sent; a campaign message's address (to) only for staff who may read personal data." })
   payload: unknown;
 
-  static fromRecord(record: WebhookDeliveryRecord): WebhookDelivery {
+  /** `maskAddress`: a campaign message's `to` (a phone number or e-mail address) becomes "***". */
+  static fromRecord(record: WebhookDeliveryRecord, maskAddress = true): WebhookDelivery {
+    const payload = JSON.parse(record.payload) as Record<string, unknown>;
+    if (maskAddress && typeof payload.to === "string") payload.to = "***";
     return Object.assign(new WebhookDelivery(), {
       id: String(record.id),
       eventType: record.eventType,
@@ -107,7 +110,7 @@ export class WebhookDelivery {
       lastError: record.lastError,
       deliveredAt: record.deliveredAt,
       createdAt: record.createdAt,
-      payload: JSON.parse(record.payload),
+      payload,
     });
   }
 }

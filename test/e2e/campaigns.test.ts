@@ -69,7 +69,12 @@ describe.each(testDatabaseKinds())("campaigns over GraphQL on $name", (kind) => 
     });
 
     const own = await test.graphql(`query ($id: ID!) { member(id: $id) { coupons { code value redeemedAt } } }`, { id: members[0].globalId }, await test.memberToken(members[0].id));
-    expect(own.data!.member.coupons).toEqual([{ code: expect.stringMatching(/^[0-9A-F]{12}$/), value: 1_000, redeemedAt: null }]);
+    expect(own.data!.member.coupons).toEqual([{ code: expect.stringMatching(/^[0-9A-F]{16}$/), value: 1_000, redeemedAt: null }]);
+    // A code spends like cash: staff without personal-data access see it masked, admins in full.
+    const code = own.data!.member.coupons[0].code;
+    const seenBy = async (token: string) => (await test.graphql(`query ($id: ID!) { member(id: $id) { coupons { code } } }`, { id: members[0].globalId }, token)).data!.member.coupons[0].code;
+    expect(await seenBy(staff.analyst)).toBe(`${code.slice(0, 4)}${"*".repeat(12)}`);
+    expect(await seenBy(staff.admin)).toBe(code);
     const other = await test.graphql(`query ($id: ID!) { member(id: $id) { coupons { code } } }`, { id: members[1].globalId }, await test.memberToken(members[0].id));
     expect(other.errors![0].extensions!.code).toBe("FORBIDDEN");
     const history = await test.graphql(`query ($id: ID!) { member(id: $id) { campaignHistory { campaignCode variant channel status } } }`, { id: members[0].globalId }, staff.analyst);
@@ -90,6 +95,11 @@ describe.each(testDatabaseKinds())("campaigns over GraphQL on $name", (kind) => 
     expect(noSegment.errors![0].extensions!.code).toBe("NOT_FOUND");
     const tooMuchControl = await test.graphql(create, { input: input({ code: "BIG_CONTROL", controlPercent: 80 }) }, staff.operator);
     expect(tooMuchControl.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.controlPercent" });
+    const past = await test.graphql(create, { input: input({ code: "ENDED", endsAt: new Date(test.clock.now().getTime() - 3_600_000).toISOString() }) }, staff.operator);
+    expect(past.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.endsAt" });
+    const adHoc = await test.graphql(`mutation { createAdHocSegment(input: { code: "ANYONE", name: "所有", nameEn: "Anyone", rule: { field: cityTier, op: isNull } }) { id } }`, {}, staff.operator);
+    const onAdHoc = await test.graphql(create, { input: input({ code: "ON_AD_HOC", trigger: { kind: "SEGMENT_ENTERED", segmentId: adHoc.data!.createAdHocSegment.id }, target: { segmentIds: [] } }) }, staff.operator);
+    expect(onAdHoc.errors![0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.trigger.segmentId" });
     const taken = await test.graphql(create, { input: input() }, staff.operator);
     expect(taken.errors![0].extensions!.code).toBe("CONFLICT");
   });

@@ -134,13 +134,48 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
     const sends = await sendsOf(created.id);
     expect(sends.map((send) => Number(send.member_id)).filter((id) => control.includes(id))).toEqual([]);
     expect(sends).toHaveLength(300 - control.length);
-    // Enqueuing the audience again (as after a crash) adds no send and moves no one.
+    // Running again (as after a crash) adds no send and moves no one.
     await services.campaignRunner.runUntilIdle();
-    const record = (await services.campaignReader.byId(created.id))!;
-    await dataSource.query("DELETE FROM campaign_assignments WHERE campaign_id = ? AND member_id > ?", [created.id, 150]);
-    await new CampaignAudience(dataSource, services.segmentAnalysis, loadConfig({ NODE_ENV: "test" }).campaigns).enqueueNextChunk(record, clock.now());
     expect(await dataSource.query("SELECT member_id, variant FROM campaign_assignments WHERE campaign_id = ? ORDER BY member_id", [created.id])).toEqual(assignments);
     expect(await sendsOf(created.id)).toEqual(sends);
+  });
+
+  it("resumes enqueuing an audience after the last member assigned, as after a crash between chunks", async () => {
+    const input = campaign({});
+    const created = await services.campaigns.create(context, input);
+    await services.campaigns.act(context, created.id, "SCHEDULE");
+    await dataSource.query("UPDATE campaigns SET state = 'RUNNING' WHERE id = ?", [created.id]);
+    // One chunk of 50 members committed, then the process died.
+    const smallChunks = new CampaignAudience(dataSource, services.segmentAnalysis, { ...loadConfig({ NODE_ENV: "test" }).campaigns, audienceChunkSize: 50 });
+    expect(await smallChunks.enqueueNextChunk((await services.campaignReader.byId(created.id))!, clock.now())).toBe(50);
+    const firstChunk: number[] = (await dataSource.query("SELECT member_id FROM campaign_assignments WHERE campaign_id = ? ORDER BY member_id", [created.id])).map((row: { member_id: number }) => Number(row.member_id));
+    expect(firstChunk).toHaveLength(50);
+    await services.campaignRunner.runUntilIdle();
+    const [{ assigned, members }] = await dataSource.query("SELECT COUNT(*) AS assigned, COUNT(DISTINCT member_id) AS members FROM campaign_assignments WHERE campaign_id = ?", [created.id]);
+    expect([Number(assigned), Number(members)]).toEqual([300, 300]);
+    const [{ sends, receivers }] = await dataSource.query("SELECT COUNT(*) AS sends, COUNT(DISTINCT member_id) AS receivers FROM campaign_sends WHERE campaign_id = ?", [created.id]);
+    expect([Number(sends), Number(receivers)]).toEqual([300, 300]);
+  });
+
+  it("never spends a budget twice when two processes deliver the same campaign at once", async () => {
+    clock.advance(8 * day);
+    const created = await services.campaigns.create(context, campaign({ variants: [{ code: "A", message: "送您 10 积分", rewardPoints: 10 }], budget: 95 }));
+    await services.campaigns.act(context, created.id, "SCHEDULE");
+    // A second process: on MariaDB its own connections; SQLite serializes one process's transactions anyway.
+    const second = kind.name === "mysql" ? (await openDatabase(scratch.config, { runMigrations: false })).dataSource : dataSource;
+    try {
+      const config = { ...loadConfig({ NODE_ENV: "test", CAMPAIGN_BATCH_SIZE: "3" }), database: scratch.config };
+      const other = createServices({ dataSource: second, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+      const own = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
+      await Promise.all([own.campaignRunner.runUntilIdle(), other.campaignRunner.runUntilIdle(), own.campaignRunner.runUntilIdle()]);
+    } finally {
+      if (second !== dataSource) await second.destroy();
+    }
+    const sends = await sendsOf(created.id);
+    expect(sends.filter((send) => send.status === "SENT")).toHaveLength(9);
+    expect((await services.campaignReader.byId(created.id))!).toMatchObject({ state: "COMPLETED", spent: 90 });
+    const [{ entries }] = await dataSource.query("SELECT COUNT(*) AS entries FROM point_entries WHERE source = 'CAMPAIGN' AND reason = ?", [`campaign ${created.code}`]);
+    expect(Number(entries)).toBe(9);
   });
 
   it("fires the churn warning when members move into DORMANT, once each, and reports conversions against control", async () => {

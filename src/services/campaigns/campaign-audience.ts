@@ -3,7 +3,7 @@
 // skip what exists, so enqueuing again after a crash, or for a member who re-enters a segment, adds nothing.
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { insertRows } from "../../database/bulk-insert";
-import { runInTransaction } from "../../database/transactions";
+import { lockingRead, runInTransaction } from "../../database/transactions";
 import { assignVariant, controlGroupCode, nextBestSendTime } from "../../engine";
 import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, SegmentRecord } from "../../entities";
 import { memberFactsFrom } from "../segments/rule-columns";
@@ -44,6 +44,8 @@ export class CampaignAudience {
    */
   async enqueueNextChunk(campaign: CampaignRecord, now: Date): Promise<number> {
     return runInTransaction(this.dataSource, async (manager) => {
+      // The campaign's row lock makes two processes enqueue its chunks one after the other, each after the last.
+      await lockingRead(manager, CampaignRecord, "campaign").where("campaign.id = :id", { id: campaign.id }).getOne();
       const [{ lastMemberId }] = await manager.query("SELECT MAX(member_id) AS lastMemberId FROM campaign_assignments WHERE campaign_id = ?", [campaign.id]);
       const filter = await this.audienceFilter(manager, campaign, now);
       const rows: { id: number | string }[] = await manager.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE m.id > ? AND ${filter.where} ORDER BY m.id LIMIT ${this.settings.audienceChunkSize}`, [
@@ -65,8 +67,10 @@ export class CampaignAudience {
     const settings = { campaignKey: campaign.code, variants: definition.variants, controlPercent: definition.controlPercent };
     const assignments: CampaignAssignmentRecord[] = memberIds.map((memberId) => ({ campaignId: campaign.id, memberId, variant: assignVariant(settings, memberId), assignedAt: now }));
     await insertRows(manager, CampaignAssignmentRecord, assignments, { ignoreDuplicates: true });
-    // A member assigned before (a crash, or a second entry into the trigger segment) keeps their first variant.
-    const kept = new Map((await manager.findBy(CampaignAssignmentRecord, { campaignId: campaign.id, memberId: In([...memberIds]) })).map((assignment) => [assignment.memberId, assignment.variant]));
+    // A member assigned before (a crash, or a second entry into the trigger segment) keeps their first variant. One
+    // assigned by a concurrent transaction may be invisible to this one's snapshot: the hash gives the same variant.
+    const kept = new Map(assignments.map((assignment) => [assignment.memberId, assignment.variant]));
+    for (const assignment of await manager.findBy(CampaignAssignmentRecord, { campaignId: campaign.id, memberId: In([...memberIds]) })) kept.set(assignment.memberId, assignment.variant);
     const treated = memberIds.filter((memberId) => kept.get(memberId) !== controlGroupCode);
     const start = definition.startsAt && definition.startsAt.getTime() > now.getTime() ? definition.startsAt : now;
     const dueTimes = definition.sendTime === "BEST_HOUR" ? await this.bestSendTimes(manager, treated, start) : new Map<number, Date>();

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
 import { timeToDatabase } from "../../database/raw-values";
-import { runInTransaction } from "../../database/transactions";
+import { lockingRead, runInTransaction } from "../../database/transactions";
 import { frequencyCapDecision, quietHoursDecision, renderTemplate } from "../../engine";
 import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
@@ -58,15 +58,25 @@ export class CampaignDelivery {
     }
   }
 
-  /** One transaction: the next due sends of running campaigns, each made, skipped with a reason, or postponed. */
+  /**
+   * One transaction: the next due sends of running campaigns, each made, skipped with a reason, or postponed. The
+   * running campaigns' rows are locked first (in id order), so their state and spend are current for the whole
+   * batch: a pause or cancellation waits for the batch and then holds, and two processes never spend the same
+   * budget twice (on MariaDB; SQLite transactions are serialized).
+   */
   async deliverBatch(): Promise<DeliveryResult> {
     const now = this.clock.now();
-    const result: DeliveryResult = { sent: 0, skipped: 0, postponed: 0 };
-    const progress = new Map<number, DeliveryResult>();
+    let result: DeliveryResult = { sent: 0, skipped: 0, postponed: 0 };
+    let progress = new Map<number, DeliveryResult>();
     await runInTransaction(this.dataSource, async (manager) => {
-      const sends = await this.claimDue(manager, now);
+      // Counted afresh on every attempt: a retried transaction must not count twice.
+      result = { sent: 0, skipped: 0, postponed: 0 };
+      progress = new Map();
+      const running = await lockingRead(manager, CampaignRecord, "campaign").where("campaign.state = 'RUNNING'").orderBy("campaign.id", "ASC").getMany();
+      if (running.length === 0) return;
+      const campaigns = new Map(running.map((campaign) => [campaign.id, campaign]));
+      const sends = await this.claimDue(manager, [...campaigns.keys()], now);
       if (sends.length === 0) return;
-      const campaigns = new Map((await manager.findBy(CampaignRecord, { id: In([...new Set(sends.map((send) => send.campaignId))]) })).map((campaign) => [campaign.id, campaign]));
       const memberIds = [...new Set(sends.map((send) => send.memberId))];
       const members = new Map((await manager.findBy(MemberRecord, { id: In(memberIds) })).map((member) => [member.id, member]));
       const recentSends = await this.recentSendTimes(manager, memberIds, now);
@@ -78,22 +88,13 @@ export class CampaignDelivery {
         const counts = progress.get(campaign.id) ?? { sent: 0, skipped: 0, postponed: 0 };
         progress.set(campaign.id, counts);
         const outcome = await this.deliverOne(manager, send, campaign, member, recentSends, variables, now);
-        if (outcome.kind === "postponed") {
-          counts.postponed += 1;
-          result.postponed += 1;
-          continue;
-        }
-        if (outcome.kind === "skipped") {
-          counts.skipped += 1;
-          result.skipped += 1;
-          continue;
-        }
-        counts.sent += 1;
-        result.sent += 1;
-        messages.push({ send, campaign, member, couponCode: outcome.couponCode });
+        counts[outcome.kind] += 1;
+        result[outcome.kind] += 1;
+        if (outcome.kind === "sent") messages.push({ send, campaign, member, couponCode: outcome.couponCode });
       }
       await manager.save(CampaignSendRecord, sends);
-      for (const campaign of campaigns.values()) await manager.update(CampaignRecord, { id: campaign.id }, { spent: campaign.spent, state: campaign.state, updatedAt: campaign.updatedAt });
+      const touched = new Set(sends.map((send) => send.campaignId));
+      for (const campaign of running) if (touched.has(campaign.id)) await manager.update(CampaignRecord, { id: campaign.id }, { spent: campaign.spent, state: campaign.state, updatedAt: campaign.updatedAt });
       await this.enqueueMessages(manager, messages);
     });
     // After the commit: the admin console's progress feed.
@@ -102,19 +103,16 @@ export class CampaignDelivery {
   }
 
   /**
-   * The next due PENDING sends of running campaigns, locked (FOR UPDATE on MariaDB, so two processes never take the
-   * same send; SQLite transactions are serialized).
+   * The next due PENDING sends of the given (locked) campaigns, in due order along the (status, due_at, id) index,
+   * locked too (FOR UPDATE on MariaDB; SQLite transactions are serialized).
    */
-  private async claimDue(manager: EntityManager, now: Date): Promise<CampaignSendRecord[]> {
-    const running = (await manager.find(CampaignRecord, { select: { id: true }, where: { state: "RUNNING" } })).map((campaign) => campaign.id);
-    if (running.length === 0) return [];
-    const query = manager
-      .getRepository(CampaignSendRecord)
-      .createQueryBuilder("send")
-      .where("send.status = 'PENDING' AND send.dueAt <= :now AND send.campaignId IN (:...running)", { now, running })
-      .orderBy("send.id", "ASC")
-      .limit(this.settings.batchSize);
-    return manager.connection.options.type === "better-sqlite3" ? query.getMany() : query.setLock("pessimistic_write").setOnLocked("skip_locked").getMany();
+  private async claimDue(manager: EntityManager, campaignIds: number[], now: Date): Promise<CampaignSendRecord[]> {
+    return lockingRead(manager, CampaignSendRecord, "send")
+      .where("send.status = 'PENDING' AND send.dueAt <= :now AND send.campaignId IN (:...campaignIds)", { now, campaignIds })
+      .orderBy("send.dueAt", "ASC")
+      .addOrderBy("send.id", "ASC")
+      .limit(this.settings.batchSize)
+      .getMany();
   }
 
   private async deliverOne(
@@ -152,7 +150,8 @@ export class CampaignDelivery {
     }
     let couponCode: string | null = null;
     if (variant.couponValue > 0) {
-      couponCode = randomBytes(6).toString("hex").toUpperCase();
+      // 64 random bits: a collision (which would fail the batch, to be retried with new codes) is negligible.
+      couponCode = randomBytes(8).toString("hex").toUpperCase();
       const coupon = await manager.save(CouponRecord, { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now });
       send.couponId = coupon.id;
     }

@@ -1,6 +1,6 @@
 // What a campaign did, per variant and against control: a conversion is an order placed within the campaign's
-// conversion window after the member's send (for control, after their assignment: the moment they would have been
-// sent to). Members are counted by assignment (intention to treat): a variant member whose send was skipped still
+// conversion window after the member's assignment, for every group alike (a variant's send may wait for quiet hours
+// or the member's best hour; starting its window at the send would give it a later, different window than control). Members are counted by assignment (intention to treat): a variant member whose send was skipped still
 // counts, so a variant is not flattered by leaving out the members it could not reach.
 import type { DataSource } from "typeorm";
 import { compareToControl, controlGroupCode, revenueFigures, type ExperimentComparison, type RevenueFigures } from "../../engine";
@@ -34,7 +34,7 @@ export class CampaignResults {
     // The window's end, in each database's date arithmetic (SQLite keeps times as text with milliseconds).
     const windowEnd = (reference: string) =>
       sqlite ? `strftime('%Y-%m-%d %H:%M:%f', ${reference}, '+${campaign.conversionWindowDays} days')` : `DATE_ADD(${reference}, INTERVAL ${campaign.conversionWindowDays} DAY)`;
-    const reference = "COALESCE(s.sent_at, a.assigned_at)";
+    const reference = "a.assigned_at";
     const inWindow = `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`;
     const rows: Row[] = await this.dataSource.query(
       `SELECT a.variant AS variant, COUNT(*) AS members,

@@ -1,7 +1,8 @@
 // What moves campaigns along as time passes, one tick at a time (the server's timer, `npm run campaigns`): start the
 // scheduled campaigns whose time has come, enqueue one-shot audiences (resuming where a crash left off), deliver
-// the due sends, and complete what is done. Every step is safe to repeat and to run in several processes.
-import { IsNull, type DataSource } from "typeorm";
+// the due sends, and complete what is done. Every step is safe to repeat; several processes may tick at once (state
+// changes are conditional updates, a campaign's enqueuing and delivery lock its row), taking turns per campaign.
+import { In, IsNull, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
 import { CampaignRecord, CampaignSendRecord } from "../../entities";
@@ -92,7 +93,11 @@ export class CampaignRunner {
       const changed = await runInTransaction(this.dataSource, (manager) => manager.update(CampaignRecord, { id: campaign.id, state: "RUNNING" }, { state: "COMPLETED", updatedAt: now }));
       completed += changed.affected ?? 0;
     }
-    for (const campaign of await campaigns.find({ where: [{ state: "COMPLETED" }, { state: "CANCELLED" }], select: { id: true, state: true, endsAt: true } })) {
+    // Only campaigns that still have pending sends (found along the (status, due_at, id) index), not every one ever run.
+    const withPending: { campaign_id: number | string }[] = await this.dataSource.query("SELECT DISTINCT campaign_id FROM campaign_sends WHERE status = 'PENDING'");
+    const ids = withPending.map((row) => Number(row.campaign_id));
+    const finished = ids.length === 0 ? [] : await campaigns.find({ where: { id: In(ids), state: In(["COMPLETED", "CANCELLED"]) }, select: { id: true, state: true, endsAt: true } });
+    for (const campaign of finished) {
       const reason = campaign.state === "CANCELLED" ? "CAMPAIGN_CANCELLED" : campaign.endsAt !== null && campaign.endsAt.getTime() <= now.getTime() ? "CAMPAIGN_ENDED" : "BUDGET_SPENT";
       await runInTransaction(this.dataSource, (manager) => manager.update(CampaignSendRecord, { campaignId: campaign.id, status: "PENDING" }, { status: "SKIPPED", skipReason: reason }));
     }

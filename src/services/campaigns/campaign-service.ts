@@ -3,7 +3,7 @@
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
-import { runInTransaction } from "../../database/transactions";
+import { lockingRead, runInTransaction } from "../../database/transactions";
 import { transition, type CampaignAction } from "../../engine";
 import { CampaignRecord, SegmentRecord } from "../../entities";
 import { conflict, notFound, badUserInput } from "../../errors";
@@ -28,6 +28,7 @@ export class CampaignService {
   async create(context: ServiceContext, input: CampaignInput): Promise<CampaignRecord> {
     const definition = campaignDefinitionOf(input);
     const now = this.clock.now();
+    this.checkFuture(definition, null);
     return runInTransaction(this.dataSource, async (manager) => {
       await this.checkSegmentsExist(manager, definition);
       const saved = await manager
@@ -56,6 +57,7 @@ export class CampaignService {
         const changed = fixed.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(definition[field]));
         if (changed.length > 0) throw conflict(`Campaign ${record.code} is ${record.state.toLowerCase()}: its ${changed.join(", ")} can no longer change (only name, endsAt and budget). Cancel it and create another to change them.`);
       }
+      this.checkFuture(definition, definitionOf(record));
       await this.checkSegmentsExist(manager, definition);
       Object.assign(record, campaignColumns(definition), { updatedAt: this.clock.now() });
       await manager.save(CampaignRecord, record);
@@ -78,8 +80,9 @@ export class CampaignService {
     });
   }
 
+  /** The campaign's row, locked until the transaction ends: a delivery batch of it finishes first, or waits. */
   private async locked(manager: EntityManager, campaignId: number): Promise<CampaignRecord> {
-    const record = await manager.findOneBy(CampaignRecord, { id: campaignId });
+    const record = await lockingRead(manager, CampaignRecord, "campaign").where("campaign.id = :campaignId", { campaignId }).getOne();
     if (!record) throw notFound(`No campaign ${campaignId}.`);
     return record;
   }
@@ -87,8 +90,19 @@ export class CampaignService {
   private async checkSegmentsExist(manager: EntityManager, definition: CampaignDefinition): Promise<void> {
     const named = [...definition.target.segmentIds, ...definition.target.excludeSegmentIds, ...(definition.trigger.segmentId === null ? [] : [definition.trigger.segmentId])];
     if (named.length === 0) return;
-    const found = new Set((await manager.findBy(SegmentRecord, { id: In(named) })).map((segment) => segment.id));
+    const found = new Map((await manager.findBy(SegmentRecord, { id: In(named) })).map((segment) => [segment.id, segment]));
     const missing = named.find((id) => !found.has(id));
     if (missing !== undefined) throw notFound(`No segment ${missing}: target existing segments (segmentSchemes, adHocSegments).`);
+    const trigger = definition.trigger.segmentId === null ? null : found.get(definition.trigger.segmentId)!;
+    // Only a scheme's segments have members who enter and leave them (moves); an ad-hoc segment is a rule read on demand.
+    if (trigger && trigger.schemeId === null) throw badUserInput(`Segment ${trigger.code} is ad hoc: it records no moves, so nobody enters or leaves it. Trigger on a scheme's segment, or target the ad-hoc one.`, "input.trigger.segmentId");
+  }
+
+  /** A time the operator just set must lie ahead: a campaign ending in the past would enqueue its audience only to skip it. */
+  private checkFuture(definition: CampaignDefinition, previous: CampaignDefinition | null): void {
+    const now = this.clock.now().getTime();
+    const changed = (before: Date | null | undefined, after: Date | null) => after !== null && after.getTime() !== before?.getTime();
+    if (changed(previous?.endsAt, definition.endsAt) && definition.endsAt!.getTime() <= now) throw badUserInput("input.endsAt is in the past: a campaign must end after now.", "input.endsAt");
+    if (changed(previous?.trigger.at, definition.trigger.at) && definition.trigger.at!.getTime() < now - 60_000) throw badUserInput("input.trigger.at is in the past: leave it out to send when the campaign starts.", "input.trigger.at");
   }
 }
