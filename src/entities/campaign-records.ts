@@ -6,7 +6,7 @@ import { bigintAsNumber } from "./column-types";
 export { campaignStates, type CampaignState };
 export const campaignChannels = ["SMS", "APP_PUSH", "EMAIL", "WECHAT", "IN_APP_COUPON"] as const;
 export type CampaignChannel = (typeof campaignChannels)[number];
-export const campaignTriggerKinds = ["ONE_SHOT", "SEGMENT_ENTERED", "SEGMENT_LEFT", "SIGN_UP", "TIER_CHANGED", "BIRTHDAY"] as const;
+export const campaignTriggerKinds = ["ONE_SHOT", "SEGMENT_ENTERED", "SEGMENT_LEFT", "SIGN_UP", "TIER_CHANGED", "BIRTHDAY", "RECURRING"] as const;
 export type CampaignTriggerKind = (typeof campaignTriggerKinds)[number];
 export const campaignSendStatuses = ["PENDING", "SENT", "SKIPPED"] as const;
 export type CampaignSendStatus = (typeof campaignSendStatuses)[number];
@@ -33,7 +33,7 @@ export class CampaignRecord {
   @Column({ name: "trigger_kind", type: "varchar", length: 24 })
   triggerKind: CampaignTriggerKind;
 
-  /** JSON: { at } for ONE_SHOT (null: now), { segmentId } for SEGMENT_ENTERED and SEGMENT_LEFT. */
+  /** JSON: { at } for ONE_SHOT (null: now), { segmentId } for SEGMENT_ENTERED and SEGMENT_LEFT, { cron } for RECURRING. */
   @Column({ name: "trigger_settings", type: "text" })
   triggerSettings: string;
 
@@ -68,7 +68,10 @@ export class CampaignRecord {
   @Column({ name: "conversion_window_days", type: "integer" })
   conversionWindowDays: number;
 
-  /** When a one-shot campaign's whole audience had its sends enqueued: enqueuing resumes until this is set. */
+  /**
+   * When a one-shot campaign's whole audience had its sends enqueued (enqueuing resumes until this is set); for a
+   * recurring campaign, the last occurrence whose audience was enqueued.
+   */
   @Column({ name: "audience_enqueued_at", type: "datetime", precision: 3, nullable: true })
   audienceEnqueuedAt: Date | null;
 

@@ -21,7 +21,7 @@ function serviceInput(input: CampaignInput): ServiceCampaignInput {
   const segment = (id: string, field: string) => expectNumberId(id, field, "segment", "Segment");
   return {
     ...input,
-    trigger: { kind: input.trigger.kind, at: input.trigger.at ?? null, segmentId: input.trigger.segmentId ? segment(input.trigger.segmentId, "input.trigger.segmentId") : null },
+    trigger: { kind: input.trigger.kind, at: input.trigger.at ?? null, segmentId: input.trigger.segmentId ? segment(input.trigger.segmentId, "input.trigger.segmentId") : null, cron: input.trigger.cron ?? null },
     target: {
       segmentIds: input.target.segmentIds.map((id, index) => segment(id, `input.target.segmentIds[${index}]`)),
       excludeSegmentIds: (input.target.excludeSegmentIds ?? []).map((id, index) => segment(id, `input.target.excludeSegmentIds[${index}]`)),

@@ -18,7 +18,7 @@ registerEnumType(CampaignChannelEnum, { name: "CampaignChannel", description: "S
 registerEnumType(CampaignTriggerKindEnum, {
   name: "CampaignTriggerKind",
   description:
-    "ONE_SHOT: the target's members, once (now or at a time). SEGMENT_ENTERED / SEGMENT_LEFT: each member who enters (leaves) a segment. SIGN_UP: each new member. TIER_CHANGED: each upgrade or downgrade. BIRTHDAY: members on their birthday, once a year.",
+    "ONE_SHOT: the target's members, once (now or at a time). SEGMENT_ENTERED / SEGMENT_LEFT: each member who enters (leaves) a segment. SIGN_UP: each new member. TIER_CHANGED: each upgrade or downgrade. BIRTHDAY: members on their birthday, once a year. RECURRING: the target's members at each occurrence of a cron schedule.",
 });
 registerEnumType(SendTimeEnum, { name: "SendTime", description: "IMMEDIATE, or BEST_HOUR: each member's most active local hour from their past activity." });
 registerEnumType(ExperimentVerdictEnum, { name: "ExperimentVerdict" });
@@ -33,6 +33,9 @@ export class CampaignTriggerInput {
 
   @Field(() => ID, { nullable: true, description: "SEGMENT_ENTERED / SEGMENT_LEFT: the segment whose members entering (leaving) get the campaign." })
   segmentId?: string | null;
+
+  @Field(() => String, { nullable: true, description: "RECURRING: five cron fields in the programme's time zone, e.g. \"0 10 * * 1\" (Mondays at 10:00)." })
+  cron?: string | null;
 }
 
 @InputType()
@@ -242,6 +245,9 @@ export class Campaign {
   @Field(() => ID, { nullable: true })
   triggerSegmentId: string | null;
 
+  @Field(() => String, { nullable: true })
+  triggerCron: string | null;
+
   @Field(() => [ID])
   targetSegmentIds: string[];
 
@@ -292,6 +298,7 @@ export class Campaign {
       triggerKind: record.triggerKind,
       triggerAt: definition.trigger.at,
       triggerSegmentId: definition.trigger.segmentId === null ? null : String(definition.trigger.segmentId),
+      triggerCron: definition.trigger.cron,
       targetSegmentIds: definition.target.segmentIds.map(String),
       excludeSegmentIds: definition.target.excludeSegmentIds.map(String),
       variants: definition.variants,

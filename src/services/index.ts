@@ -112,7 +112,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaigns: new CampaignService(dataSource, clock, audit),
     campaignReader: new CampaignReader(dataSource),
     campaignResults: new CampaignResults(dataSource),
-    campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, cipher, ledger, webhooks, events, config.campaigns)),
+    campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, cipher, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     webhooks,

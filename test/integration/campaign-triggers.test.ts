@@ -20,12 +20,13 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
   let scratch: ScratchDatabase;
   let dataSource: DataSource;
   let services: Services;
+  let clock: ManualClock;
   const context = systemContext("test");
 
   beforeAll(async () => {
     scratch = await kind.create();
     ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
-    const clock = new ManualClock(start);
+    clock = new ManualClock(start);
     const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
     await seedDemoData(dataSource, { members: 120, seed: 29, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
     services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
@@ -39,13 +40,13 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
     await scratch?.drop();
   });
 
-  const running = async (trigger: CampaignInput["trigger"]) => {
+  const running = async (trigger: CampaignInput["trigger"], segmentIds: number[] = []) => {
     const campaign = await services.campaigns.create(context, {
       code: `T-${randomUUID().slice(0, 8)}`,
       name: "触发",
       channel: "IN_APP_COUPON",
       trigger,
-      target: { segmentIds: [] },
+      target: { segmentIds },
       variants: [{ code: "A", message: "{{name}} {{couponCode}}", couponValue: 100 }],
       budget: 1_000_000,
     });
@@ -94,5 +95,31 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
     await services.campaignRunner.runUntilIdle();
     await services.campaignRunner.runUntilIdle();
     expect(await sentTo(birthday)).toEqual([[born[0], 2026]]);
+  });
+
+  it("sends a recurring campaign at each occurrence of its schedule, once per occurrence", async () => {
+    const activity: number[] = (await dataSource.query("SELECT g.id AS id FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = 'ACTIVITY'")).map((row: { id: number }) => Number(row.id));
+    // Every day at 10:00 local; created at 12:00, so today's occurrence has passed and is not sent.
+    const daily = await running({ kind: "RECURRING", cron: "0 10 * * *" }, activity);
+    // Members created by the tests above are placed once their rescoring has run.
+    await services.scoring.idle();
+    const [{ members }] = await dataSource.query("SELECT COUNT(*) AS members FROM segment_memberships ms JOIN segment_schemes s ON s.id = ms.scheme_id WHERE s.code = 'ACTIVITY'");
+    const perStep = async () =>
+      (await dataSource.query("SELECT step, COUNT(*) AS sends FROM campaign_sends WHERE campaign_id = ? AND status = 'SENT' GROUP BY step ORDER BY step", [daily])).map((row: { step: number; sends: number }) => Number(row.sends));
+    expect(await perStep()).toEqual([]);
+    clock.advance(86_400_000);
+    await services.campaignRunner.runUntilIdle();
+    await services.campaignRunner.runUntilIdle();
+    expect(await perStep()).toEqual([Number(members)]);
+    clock.advance(86_400_000);
+    await services.campaignRunner.runUntilIdle();
+    expect(await perStep()).toEqual([Number(members), Number(members)]);
+    const [{ occurrences }] = await dataSource.query("SELECT COUNT(DISTINCT step) AS occurrences FROM campaign_sends WHERE campaign_id = ?", [daily]);
+    expect(Number(occurrences)).toBe(2);
+  });
+
+  it("refuses a recurring campaign without a valid schedule, naming the field", async () => {
+    const input = { code: "NO_CRON", name: "无", channel: "IN_APP_COUPON", trigger: { kind: "RECURRING", cron: "every monday" }, target: { segmentIds: [1] }, variants: [{ code: "A", message: "x", couponValue: 1 }], budget: 1 };
+    await expect(services.campaigns.create(context, input)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "input.trigger.cron" } });
   });
 });

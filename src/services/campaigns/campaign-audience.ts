@@ -58,8 +58,35 @@ export class CampaignAudience {
   }
 
   /**
+   * Enqueues one occurrence of a recurring campaign: the whole target, in chunks, each send keyed by the occurrence
+   * (minutes since 1970, the send's step). A crash part-way starts the occurrence again from the first member, and
+   * what was enqueued already is skipped.
+   */
+  async enqueueOccurrence(campaign: CampaignRecord, occurrence: Date, now: Date): Promise<number> {
+    const step = Math.floor(occurrence.getTime() / 60_000);
+    let afterMemberId = 0;
+    let total = 0;
+    for (;;) {
+      const ids = await runInTransaction(this.dataSource, async (manager) => {
+        const filter = await this.audienceFilter(manager, campaign, now);
+        const rows: { id: number | string }[] = await manager.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE m.id > ? AND ${filter.where} ORDER BY m.id LIMIT ${this.settings.audienceChunkSize}`, [
+          afterMemberId,
+          ...filter.parameters,
+        ]);
+        const memberIds = rows.map((row) => Number(row.id));
+        await this.enqueue(manager, campaign, memberIds, now, step);
+        return memberIds;
+      });
+      if (ids.length === 0) return total;
+      total += ids.length;
+      afterMemberId = ids[ids.length - 1];
+    }
+  }
+
+  /**
    * Assigns the members and writes their sends, in the caller's transaction (a segment move's, for triggers). `step`
-   * keys the send: 0 for a campaign's one send, the year for a birthday campaign's yearly one.
+   * keys the send: 0 for a campaign's one send, the year for a birthday campaign's yearly one, the occurrence for a
+   * recurring one.
    */
   async enqueue(manager: EntityManager, campaign: CampaignRecord, memberIds: readonly number[], now: Date, step = 0): Promise<void> {
     if (memberIds.length === 0) return;

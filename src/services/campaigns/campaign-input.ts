@@ -1,5 +1,6 @@
 // A campaign as an operator sends it, checked field by field: each fault is BAD_USER_INPUT naming its path
 // (input.variants[1].message), before anything is saved.
+import { Cron } from "croner";
 import { memberTemplateVariables, templateProblems } from "../../engine";
 import { campaignChannels, campaignTriggerKinds, type CampaignChannel, type CampaignTriggerKind } from "../../entities";
 import { badUserInput } from "../../errors";
@@ -28,6 +29,8 @@ export interface CampaignTrigger {
   at: Date | null;
   /** SEGMENT_ENTERED / SEGMENT_LEFT: the segment whose members entering (leaving) get the campaign. */
   segmentId: number | null;
+  /** RECURRING: five cron fields in the programme's time zone; the target's members get a send at each occurrence. */
+  cron: string | null;
 }
 
 export interface CampaignTarget {
@@ -56,7 +59,7 @@ export interface CampaignInput {
   code: string;
   name: string;
   channel: string;
-  trigger: { kind: string; at?: Date | null; segmentId?: number | null };
+  trigger: { kind: string; at?: Date | null; segmentId?: number | null; cron?: string | null };
   target: { segmentIds: number[]; excludeSegmentIds?: number[] | null };
   variants: { code: string; weight?: number | null; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[];
   controlPercent?: number | null;
@@ -97,6 +100,16 @@ function variantOf(input: CampaignInput["variants"][number], index: number): Var
   };
 }
 
+function validCron(value: string | null | undefined): string {
+  const cron = (value ?? "").trim();
+  try {
+    new Cron(cron, { mode: "5-part", paused: true }).stop();
+  } catch (error) {
+    throw badUserInput(`input.trigger.cron must be five cron fields (minute hour day month weekday), e.g. "0 10 * * 1" for Mondays at 10:00: ${error instanceof Error ? error.message : String(error)}.`, "input.trigger.cron");
+  }
+  return cron;
+}
+
 /** Checks a campaign; segment ids are checked to exist by the caller, which holds the database. */
 export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
   const name = (input.name ?? "").trim();
@@ -105,10 +118,11 @@ export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
   const kind = oneOf(input.trigger?.kind ?? "", campaignTriggerKinds, "input.trigger.kind");
   const onSegment = kind === "SEGMENT_ENTERED" || kind === "SEGMENT_LEFT";
   if (onSegment && !input.trigger.segmentId) throw badUserInput(`input.trigger.segmentId is needed for a ${kind} trigger: the segment whose members entering or leaving get the campaign.`, "input.trigger.segmentId");
-  const trigger: CampaignTrigger = { kind, at: kind === "ONE_SHOT" ? (input.trigger.at ?? null) : null, segmentId: onSegment ? input.trigger.segmentId! : null };
+  const cron = kind === "RECURRING" ? validCron(input.trigger.cron) : null;
+  const trigger: CampaignTrigger = { kind, at: kind === "ONE_SHOT" ? (input.trigger.at ?? null) : null, segmentId: onSegment ? input.trigger.segmentId! : null, cron };
   const segmentIds = [...new Set(input.target?.segmentIds ?? [])];
   const excludeSegmentIds = [...new Set(input.target?.excludeSegmentIds ?? [])];
-  if (kind === "ONE_SHOT" && segmentIds.length === 0) throw badUserInput("input.target.segmentIds must name at least one segment: a one-shot campaign sends to its members.", "input.target.segmentIds");
+  if ((kind === "ONE_SHOT" || kind === "RECURRING") && segmentIds.length === 0) throw badUserInput("input.target.segmentIds must name at least one segment: a one-shot campaign sends to its members.", "input.target.segmentIds");
   // A new member is in no scheme segment yet: a sign-up campaign goes to every new member, less the exclusions.
   if (kind === "SIGN_UP" && segmentIds.length > 0) throw badUserInput("A SIGN_UP campaign goes to every new member: leave input.target.segmentIds empty and narrow it with excludeSegmentIds.", "input.target.segmentIds");
   if (segmentIds.some((id) => excludeSegmentIds.includes(id))) throw badUserInput("A segment cannot be both targeted and excluded.", "input.target.excludeSegmentIds");

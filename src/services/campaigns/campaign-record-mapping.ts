@@ -8,7 +8,7 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
     name: definition.name,
     channel: definition.channel,
     triggerKind: definition.trigger.kind,
-    triggerSettings: JSON.stringify({ at: definition.trigger.at?.toISOString() ?? null, segmentId: definition.trigger.segmentId }),
+    triggerSettings: JSON.stringify({ at: definition.trigger.at?.toISOString() ?? null, segmentId: definition.trigger.segmentId, cron: definition.trigger.cron }),
     target: JSON.stringify(definition.target),
     variants: JSON.stringify(definition.variants),
     controlPercent: definition.controlPercent,
@@ -21,12 +21,12 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
 }
 
 export function definitionOf(record: CampaignRecord): CampaignDefinition {
-  const trigger = JSON.parse(record.triggerSettings) as { at: string | null; segmentId: number | null };
+  const trigger = JSON.parse(record.triggerSettings) as { at: string | null; segmentId: number | null; cron?: string | null };
   return {
     code: record.code,
     name: record.name,
     channel: record.channel,
-    trigger: { kind: record.triggerKind, at: trigger.at === null ? null : new Date(trigger.at), segmentId: trigger.segmentId },
+    trigger: { kind: record.triggerKind, at: trigger.at === null ? null : new Date(trigger.at), segmentId: trigger.segmentId, cron: trigger.cron ?? null },
     target: JSON.parse(record.target),
     variants: JSON.parse(record.variants),
     controlPercent: record.controlPercent,

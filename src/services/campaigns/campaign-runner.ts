@@ -2,6 +2,7 @@
 // scheduled campaigns whose time has come, enqueue one-shot audiences (resuming where a crash left off), deliver
 // the due sends, and complete what is done. Every step is safe to repeat; several processes may tick at once (state
 // changes are conditional updates, a campaign's enqueuing and delivery lock its row), taking turns per campaign.
+import { Cron } from "croner";
 import { In, IsNull, type DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
@@ -25,6 +26,7 @@ export class CampaignRunner {
     private readonly clock: Clock,
     private readonly audience: CampaignAudience,
     private readonly delivery: CampaignDelivery,
+    private readonly utcOffsetMinutes: number,
   ) {}
 
   async tick(): Promise<TickResult> {
@@ -62,6 +64,15 @@ export class CampaignRunner {
 
   private async enqueueAudiences(now: Date): Promise<number> {
     let enqueued = 0;
+    // Recurring campaigns: the latest occurrence not enqueued yet (one missed while the server was down is sent late,
+    // once; older ones are not made up). The occurrence is recorded after its whole audience is enqueued.
+    for (const campaign of await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "RECURRING" })) {
+      const { trigger, startsAt } = definitionOf(campaign);
+      const [occurrence] = new Cron(trigger.cron!, { mode: "5-part", utcOffset: this.utcOffsetMinutes, paused: true }).previousRuns(1, now);
+      if (!occurrence || occurrence.getTime() <= Math.max(campaign.audienceEnqueuedAt?.getTime() ?? 0, startsAt?.getTime() ?? 0, campaign.createdAt.getTime())) continue;
+      enqueued += await this.audience.enqueueOccurrence(campaign, occurrence, now);
+      await runInTransaction(this.dataSource, (manager) => manager.update(CampaignRecord, { id: campaign.id }, { audienceEnqueuedAt: occurrence }));
+    }
     // Birthday campaigns look every tick; a member's send for this year exists once, so asking again adds nothing.
     for (const campaign of await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "BIRTHDAY" })) {
       await this.audience.enqueueBirthdays(campaign, now);
