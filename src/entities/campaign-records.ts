@@ -41,7 +41,7 @@ export class CampaignRecord {
   @Column({ type: "text" })
   target: string;
 
-  /** JSON: [{ code, weight, message, rewardPoints, couponValue, couponValidDays }]. */
+  /** JSON: { variants: [{ code, weight, message, rewardPoints, couponValue, couponValidDays }], followUps: [{ afterDays, message, ... }] }. */
   @Column({ type: "text" })
   variants: string;
 

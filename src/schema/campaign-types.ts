@@ -68,6 +68,24 @@ export class CampaignVariantInput {
   couponValidDays?: number | null;
 }
 
+@InputType({ description: "A later step of a series (e.g. a welcome series over the first week), the same for every variant." })
+export class CampaignFollowUpInput {
+  @Field(() => Int, { description: "Days after the first message (1-60), increasing from one follow-up to the next." })
+  afterDays: number;
+
+  @Field()
+  message: string;
+
+  @Field(() => Int, { nullable: true })
+  rewardPoints?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  couponValue?: number | null;
+
+  @Field(() => Int, { nullable: true })
+  couponValidDays?: number | null;
+}
+
 @InputType()
 export class CampaignInput {
   @Field()
@@ -87,6 +105,9 @@ export class CampaignInput {
 
   @Field(() => [CampaignVariantInput], { description: "One for a plain campaign; several for an A/B test." })
   variants: CampaignVariantInput[];
+
+  @Field(() => [CampaignFollowUpInput], { nullable: true, description: "Later steps of a series; not for BIRTHDAY or RECURRING campaigns." })
+  followUps?: CampaignFollowUpInput[] | null;
 
   @Field(() => Int, { nullable: true, description: "Percent of the audience held out as a control group that gets nothing (0-50)." })
   controlPercent?: number | null;
@@ -114,6 +135,24 @@ export class CampaignVariant {
 
   @Field(() => Int)
   weight: number;
+
+  @Field()
+  message: string;
+
+  @Field(() => Int)
+  rewardPoints: number;
+
+  @Field(() => Int)
+  couponValue: number;
+
+  @Field(() => Int)
+  couponValidDays: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class CampaignFollowUp {
+  @Field(() => Int)
+  afterDays: number;
 
   @Field()
   message: string;
@@ -257,6 +296,9 @@ export class Campaign {
   @Field(() => [CampaignVariant])
   variants: CampaignVariant[];
 
+  @Field(() => [CampaignFollowUp])
+  followUps: CampaignFollowUp[];
+
   @Field(() => Int)
   controlPercent: number;
 
@@ -302,6 +344,7 @@ export class Campaign {
       targetSegmentIds: definition.target.segmentIds.map(String),
       excludeSegmentIds: definition.target.excludeSegmentIds.map(String),
       variants: definition.variants,
+      followUps: definition.followUps,
       controlPercent: record.controlPercent,
       sendTime: record.sendTime,
       startsAt: record.startsAt,

@@ -67,6 +67,42 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
     expect(await sentTo(welcome)).toEqual([[member.id, 0]]);
   });
 
+  it("runs a welcome series: the first message at sign-up, each follow-up its days later, each once", async () => {
+    const series = await services.campaigns.create(context, {
+      code: `SERIES-${randomUUID().slice(0, 6)}`,
+      name: "新人旅程",
+      channel: "IN_APP_COUPON",
+      trigger: { kind: "SIGN_UP" },
+      target: { segmentIds: [] },
+      variants: [{ code: "A", message: "欢迎 {{name}}", couponValue: 100 }],
+      followUps: [
+        { afterDays: 3, message: "第三天 {{couponCode}}", couponValue: 200 },
+        { afterDays: 7, message: "一周了 {{name}}", couponValue: 300 },
+      ],
+      budget: 1_000_000,
+    });
+    await services.campaigns.act(context, series.id, "SCHEDULE");
+    await services.campaignRunner.runUntilIdle();
+    const member = await services.members.create(context, { name: "小新", phone: nextPhone(), joinChannel: "APP" }, randomUUID());
+    const steps = async () =>
+      (await dataSource.query("SELECT step, status, cost FROM campaign_sends WHERE campaign_id = ? AND member_id = ? ORDER BY step", [series.id, member.id])).map((row: { step: number; status: string; cost: number }) => [Number(row.step), row.status, Number(row.cost)]);
+    await services.campaignRunner.runUntilIdle();
+    expect(await steps()).toEqual([[0, "SENT", 100], [1, "PENDING", 0], [2, "PENDING", 0]]);
+    clock.advance(3 * 86_400_000);
+    await services.campaignRunner.runUntilIdle();
+    expect(await steps()).toEqual([[0, "SENT", 100], [1, "SENT", 200], [2, "PENDING", 0]]);
+    clock.advance(4 * 86_400_000);
+    await services.campaignRunner.runUntilIdle();
+    await services.campaignRunner.runUntilIdle();
+    expect(await steps()).toEqual([[0, "SENT", 100], [1, "SENT", 200], [2, "SENT", 300]]);
+    const messages = (await dataSource.query("SELECT message FROM campaign_sends WHERE campaign_id = ? AND member_id = ? ORDER BY step", [series.id, member.id])).map((row: { message: string }) => row.message);
+    expect(messages[0]).toBe("欢迎 小新");
+    expect(messages[1]).toMatch(/^第三天 [0-9A-F]{16}$/);
+    expect(messages[2]).toBe("一周了 小新");
+    const results = await services.campaignResults.of((await services.campaignReader.byId(series.id))!);
+    expect(results.variants[0]).toMatchObject({ members: 1, sent: 3, cost: 600 });
+  });
+
   it("sends to a member who leaves a segment: welcome back when a dormant member logs in", async () => {
     const dormant = Number((await dataSource.query("SELECT g.id AS id FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = 'ACTIVITY' AND g.code = 'DORMANT'"))[0].id);
     const welcomeBack = await running({ kind: "SEGMENT_LEFT", segmentId: dormant });
@@ -89,9 +125,11 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
   it("sends birthday greetings on the member's birthday, once that year", async () => {
     const birthday = await running({ kind: "BIRTHDAY" });
     const born: number[] = (await dataSource.query("SELECT id FROM members WHERE birthday IS NOT NULL ORDER BY id LIMIT 2")).map((row: { id: number }) => Number(row.id));
-    await dataSource.query("UPDATE members SET birthday = '1990-11-23' WHERE id = ?", [born[0]]);
-    await dataSource.query("UPDATE members SET birthday = '1985-11-24' WHERE id = ?", [born[1]]);
-    await dataSource.query("UPDATE members SET birthday = '1980-01-01' WHERE id NOT IN (?, ?) AND birthday LIKE '%-11-23'", born);
+    // Today and tomorrow in the programme's time zone (UTC+8), wherever the other tests left the clock.
+    const localDay = (offsetDays: number) => new Date(clock.now().getTime() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(5, 10);
+    await dataSource.query("UPDATE members SET birthday = ? WHERE id = ?", [`1990-${localDay(0)}`, born[0]]);
+    await dataSource.query("UPDATE members SET birthday = ? WHERE id = ?", [`1985-${localDay(1)}`, born[1]]);
+    await dataSource.query("UPDATE members SET birthday = '1980-01-01' WHERE id NOT IN (?, ?) AND birthday LIKE ?", [...born, `%-${localDay(0)}`]);
     await services.campaignRunner.runUntilIdle();
     await services.campaignRunner.runUntilIdle();
     expect(await sentTo(birthday)).toEqual([[born[0], 2026]]);

@@ -101,22 +101,27 @@ export class CampaignAudience {
     const treated = memberIds.filter((memberId) => kept.get(memberId) !== controlGroupCode);
     const start = definition.startsAt && definition.startsAt.getTime() > now.getTime() ? definition.startsAt : now;
     const dueTimes = definition.sendTime === "BEST_HOUR" ? await this.bestSendTimes(manager, treated, start) : new Map<number, Date>();
-    const sends = treated.map(
-      (memberId): Omit<CampaignSendRecord, "id"> => ({
-        campaignId: campaign.id,
-        step,
-        memberId,
-        variant: kept.get(memberId)!,
-        channel: campaign.channel,
-        status: "PENDING",
-        skipReason: null,
-        dueAt: dueTimes.get(memberId) ?? start,
-        message: null,
-        cost: 0,
-        couponId: null,
-        sentAt: null,
-        createdAt: now,
-      }),
+    // The first step, then each follow-up of a series that many days later (all enqueued now, so a crash or restart
+    // between them changes nothing).
+    const steps = [{ step, afterDays: 0 }, ...definition.followUps.map((followUp, index) => ({ step: step + index + 1, afterDays: followUp.afterDays }))];
+    const sends = treated.flatMap((memberId) =>
+      steps.map(
+        (planned): Omit<CampaignSendRecord, "id"> => ({
+          campaignId: campaign.id,
+          step: planned.step,
+          memberId,
+          variant: kept.get(memberId)!,
+          channel: campaign.channel,
+          status: "PENDING",
+          skipReason: null,
+          dueAt: new Date((dueTimes.get(memberId) ?? start).getTime() + planned.afterDays * 86_400_000),
+          message: null,
+          cost: 0,
+          couponId: null,
+          sentAt: null,
+          createdAt: now,
+        }),
+      ),
     );
     await insertRows(manager, CampaignSendRecord, sends as CampaignSendRecord[], { ignoreDuplicates: true });
   }

@@ -14,7 +14,7 @@ import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
 import { toGlobalId } from "../../schema/global-id";
 import type { PointsLedger } from "../points/points-ledger";
 import type { WebhookService } from "../webhooks/webhook-service";
-import type { VariantDefinition } from "./campaign-input";
+import { seriesTriggers, type CampaignDefinition, type StepContent } from "./campaign-input";
 import { definitionOf } from "./campaign-record-mapping";
 import type { CampaignSettings } from "./campaign-settings";
 
@@ -28,6 +28,12 @@ const consentOf: Record<CampaignChannel, keyof Pick<MemberRecord, "consentSms" |
   WECHAT: "consentWechat",
   IN_APP_COUPON: null,
 };
+
+/** What a send delivers: its variant's first message, or for a series' later step the follow-up of that step. */
+function contentOfStep(definition: CampaignDefinition, send: CampaignSendRecord): StepContent {
+  if (send.step > 0 && seriesTriggers.includes(definition.trigger.kind)) return definition.followUps[send.step - 1];
+  return definition.variants.find((candidate) => candidate.code === send.variant)!;
+}
 
 export interface DeliveryResult {
   sent: number;
@@ -141,7 +147,7 @@ export class CampaignDelivery {
       const past = recentSends.get(member.id) ?? [];
       if (!frequencyCapDecision(past, this.settings.frequencyCap, now).allowed) return skip("FREQUENCY_CAP");
     }
-    const variant = (definitionOf(campaign).variants as VariantDefinition[]).find((candidate) => candidate.code === send.variant)!;
+    const variant = contentOfStep(definitionOf(campaign), send);
     const cost = this.settings.messageCost[send.channel] + variant.rewardPoints * this.settings.pointValue + variant.couponValue;
     if (campaign.spent + cost > campaign.budget) {
       // The budget is spent: the campaign stops, and this send and the rest are not made.

@@ -23,6 +23,18 @@ export interface VariantDefinition {
   couponValidDays: number;
 }
 
+/** What a step sends: the variant's own content for the first step, a follow-up's for the later ones. */
+export type StepContent = Pick<VariantDefinition, "message" | "rewardPoints" | "couponValue" | "couponValidDays">;
+
+/** A later step of a series (a welcome series over the first week), the same for every variant. */
+export interface FollowUpDefinition extends StepContent {
+  /** Days after the first step's due time. */
+  afterDays: number;
+}
+
+/** Triggers whose sends are keyed by step 0 and may have follow-ups; birthdays and recurring ones key by occurrence. */
+export const seriesTriggers: readonly CampaignTriggerKind[] = ["ONE_SHOT", "SEGMENT_ENTERED", "SEGMENT_LEFT", "SIGN_UP", "TIER_CHANGED"];
+
 export interface CampaignTrigger {
   kind: CampaignTriggerKind;
   /** ONE_SHOT: when to send (null: as soon as it is scheduled). */
@@ -47,6 +59,8 @@ export interface CampaignDefinition {
   trigger: CampaignTrigger;
   target: CampaignTarget;
   variants: VariantDefinition[];
+  /** Steps 1, 2, ... after the variant's first message, in order of afterDays. */
+  followUps: FollowUpDefinition[];
   controlPercent: number;
   sendTime: SendTime;
   startsAt: Date | null;
@@ -62,6 +76,7 @@ export interface CampaignInput {
   trigger: { kind: string; at?: Date | null; segmentId?: number | null; cron?: string | null };
   target: { segmentIds: number[]; excludeSegmentIds?: number[] | null };
   variants: { code: string; weight?: number | null; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[];
+  followUps?: { afterDays: number; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[] | null;
   controlPercent?: number | null;
   sendTime?: string | null;
   startsAt?: Date | null;
@@ -83,21 +98,33 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], field: st
   return value as T;
 }
 
-function variantOf(input: CampaignInput["variants"][number], index: number): VariantDefinition {
-  const path = `input.variants[${index}]`;
+function contentOf(input: { message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }, path: string): StepContent {
   const message = (input.message ?? "").trim();
   if (message.length === 0 || message.length > 500) throw badUserInput(`${path}.message must be 1 to 500 characters.`, `${path}.message`);
   const problems = templateProblems(message, messageVariables);
   if (problems.length > 0) throw badUserInput(`${path}.message: ${problems.map((problem) => problem.message).join(" ")} Use ${messageVariables.map((name) => `{{${name}}}`).join(", ")}.`, `${path}.message`);
   const couponValue = wholeNumber(input.couponValue, `${path}.couponValue`, 0, 0, 100_000_00);
   return {
-    code: validCode(input.code, `${path}.code`, 16),
-    weight: wholeNumber(input.weight, `${path}.weight`, 1, 1, 1000),
     message,
     rewardPoints: wholeNumber(input.rewardPoints, `${path}.rewardPoints`, 0, 0, 1_000_000),
     couponValue,
     couponValidDays: wholeNumber(input.couponValidDays, `${path}.couponValidDays`, couponValue > 0 ? 30 : 0, couponValue > 0 ? 1 : 0, 365),
   };
+}
+
+function variantOf(input: CampaignInput["variants"][number], index: number): VariantDefinition {
+  const path = `input.variants[${index}]`;
+  return { code: validCode(input.code, `${path}.code`, 16), weight: wholeNumber(input.weight, `${path}.weight`, 1, 1, 1000), ...contentOf(input, path) };
+}
+
+function followUpsOf(input: CampaignInput["followUps"], kind: CampaignTriggerKind): FollowUpDefinition[] {
+  const followUps = input ?? [];
+  if (followUps.length === 0) return [];
+  if (!seriesTriggers.includes(kind)) throw badUserInput(`A ${kind} campaign sends once per occurrence: it takes no follow-ups.`, "input.followUps");
+  if (followUps.length > 5) throw badUserInput("input.followUps holds at most 5 steps.", "input.followUps");
+  const steps = followUps.map((followUp, index) => ({ afterDays: wholeNumber(followUp.afterDays, `input.followUps[${index}].afterDays`, 1, 1, 60), ...contentOf(followUp, `input.followUps[${index}]`) }));
+  if (steps.some((step, index) => index > 0 && step.afterDays <= steps[index - 1].afterDays)) throw badUserInput("input.followUps must come in order, each more days after the first message than the one before.", "input.followUps");
+  return steps;
 }
 
 function validCron(value: string | null | undefined): string {
@@ -133,7 +160,7 @@ export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
   const codes = variants.map((variant) => variant.code);
   const repeated = codes.find((code, index) => codes.indexOf(code) !== index || code === "CONTROL");
   if (repeated) throw badUserInput(`Variant code ${repeated} is repeated or reserved (CONTROL names the control group).`, "input.variants");
-  if (channel === "IN_APP_COUPON" && variants.some((variant) => variant.couponValue === 0)) throw badUserInput("An IN_APP_COUPON campaign gives a coupon: set couponValue on every variant.", "input.variants");
+  if (channel === "IN_APP_COUPON" && [...variants, ...(input.followUps ?? [])].some((step) => (step.couponValue ?? 0) === 0)) throw badUserInput("An IN_APP_COUPON campaign gives a coupon: set couponValue on every variant.", "input.variants");
   const startsAt = input.startsAt ?? null;
   const endsAt = input.endsAt ?? null;
   if (startsAt && endsAt && endsAt.getTime() <= startsAt.getTime()) throw badUserInput("input.endsAt must be after input.startsAt.", "input.endsAt");
@@ -144,6 +171,7 @@ export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
     trigger,
     target: { segmentIds, excludeSegmentIds },
     variants,
+    followUps: followUpsOf(input.followUps, kind),
     controlPercent: wholeNumber(input.controlPercent, "input.controlPercent", 0, 0, 50),
     sendTime: oneOf(input.sendTime ?? "IMMEDIATE", sendTimes, "input.sendTime"),
     startsAt,

@@ -10,7 +10,8 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
     triggerKind: definition.trigger.kind,
     triggerSettings: JSON.stringify({ at: definition.trigger.at?.toISOString() ?? null, segmentId: definition.trigger.segmentId, cron: definition.trigger.cron }),
     target: JSON.stringify(definition.target),
-    variants: JSON.stringify(definition.variants),
+    // The variants column holds the content: each variant's first message, and the follow-ups all variants share.
+    variants: JSON.stringify({ variants: definition.variants, followUps: definition.followUps }),
     controlPercent: definition.controlPercent,
     sendTime: definition.sendTime,
     startsAt: definition.startsAt,
@@ -18,6 +19,11 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
     budget: definition.budget,
     conversionWindowDays: definition.conversionWindowDays,
   };
+}
+
+function contentOf(column: string): Pick<CampaignDefinition, "variants" | "followUps"> {
+  const content = JSON.parse(column) as Pick<CampaignDefinition, "variants" | "followUps">;
+  return { variants: content.variants, followUps: content.followUps ?? [] };
 }
 
 export function definitionOf(record: CampaignRecord): CampaignDefinition {
@@ -28,7 +34,7 @@ export function definitionOf(record: CampaignRecord): CampaignDefinition {
     channel: record.channel,
     trigger: { kind: record.triggerKind, at: trigger.at === null ? null : new Date(trigger.at), segmentId: trigger.segmentId, cron: trigger.cron ?? null },
     target: JSON.parse(record.target),
-    variants: JSON.parse(record.variants),
+    ...contentOf(record.variants),
     controlPercent: record.controlPercent,
     sendTime: record.sendTime as SendTime,
     startsAt: record.startsAt,

@@ -5,6 +5,7 @@
 import type { DataSource } from "typeorm";
 import { compareToControl, controlGroupCode, revenueFigures, type ExperimentComparison, type RevenueFigures } from "../../engine";
 import type { CampaignRecord } from "../../entities";
+import { definitionOf } from "./campaign-record-mapping";
 
 export interface VariantOutcome extends RevenueFigures {
   variant: string;
@@ -38,20 +39,20 @@ export class CampaignResults {
     const inWindow = `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`;
     const rows: Row[] = await this.dataSource.query(
       `SELECT a.variant AS variant, COUNT(*) AS members,
-         SUM(CASE WHEN s.status = 'SENT' THEN 1 ELSE 0 END) AS sent,
+         SUM(COALESCE(s.sent, 0)) AS sent,
          SUM(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE ${inWindow}) THEN 1 ELSE 0 END) AS conversions,
          SUM((SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE ${inWindow})) AS revenue,
          SUM(COALESCE(s.cost, 0)) AS cost
        FROM campaign_assignments a
-       LEFT JOIN campaign_sends s ON s.campaign_id = a.campaign_id AND s.member_id = a.member_id AND s.step = 0
+       LEFT JOIN (SELECT member_id, SUM(CASE WHEN status = 'SENT' THEN 1 ELSE 0 END) AS sent, SUM(cost) AS cost FROM campaign_sends WHERE campaign_id = ? GROUP BY member_id) s ON s.member_id = a.member_id
        WHERE a.campaign_id = ?
        GROUP BY a.variant
        ORDER BY a.variant`,
-      [campaign.id],
+      [campaign.id, campaign.id],
     );
     const groups = new Map(rows.map((row) => [row.variant, { members: Number(row.members), sent: Number(row.sent ?? 0), conversions: Number(row.conversions ?? 0), revenue: Number(row.revenue ?? 0), cost: Number(row.cost ?? 0) }]));
     const control = groups.get(controlGroupCode);
-    const codes = [...(JSON.parse(campaign.variants) as { code: string }[]).map((variant) => variant.code), ...(campaign.controlPercent > 0 ? [controlGroupCode] : [])];
+    const codes = [...definitionOf(campaign).variants.map((variant) => variant.code), ...(campaign.controlPercent > 0 ? [controlGroupCode] : [])];
     const variants = codes.map((code): VariantOutcome => {
       const group = groups.get(code) ?? { members: 0, sent: 0, conversions: 0, revenue: 0, cost: 0 };
       const comparison = code === controlGroupCode || !control ? null : compareToControl(control, group, code);

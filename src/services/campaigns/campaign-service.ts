@@ -53,7 +53,7 @@ export class CampaignService {
       if (record.state === "COMPLETED" || record.state === "CANCELLED") throw conflict(`Campaign ${record.code} is ${record.state.toLowerCase()}: it can no longer be edited.`);
       if (record.state === "RUNNING" || record.state === "PAUSED") {
         const current = definitionOf(record);
-        const fixed: (keyof CampaignDefinition)[] = ["channel", "trigger", "target", "variants", "controlPercent", "sendTime", "startsAt", "conversionWindowDays"];
+        const fixed: (keyof CampaignDefinition)[] = ["channel", "trigger", "target", "variants", "followUps", "controlPercent", "sendTime", "startsAt", "conversionWindowDays"];
         const changed = fixed.filter((field) => JSON.stringify(current[field]) !== JSON.stringify(definition[field]));
         if (changed.length > 0) throw conflict(`Campaign ${record.code} is ${record.state.toLowerCase()}: its ${changed.join(", ")} can no longer change (only name, endsAt and budget). Cancel it and create another to change them.`);
       }
