@@ -56,9 +56,17 @@ export class CampaignResolver {
     return context.services.campaignReader.progress(campaign.record.id);
   }
 
-  @FieldResolver(() => [VariantResult], { description: "Per variant and control: reach, conversions, revenue, cost, ROI, and each variant against control." })
-  async results(@Root() campaign: Campaign, @Ctx() context: RequestContext): Promise<VariantResult[]> {
-    return (await context.services.campaignResults.of(campaign.record)).variants.map(VariantResult.fromOutcome);
+  @FieldResolver(() => [VariantResult], { description: "Per variant and control: reach, conversions, revenue, cost, ROI, and each variant against control; with segmentId, among that segment's members now." })
+  async results(@Root() campaign: Campaign, @Ctx() context: RequestContext, @Arg("segmentId", () => ID, { nullable: true }) segmentId?: string | null): Promise<VariantResult[]> {
+    const segment = segmentId ? await this.segmentFilter(context, segmentId) : null;
+    return (await context.services.campaignResults.of(campaign.record, segment)).variants.map(VariantResult.fromOutcome);
+  }
+
+  private async segmentFilter(context: RequestContext, segmentId: string) {
+    const id = expectNumberId(segmentId, "segmentId", "segment", "Segment");
+    const [record] = await context.services.segmentReader.segments([id]);
+    if (!record) throw notFound(`No segment ${segmentId}.`);
+    return context.services.segmentAnalysis.filterOf(record, context.clock.now());
   }
 
   @Authorized("campaigns:write")

@@ -218,6 +218,11 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
     expect(byVariant.A).toMatchObject({ members: assigned.filter((row) => row.variant === "A").length, conversions: 2, revenue: 20_000 });
     expect(byVariant.CONTROL).toMatchObject({ members: assigned.filter((row) => row.variant === "CONTROL").length, sent: 0, conversions: 2, revenue: 20_000, comparison: null });
     expect(byVariant.A.comparison?.verdict).toBe("MORE_DATA_NEEDED");
+    // Per segment: the buyers' orders made them ACTIVE again; among ACTIVE members only the four buyers were assigned.
+    await services.scoring.idle();
+    const [activeSegment] = await services.segmentReader.segments([await segmentId("ACTIVITY", "ACTIVE")]);
+    const amongActive = await services.campaignResults.of((await services.campaignReader.byId(warning.id))!, services.segmentAnalysis.filterOf(activeSegment, clock.now()));
+    expect(Object.fromEntries(amongActive.variants.map((variant) => [variant.variant, [variant.members, variant.conversions]]))).toEqual({ A: [2, 2], CONTROL: [2, 2] });
   });
 
   it("refuses what the state machine refuses, and edits of a running campaign's target", async () => {

@@ -5,6 +5,7 @@
 import type { DataSource } from "typeorm";
 import { compareToControl, controlGroupCode, revenueFigures, type ExperimentComparison, type RevenueFigures } from "../../engine";
 import type { CampaignRecord } from "../../entities";
+import { memberFactsFrom } from "../segments/rule-columns";
 import { definitionOf } from "./campaign-record-mapping";
 
 export interface VariantOutcome extends RevenueFigures {
@@ -30,7 +31,8 @@ type Row = { variant: string; members: number | string; sent: number | string | 
 export class CampaignResults {
   constructor(private readonly dataSource: DataSource) {}
 
-  async of(campaign: CampaignRecord): Promise<CampaignOutcome> {
+  /** `segment`: only the members in it now (results per segment: did the campaign work for the dormant ones?). */
+  async of(campaign: CampaignRecord, segment: { where: string; parameters: unknown[] } | null = null): Promise<CampaignOutcome> {
     const sqlite = this.dataSource.options.type === "better-sqlite3";
     // The window's end, in each database's date arithmetic (SQLite keeps times as text with milliseconds).
     const windowEnd = (reference: string) =>
@@ -45,10 +47,10 @@ export class CampaignResults {
          SUM(COALESCE(s.cost, 0)) AS cost
        FROM campaign_assignments a
        LEFT JOIN (SELECT member_id, SUM(CASE WHEN status = 'SENT' THEN 1 ELSE 0 END) AS sent, SUM(cost) AS cost FROM campaign_sends WHERE campaign_id = ? GROUP BY member_id) s ON s.member_id = a.member_id
-       WHERE a.campaign_id = ?
+       WHERE a.campaign_id = ?${segment ? ` AND a.member_id IN (SELECT m.id FROM ${memberFactsFrom} WHERE ${segment.where})` : ""}
        GROUP BY a.variant
        ORDER BY a.variant`,
-      [campaign.id, campaign.id],
+      [campaign.id, campaign.id, ...(segment?.parameters ?? [])],
     );
     const groups = new Map(rows.map((row) => [row.variant, { members: Number(row.members), sent: Number(row.sent ?? 0), conversions: Number(row.conversions ?? 0), revenue: Number(row.revenue ?? 0), cost: Number(row.cost ?? 0) }]));
     const control = groups.get(controlGroupCode);
