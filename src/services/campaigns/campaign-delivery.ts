@@ -5,6 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
+import { insertRows } from "../../database/bulk-insert";
+import { updateRowsById } from "../../database/bulk-update";
 import { timeToDatabase } from "../../database/raw-values";
 import { runInTransaction } from "../../database/transactions";
 import { frequencyCapDecision, quietHoursDecision, renderTemplate } from "../../engine";
@@ -68,16 +70,18 @@ export class CampaignDelivery {
       if (sends.length === 0) return;
       const campaigns = new Map((await manager.findBy(CampaignRecord, { id: In([...new Set(sends.map((send) => send.campaignId))]) })).map((campaign) => [campaign.id, campaign]));
       const memberIds = [...new Set(sends.map((send) => send.memberId))];
-      const members = new Map((await manager.findBy(MemberRecord, { id: In(memberIds) })).map((member) => [member.id, member]));
+      const memberRecords = await manager.findBy(MemberRecord, { id: In(memberIds) });
+      const members = new Map(memberRecords.map((member) => [member.id, member]));
       const recentSends = await this.recentSendTimes(manager, memberIds, now);
-      const variables = await this.memberVariables(manager, memberIds, now);
+      const variables = await this.memberVariables(manager, memberRecords, now);
       const messages: { send: CampaignSendRecord; campaign: CampaignRecord; member: MemberRecord; couponCode: string | null }[] = [];
+      const coupons: { send: CampaignSendRecord; coupon: Omit<CouponRecord, "id"> }[] = [];
       for (const send of sends) {
         const campaign = campaigns.get(send.campaignId)!;
         const member = members.get(send.memberId)!;
         const counts = progress.get(campaign.id) ?? { sent: 0, skipped: 0, postponed: 0 };
         progress.set(campaign.id, counts);
-        const outcome = await this.deliverOne(manager, send, campaign, member, recentSends, variables, now);
+        const outcome = await this.deliverOne(manager, send, campaign, member, recentSends, variables, coupons, now);
         if (outcome.kind === "postponed") {
           counts.postponed += 1;
           result.postponed += 1;
@@ -92,7 +96,9 @@ export class CampaignDelivery {
         result.sent += 1;
         messages.push({ send, campaign, member, couponCode: outcome.couponCode });
       }
-      await manager.save(CampaignSendRecord, sends);
+      await this.insertCoupons(manager, coupons);
+      // Every claimed send changed (made, skipped or postponed): one multi-row UPDATE, not a read and an UPDATE per send.
+      await updateRowsById(manager, CampaignSendRecord, sends, ["status", "skipReason", "dueAt", "message", "cost", "couponId", "sentAt"]);
       for (const campaign of campaigns.values()) await manager.update(CampaignRecord, { id: campaign.id }, { spent: campaign.spent, state: campaign.state, updatedAt: campaign.updatedAt });
       await this.enqueueMessages(manager, messages);
     });
@@ -124,6 +130,7 @@ export class CampaignDelivery {
     member: MemberRecord,
     recentSends: Map<number, Date[]>,
     variables: Map<number, Record<string, string>>,
+    coupons: { send: CampaignSendRecord; coupon: Omit<CouponRecord, "id"> }[],
     now: Date,
   ): Promise<{ kind: "sent"; couponCode: string | null } | { kind: "skipped" } | { kind: "postponed" }> {
     const skip = (reason: string) => {
@@ -153,8 +160,8 @@ export class CampaignDelivery {
     let couponCode: string | null = null;
     if (variant.couponValue > 0) {
       couponCode = randomBytes(6).toString("hex").toUpperCase();
-      const coupon = await manager.save(CouponRecord, { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now });
-      send.couponId = coupon.id;
+      // Written with the batch's other coupons (insertCoupons), which sets the send's couponId.
+      coupons.push({ send, coupon: { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now } });
     }
     if (variant.rewardPoints > 0) {
       const account = await this.ledger.lock(manager, member.id);
@@ -166,6 +173,16 @@ export class CampaignDelivery {
     // Later sends to this member in the same batch count against the cap too.
     recentSends.set(member.id, [...(recentSends.get(member.id) ?? []), now]);
     return { kind: "sent", couponCode };
+  }
+
+  /** The batch's coupons in one INSERT; their ids, read back by their unique codes, go on their sends. */
+  private async insertCoupons(manager: EntityManager, coupons: { send: CampaignSendRecord; coupon: Omit<CouponRecord, "id"> }[]): Promise<void> {
+    if (coupons.length === 0) return;
+    await insertRows(manager, CouponRecord, coupons.map(({ coupon }) => coupon));
+    const codes = coupons.map(({ coupon }) => coupon.code);
+    const rows: { id: number | string; code: string }[] = await manager.query(`SELECT id, code FROM coupons WHERE code IN (${codes.map(() => "?").join(", ")})`, codes);
+    const ids = new Map(rows.map((row) => [row.code, Number(row.id)]));
+    for (const { send, coupon } of coupons) send.couponId = ids.get(coupon.code)!;
   }
 
   /** When each member was last sent a message (any campaign, any message channel) within the cap's window. */
@@ -183,8 +200,8 @@ export class CampaignDelivery {
   }
 
   /** The template variables each member's messages may use. */
-  private async memberVariables(manager: EntityManager, memberIds: number[], now: Date): Promise<Map<number, Record<string, string>>> {
-    const members = await manager.findBy(MemberRecord, { id: In(memberIds) });
+  private async memberVariables(manager: EntityManager, members: MemberRecord[], now: Date): Promise<Map<number, Record<string, string>>> {
+    const memberIds = members.map((member) => member.id);
     const tiers = new Map((await manager.find(TierRecord)).map((tier) => [tier.id, tier]));
     const accounts = new Map((await manager.findBy(PointAccountRecord, { memberId: In(memberIds) })).map((account) => [account.memberId, account]));
     const expiring: { member_id: number | string; points: number | string | null }[] = await manager.query(
