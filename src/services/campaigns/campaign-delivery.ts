@@ -188,14 +188,18 @@ export class CampaignDelivery {
   /** When each member was last sent a message (any campaign, any message channel) within the cap's window. */
   private async recentSendTimes(manager: EntityManager, memberIds: number[], now: Date): Promise<Map<number, Date[]>> {
     const since = new Date(now.getTime() - this.settings.frequencyCap.perDays * day);
+    // Only the member index's columns in SQL, status and channel checked here: given `status = 'SENT'`, SQLite's
+    // planner (no statistics) took the status index and read every SENT send ever made, for every batch.
     const rows = await manager
       .getRepository(CampaignSendRecord)
       .createQueryBuilder("send")
-      .select(["send.memberId", "send.sentAt"])
-      .where("send.memberId IN (:...memberIds) AND send.status = 'SENT' AND send.channel <> 'IN_APP_COUPON' AND send.sentAt > :since", { memberIds, since })
+      .select(["send.memberId", "send.sentAt", "send.status", "send.channel"])
+      .where("send.memberId IN (:...memberIds) AND send.sentAt > :since", { memberIds, since })
       .getMany();
     const times = new Map<number, Date[]>();
-    for (const row of rows) times.set(row.memberId, [...(times.get(row.memberId) ?? []), row.sentAt!]);
+    for (const row of rows) {
+      if (row.status === "SENT" && row.channel !== "IN_APP_COUPON") times.set(row.memberId, [...(times.get(row.memberId) ?? []), row.sentAt!]);
+    }
     return times;
   }
 
