@@ -30,14 +30,15 @@ function sqliteDatabase(): BenchDatabase {
   };
 }
 
-async function mysqlDatabase(serverUrl: string): Promise<BenchDatabase> {
+/** A fresh database on the MYSQL_URL server; or `name`, kept if it exists (a benchmark's cached population). */
+export async function mysqlDatabase(serverUrl: string, name?: string): Promise<BenchDatabase> {
   const server = parseDatabaseUrl(serverUrl, "MYSQL_URL");
   if (server.type !== "mysql") throw new Error("MYSQL_URL must be a mysql:// URL");
-  const database = `loyalty_bench_${randomBytes(4).toString("hex")}`;
+  const database = name ?? `loyalty_bench_${randomBytes(4).toString("hex")}`;
   const admin = () => createConnection({ host: server.host, port: server.port, user: server.username, password: server.password });
   const connection = await admin();
   const [rows] = await connection.query("SELECT VERSION() AS version");
-  await connection.query(`CREATE DATABASE \`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await connection.query(`CREATE DATABASE ${name === undefined ? "" : "IF NOT EXISTS "}\`${database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await connection.end();
   const version = (rows as { version: string }[])[0].version;
   const credentials = `${encodeURIComponent(server.username)}:${encodeURIComponent(server.password)}`;
