@@ -6,7 +6,7 @@ import { sendTimes, type CampaignDefinition } from "../services/campaigns/campai
 import { definitionOf } from "../services/campaigns/campaign-record-mapping";
 import type { VariantOutcome } from "../services/campaigns/campaign-results";
 import { connectionTypes } from "./connection";
-import { enumObject } from "./enums";
+import { BehaviourEventKindEnum, enumObject } from "./enums";
 
 export const CampaignStateEnum = enumObject(campaignStates);
 export const CampaignChannelEnum = enumObject(campaignChannels);
@@ -66,6 +66,12 @@ export class CampaignVariantInput {
 
   @Field(() => Int, { nullable: true, description: "Days the coupon is valid; default 30." })
   couponValidDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A benefit granted with the message, e.g. FREE_SHIPPING (shown in member.benefits)." })
+  benefitCode?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Days the benefit is valid; default 30." })
+  benefitValidDays?: number | null;
 }
 
 @InputType({ description: "A later step of a series (e.g. a welcome series over the first week), the same for every variant." })
@@ -84,6 +90,12 @@ export class CampaignFollowUpInput {
 
   @Field(() => Int, { nullable: true })
   couponValidDays?: number | null;
+
+  @Field(() => String, { nullable: true, description: "A benefit granted with the message, e.g. FREE_SHIPPING (shown in member.benefits)." })
+  benefitCode?: string | null;
+
+  @Field(() => Int, { nullable: true, description: "Days the benefit is valid; default 30." })
+  benefitValidDays?: number | null;
 }
 
 @InputType()
@@ -124,8 +136,11 @@ export class CampaignInput {
   @Field(() => Int, { description: "Fen. Rewards and message costs are charged against it; the campaign stops when it is spent." })
   budget: number;
 
-  @Field(() => Int, { nullable: true, description: "Days after a send in which an order counts as its conversion; default 7." })
+  @Field(() => Int, { nullable: true, description: "Days after a member's assignment in which a conversion counts; default 7." })
   conversionWindowDays?: number | null;
+
+  @Field(() => BehaviourEventKindEnum, { nullable: true, description: "What counts as a conversion: ORDER (default, with revenue) or another behaviour event (LOGIN, REVIEW...; no revenue)." })
+  conversionEvent?: string | null;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -147,6 +162,12 @@ export class CampaignVariant {
 
   @Field(() => Int)
   couponValidDays: number;
+
+  @Field(() => String, { nullable: true })
+  benefitCode: string | null;
+
+  @Field(() => Int)
+  benefitValidDays: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -165,6 +186,12 @@ export class CampaignFollowUp {
 
   @Field(() => Int)
   couponValidDays: number;
+
+  @Field(() => String, { nullable: true })
+  benefitCode: string | null;
+
+  @Field(() => Int)
+  benefitValidDays: number;
 }
 
 @ObjectType({ simpleResolvers: true })
@@ -320,6 +347,9 @@ export class Campaign {
   @Field(() => Int)
   conversionWindowDays: number;
 
+  @Field(() => BehaviourEventKindEnum)
+  conversionEvent: string;
+
   @Field(() => Date)
   createdAt: Date;
 
@@ -352,6 +382,7 @@ export class Campaign {
       budget: record.budget,
       spent: record.spent,
       conversionWindowDays: record.conversionWindowDays,
+      conversionEvent: definition.conversionEvent,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
     });

@@ -236,4 +236,33 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
     await services.campaigns.act(context, created.id, "CANCEL");
     await expect(services.campaigns.act(context, created.id, "RESUME")).rejects.toMatchObject({ extensions: { code: "CONFLICT" } });
   });
+
+  it("counts a chosen event as the conversion: members who logged in within the window, with no revenue", async () => {
+    const input = campaign({ channel: "IN_APP_COUPON", variants: [{ code: "A", message: "{{couponCode}}", couponValue: 100 }], controlPercent: 20, conversionEvent: "LOGIN", conversionWindowDays: 3 });
+    const created = await launch(input);
+    const assigned: { member_id: number | string; variant: string }[] = await dataSource.query("SELECT member_id, variant FROM campaign_assignments WHERE campaign_id = ? ORDER BY member_id", [created.id]);
+    const treated = assigned.filter((row) => row.variant === "A").slice(0, 3).map((row) => Number(row.member_id));
+    const control = assigned.filter((row) => row.variant === "CONTROL").slice(0, 1).map((row) => Number(row.member_id));
+    clock.advance(day);
+    const logins = [...treated, ...control].map((memberId) => ({ source: "app", externalId: `login-${created.id}-${memberId}`, kind: "LOGIN", memberId, occurredAt: clock.now() }));
+    // A login after the window does not count.
+    logins.push({ source: "app", externalId: `late-${created.id}`, kind: "LOGIN", memberId: Number(assigned.find((row) => row.variant === "A" && !treated.includes(Number(row.member_id)))!.member_id), occurredAt: new Date(clock.now().getTime() + 5 * day) });
+    await services.behaviourEvents.recordEvents(context, logins as never, { awardPoints: false, rescore: false });
+    const results = await services.campaignResults.of((await services.campaignReader.byId(created.id))!);
+    const byVariant = Object.fromEntries(results.variants.map((variant) => [variant.variant, [variant.conversions, variant.revenue]]));
+    expect(byVariant).toEqual({ A: [3, 0], CONTROL: [1, 0] });
+    const bad = services.campaigns.create(context, campaign({ conversionEvent: "REFUND" }));
+    await expect(bad).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "input.conversionEvent" } });
+  });
+
+  it("grants a benefit with the message: the member sees it among their benefits, valid for its days", async () => {
+    const created = await launch(campaign({ channel: "IN_APP_COUPON", variants: [{ code: "A", message: "包邮一个月", couponValue: 1, benefitCode: "FREE_SHIPPING", benefitValidDays: 30 }] }));
+    const [{ sent }] = await dataSource.query("SELECT COUNT(*) AS sent FROM campaign_sends WHERE campaign_id = ? AND status = 'SENT'", [created.id]);
+    const granted: { member_id: number; valid_until: string | Date }[] = await dataSource.query("SELECT member_id, valid_until FROM member_benefits WHERE code = 'FREE_SHIPPING' AND reason = ?", [`campaign ${created.code}`]);
+    expect(granted).toHaveLength(Number(sent));
+    expect(Number(sent)).toBe(300);
+    const member = (await services.members.findById(Number(granted[0].member_id)))!;
+    const held = await services.benefits.held(member);
+    expect(held.map((benefit) => benefit.code)).toContain("FREE_SHIPPING");
+  });
 });

@@ -10,7 +10,7 @@ import { updateRowsById } from "../../database/bulk-update";
 import { timeToDatabase } from "../../database/raw-values";
 import { lockingRead, runInTransaction } from "../../database/transactions";
 import { frequencyCapDecision, quietHoursDecision, renderTemplate } from "../../engine";
-import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel } from "../../entities";
+import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberBenefitRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
 import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
 import { toGlobalId } from "../../schema/global-id";
@@ -167,6 +167,10 @@ export class CampaignDelivery {
       couponCode = randomBytes(8).toString("hex").toUpperCase();
       // Written with the batch's other coupons (insertCoupons), which sets the send's couponId.
       coupons.push({ send, coupon: { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now } });
+    }
+    if (variant.benefitCode) {
+      const validUntil = new Date(now.getTime() + variant.benefitValidDays * day);
+      await manager.insert(MemberBenefitRecord, { memberId: member.id, code: variant.benefitCode, reason: `campaign ${campaign.code}`, validFrom: now, validUntil, grantedBy: `campaign:${campaign.code}`.slice(0, 48), createdAt: now });
     }
     if (variant.rewardPoints > 0) {
       const account = await this.ledger.lock(manager, member.id);

@@ -2,11 +2,15 @@
 // (input.variants[1].message), before anything is saved.
 import { Cron } from "croner";
 import { memberTemplateVariables, templateProblems } from "../../engine";
-import { campaignChannels, campaignTriggerKinds, type CampaignChannel, type CampaignTriggerKind } from "../../entities";
+import { behaviourEventKinds, campaignChannels, campaignTriggerKinds, type CampaignChannel, type CampaignTriggerKind } from "../../entities";
 import { badUserInput } from "../../errors";
 import { validCode } from "../points/points-input";
 
 export const sendTimes = ["IMMEDIATE", "BEST_HOUR"] as const;
+
+/** What counts as a campaign's conversion: an order (with its revenue), or any other behaviour event (no revenue). */
+export const conversionEvents = behaviourEventKinds.filter((kind) => kind !== "REFUND");
+export type ConversionEvent = (typeof conversionEvents)[number];
 export type SendTime = (typeof sendTimes)[number];
 
 /** Variables a message may use; each is filled per member when the send is made. */
@@ -21,10 +25,13 @@ export interface VariantDefinition {
   /** Fen; 0: no coupon. */
   couponValue: number;
   couponValidDays: number;
+  /** A benefit granted with the message (a code of the benefit catalogue, e.g. FREE_SHIPPING); null: none. */
+  benefitCode: string | null;
+  benefitValidDays: number;
 }
 
 /** What a step sends: the variant's own content for the first step, a follow-up's for the later ones. */
-export type StepContent = Pick<VariantDefinition, "message" | "rewardPoints" | "couponValue" | "couponValidDays">;
+export type StepContent = Pick<VariantDefinition, "message" | "rewardPoints" | "couponValue" | "couponValidDays" | "benefitCode" | "benefitValidDays">;
 
 /** A later step of a series (a welcome series over the first week), the same for every variant. */
 export interface FollowUpDefinition extends StepContent {
@@ -67,6 +74,7 @@ export interface CampaignDefinition {
   endsAt: Date | null;
   budget: number;
   conversionWindowDays: number;
+  conversionEvent: ConversionEvent;
 }
 
 export interface CampaignInput {
@@ -75,14 +83,15 @@ export interface CampaignInput {
   channel: string;
   trigger: { kind: string; at?: Date | null; segmentId?: number | null; cron?: string | null };
   target: { segmentIds: number[]; excludeSegmentIds?: number[] | null };
-  variants: { code: string; weight?: number | null; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[];
-  followUps?: { afterDays: number; message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }[] | null;
+  variants: ({ code: string; weight?: number | null } & ContentInput)[];
+  followUps?: ({ afterDays: number } & ContentInput)[] | null;
   controlPercent?: number | null;
   sendTime?: string | null;
   startsAt?: Date | null;
   endsAt?: Date | null;
   budget: number;
   conversionWindowDays?: number | null;
+  conversionEvent?: string | null;
 }
 
 const maximumVariants = 5;
@@ -98,7 +107,9 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], field: st
   return value as T;
 }
 
-function contentOf(input: { message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null }, path: string): StepContent {
+type ContentInput = { message: string; rewardPoints?: number | null; couponValue?: number | null; couponValidDays?: number | null; benefitCode?: string | null; benefitValidDays?: number | null };
+
+function contentOf(input: ContentInput, path: string): StepContent {
   const message = (input.message ?? "").trim();
   if (message.length === 0 || message.length > 500) throw badUserInput(`${path}.message must be 1 to 500 characters.`, `${path}.message`);
   const problems = templateProblems(message, messageVariables);
@@ -109,6 +120,8 @@ function contentOf(input: { message: string; rewardPoints?: number | null; coupo
     rewardPoints: wholeNumber(input.rewardPoints, `${path}.rewardPoints`, 0, 0, 1_000_000),
     couponValue,
     couponValidDays: wholeNumber(input.couponValidDays, `${path}.couponValidDays`, couponValue > 0 ? 30 : 0, couponValue > 0 ? 1 : 0, 365),
+    benefitCode: input.benefitCode ? validCode(input.benefitCode, `${path}.benefitCode`, 64) : null,
+    benefitValidDays: wholeNumber(input.benefitValidDays, `${path}.benefitValidDays`, input.benefitCode ? 30 : 0, input.benefitCode ? 1 : 0, 365),
   };
 }
 
@@ -178,5 +191,6 @@ export function campaignDefinitionOf(input: CampaignInput): CampaignDefinition {
     endsAt,
     budget: wholeNumber(input.budget, "input.budget", 0, 0, 10_000_000_000),
     conversionWindowDays: wholeNumber(input.conversionWindowDays, "input.conversionWindowDays", 7, 1, 90),
+    conversionEvent: oneOf(input.conversionEvent ?? "ORDER", conversionEvents, "input.conversionEvent"),
   };
 }

@@ -10,8 +10,9 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
     triggerKind: definition.trigger.kind,
     triggerSettings: JSON.stringify({ at: definition.trigger.at?.toISOString() ?? null, segmentId: definition.trigger.segmentId, cron: definition.trigger.cron }),
     target: JSON.stringify(definition.target),
-    // The variants column holds the content: each variant's first message, and the follow-ups all variants share.
-    variants: JSON.stringify({ variants: definition.variants, followUps: definition.followUps }),
+    // The variants column holds the content: each variant's first message, the follow-ups all variants share, and
+    // what counts as a conversion.
+    variants: JSON.stringify({ variants: definition.variants, followUps: definition.followUps, conversionEvent: definition.conversionEvent }),
     controlPercent: definition.controlPercent,
     sendTime: definition.sendTime,
     startsAt: definition.startsAt,
@@ -21,9 +22,9 @@ export function campaignColumns(definition: CampaignDefinition): Partial<Campaig
   };
 }
 
-function contentOf(column: string): Pick<CampaignDefinition, "variants" | "followUps"> {
-  const content = JSON.parse(column) as Pick<CampaignDefinition, "variants" | "followUps">;
-  return { variants: content.variants, followUps: content.followUps ?? [] };
+function contentOf(column: string): Pick<CampaignDefinition, "variants" | "followUps" | "conversionEvent"> {
+  const content = JSON.parse(column) as Partial<Pick<CampaignDefinition, "variants" | "followUps" | "conversionEvent">>;
+  return { variants: content.variants ?? [], followUps: content.followUps ?? [], conversionEvent: content.conversionEvent ?? "ORDER" };
 }
 
 export function definitionOf(record: CampaignRecord): CampaignDefinition {

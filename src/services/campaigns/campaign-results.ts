@@ -1,4 +1,4 @@
-// What a campaign did, per variant and against control: a conversion is an order placed within the campaign's
+// What a campaign did, per variant and against control: a conversion is an order (or the campaign's chosen event) within the campaign's
 // conversion window after the member's assignment, for every group alike (a variant's send may wait for quiet hours
 // or the member's best hour; starting its window at the send would give it a later, different window than control). Members are counted by assignment (intention to treat): a variant member whose send was skipped still
 // counts, so a variant is not flattered by leaving out the members it could not reach.
@@ -38,12 +38,19 @@ export class CampaignResults {
     const windowEnd = (reference: string) =>
       sqlite ? `strftime('%Y-%m-%d %H:%M:%f', ${reference}, '+${campaign.conversionWindowDays} days')` : `DATE_ADD(${reference}, INTERVAL ${campaign.conversionWindowDays} DAY)`;
     const reference = "a.assigned_at";
-    const inWindow = `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`;
+    const { conversionEvent } = definitionOf(campaign);
+    // An order converts with its revenue; any other chosen event (a login, a review...) converts with none.
+    const orders = conversionEvent === "ORDER";
+    const inWindow = orders
+      ? `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`
+      : `o.member_id = a.member_id AND o.kind = '${conversionEvent}' AND o.occurred_at > ${reference} AND o.occurred_at <= ${windowEnd(reference)}`;
+    const source = orders ? "orders" : "behaviour_events";
+    const revenue = orders ? `(SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE ${inWindow})` : "0";
     const rows: Row[] = await this.dataSource.query(
       `SELECT a.variant AS variant, COUNT(*) AS members,
          SUM(COALESCE(s.sent, 0)) AS sent,
-         SUM(CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE ${inWindow}) THEN 1 ELSE 0 END) AS conversions,
-         SUM((SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE ${inWindow})) AS revenue,
+         SUM(CASE WHEN EXISTS (SELECT 1 FROM ${source} o WHERE ${inWindow}) THEN 1 ELSE 0 END) AS conversions,
+         SUM(${revenue}) AS revenue,
          SUM(COALESCE(s.cost, 0)) AS cost
        FROM campaign_assignments a
        LEFT JOIN (SELECT member_id, SUM(CASE WHEN status = 'SENT' THEN 1 ELSE 0 END) AS sent, SUM(cost) AS cost FROM campaign_sends WHERE campaign_id = ? GROUP BY member_id) s ON s.member_id = a.member_id
