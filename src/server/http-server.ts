@@ -190,6 +190,15 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
       context: async ({ req, res }) => contextFor(await authenticate(req.header("authorization"), services, clock), res.locals.requestId as string),
     }),
   );
+  // A body that is not JSON, or too large, is the client's error: answered as GraphQL errors are, not with an HTML page.
+  app.use(graphqlPath, (error: { type?: string; status?: number; message?: string }, _request: Request, response: Response, next: (error: unknown) => void) => {
+    if (error.type === "entity.parse.failed" || error.type === "entity.too.large") {
+      const message = error.type === "entity.too.large" ? "The request body is larger than 1 MB." : `The request body is not valid JSON: ${error.message ?? "it could not be parsed"}.`;
+      response.status(error.status ?? 400).json({ errors: [{ message, extensions: { code: "BAD_REQUEST" } }] });
+      return;
+    }
+    next(error);
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);

@@ -45,6 +45,15 @@ describe.each(testDatabaseKinds())("operations on $name", (kind) => {
     expect(await response.text()).toMatch(/CSRF/i);
   });
 
+  it("answers a body that is not JSON with a GraphQL error, not an HTML page", async () => {
+    const response = await fetch(test.url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"query": "{ tiers { code } }"' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/application\/json/);
+    const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(body.errors[0].message).toMatch(/not valid JSON/);
+  });
+
   it("names the field at fault in input errors", async () => {
     const operator = await test.staffToken("operator");
     const badPhone = await test.graphql(`mutation { createMember(input: { name: "新人", phone: "12345", joinChannel: APP }, idempotencyKey: "bad-phone-0001") { id } }`, {}, operator);
