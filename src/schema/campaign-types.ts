@@ -47,14 +47,10 @@ export class CampaignTargetInput {
   excludeSegmentIds?: string[] | null;
 }
 
+/** What one step sends: a message and its rewards (a variant's first message, or a follow-up). */
+// Decorated so that its fields reach the subclasses; never used as an argument's type itself, so never in the schema.
 @InputType()
-export class CampaignVariantInput {
-  @Field({ description: "A, B, ...: unique in the campaign; CONTROL is reserved." })
-  code: string;
-
-  @Field(() => Int, { nullable: true, description: "Relative share of the non-control members; default 1." })
-  weight?: number | null;
-
+abstract class StepContentInput {
   @Field({ description: "The message, with {{name}}, {{tier}}, {{points}}, {{expiringPoints}} and {{couponCode}} filled per member." })
   message: string;
 
@@ -74,28 +70,19 @@ export class CampaignVariantInput {
   benefitValidDays?: number | null;
 }
 
+@InputType()
+export class CampaignVariantInput extends StepContentInput {
+  @Field({ description: "A, B, ...: unique in the campaign; CONTROL is reserved." })
+  code: string;
+
+  @Field(() => Int, { nullable: true, description: "Relative share of the non-control members; default 1." })
+  weight?: number | null;
+}
+
 @InputType({ description: "A later step of a series (e.g. a welcome series over the first week), the same for every variant." })
-export class CampaignFollowUpInput {
+export class CampaignFollowUpInput extends StepContentInput {
   @Field(() => Int, { description: "Days after the first message (1-60), increasing from one follow-up to the next." })
   afterDays: number;
-
-  @Field()
-  message: string;
-
-  @Field(() => Int, { nullable: true })
-  rewardPoints?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  couponValue?: number | null;
-
-  @Field(() => Int, { nullable: true })
-  couponValidDays?: number | null;
-
-  @Field(() => String, { nullable: true, description: "A benefit granted with the message, e.g. FREE_SHIPPING (shown in member.benefits)." })
-  benefitCode?: string | null;
-
-  @Field(() => Int, { nullable: true, description: "Days the benefit is valid; default 30." })
-  benefitValidDays?: number | null;
 }
 
 @InputType()
@@ -143,14 +130,9 @@ export class CampaignInput {
   conversionEvent?: string | null;
 }
 
+// Decorated so that its fields reach the subclasses; never used as a field's type itself, so never in the schema.
 @ObjectType({ simpleResolvers: true })
-export class CampaignVariant {
-  @Field()
-  code: string;
-
-  @Field(() => Int)
-  weight: number;
-
+abstract class StepContent {
   @Field()
   message: string;
 
@@ -171,27 +153,18 @@ export class CampaignVariant {
 }
 
 @ObjectType({ simpleResolvers: true })
-export class CampaignFollowUp {
+export class CampaignVariant extends StepContent {
+  @Field()
+  code: string;
+
+  @Field(() => Int)
+  weight: number;
+}
+
+@ObjectType({ simpleResolvers: true })
+export class CampaignFollowUp extends StepContent {
   @Field(() => Int)
   afterDays: number;
-
-  @Field()
-  message: string;
-
-  @Field(() => Int)
-  rewardPoints: number;
-
-  @Field(() => Int)
-  couponValue: number;
-
-  @Field(() => Int)
-  couponValidDays: number;
-
-  @Field(() => String, { nullable: true })
-  benefitCode: string | null;
-
-  @Field(() => Int)
-  benefitValidDays: number;
 }
 
 @ObjectType({ simpleResolvers: true })

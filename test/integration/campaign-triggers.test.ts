@@ -2,42 +2,31 @@
 import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { ManualClock } from "../../src/clock";
-import { loadConfig } from "../../src/config";
-import { openDatabase } from "../../src/database/data-source";
-import { createEventBus } from "../../src/events/event-bus";
-import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
-import { seedDemoData } from "../../src/seed/demo-data";
-import { createServices, type Services } from "../../src/services";
+import type { Services } from "../../src/services";
 import type { CampaignInput } from "../../src/services/campaigns/campaign-input";
 import { systemContext } from "../../src/services/service-context";
 import { nextPhone } from "../support/test-application";
-import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { testDatabaseKinds } from "../support/databases";
+import { scoredDemo, type ScoredDemo } from "../support/scored-demo";
 
 // 12:00 on 23 November in the programme's time zone (UTC+8).
 const start = new Date("2026-11-23T04:00:00.000Z");
 
 describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
-  let scratch: ScratchDatabase;
+  let demo: ScoredDemo;
   let dataSource: DataSource;
   let services: Services;
   let clock: ManualClock;
   const context = systemContext("test");
 
   beforeAll(async () => {
-    scratch = await kind.create();
-    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
     clock = new ManualClock(start);
-    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
-    await seedDemoData(dataSource, { members: 120, seed: 29, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
-    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
-    await services.segments.ensureBuiltInSchemes();
-    await services.scoring.runFull("COMMAND_LINE", "test");
-    await services.segmentEvaluations.run("COMMAND_LINE", "test");
+    demo = await scoredDemo(kind, { members: 120, seed: 29, clock, placeInSegments: true });
+    ({ dataSource, services } = demo);
   }, 90_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await scratch?.drop();
+    await demo?.close();
   });
 
   const running = async (trigger: CampaignInput["trigger"], segmentIds: number[] = []) => {

@@ -7,20 +7,19 @@ import { loadConfig } from "../../src/config";
 import { openDatabase } from "../../src/database/data-source";
 import { assignVariant } from "../../src/engine";
 import { createEventBus } from "../../src/events/event-bus";
-import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
-import { seedDemoData } from "../../src/seed/demo-data";
 import { createServices, type Services } from "../../src/services";
 import { CampaignAudience } from "../../src/services/campaigns/campaign-audience";
 import type { CampaignInput } from "../../src/services/campaigns/campaign-input";
 import { systemContext } from "../../src/services/service-context";
-import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { testDatabaseKinds } from "../support/databases";
+import { scoredDemo, type ScoredDemo } from "../support/scored-demo";
 
 // 12:00 in the programme's time zone (UTC+8): outside the default quiet hours (22:00-08:00).
 const start = new Date("2026-11-23T04:00:00.000Z");
 const day = 86_400_000;
 
 describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
-  let scratch: ScratchDatabase;
+  let demo: ScoredDemo;
   let dataSource: DataSource;
   let services: Services;
   let clock: ManualClock;
@@ -28,22 +27,15 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
   const context = systemContext("test");
 
   beforeAll(async () => {
-    scratch = await kind.create();
-    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
     clock = new ManualClock(start);
-    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
-    await seedDemoData(dataSource, { members: 300, seed: 17, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
-    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
-    await services.segments.ensureBuiltInSchemes();
-    await services.scoring.runFull("COMMAND_LINE", "test");
-    await services.segmentEvaluations.run("COMMAND_LINE", "test");
-    const segments: { id: number; code: string }[] = await dataSource.query("SELECT g.id AS id, g.code AS code FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = 'ACTIVITY'");
+    demo = await scoredDemo(kind, { members: 300, seed: 17, clock, placeInSegments: true });
+    ({ dataSource, services } = demo);
+    const segments: { id: number }[] = await dataSource.query("SELECT g.id AS id FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = 'ACTIVITY'");
     everyone = segments.map((segment) => Number(segment.id));
   }, 90_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await scratch?.drop();
+    await demo?.close();
   });
 
   const segmentId = async (scheme: string, code: string) => Number((await dataSource.query("SELECT g.id AS id FROM segments g JOIN segment_schemes s ON s.id = g.scheme_id WHERE s.code = ? AND g.code = ?", [scheme, code]))[0].id);
@@ -162,9 +154,9 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
     const created = await services.campaigns.create(context, campaign({ variants: [{ code: "A", message: "送您 10 积分", rewardPoints: 10 }], budget: 95 }));
     await services.campaigns.act(context, created.id, "SCHEDULE");
     // A second process: on MariaDB its own connections; SQLite serializes one process's transactions anyway.
-    const second = kind.name === "mysql" ? (await openDatabase(scratch.config, { runMigrations: false })).dataSource : dataSource;
+    const second = kind.name === "mysql" ? (await openDatabase(demo.scratch.config, { runMigrations: false })).dataSource : dataSource;
     try {
-      const config = { ...loadConfig({ NODE_ENV: "test", CAMPAIGN_BATCH_SIZE: "3" }), database: scratch.config };
+      const config = { ...loadConfig({ NODE_ENV: "test", CAMPAIGN_BATCH_SIZE: "3" }), database: demo.scratch.config };
       const other = createServices({ dataSource: second, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
       const own = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
       await Promise.all([own.campaignRunner.runUntilIdle(), other.campaignRunner.runUntilIdle(), own.campaignRunner.runUntilIdle()]);

@@ -1,37 +1,27 @@
 import type { DataSource } from "typeorm";
 import { ManualClock } from "../../src/clock";
-import { loadConfig } from "../../src/config";
-import { openDatabase } from "../../src/database/data-source";
-import { createEventBus } from "../../src/events/event-bus";
-import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
-import { seedDemoData } from "../../src/seed/demo-data";
-import { createServices, type Services } from "../../src/services";
+import type { Services } from "../../src/services";
 import { SegmentEvaluationRuns } from "../../src/services/segments/segment-evaluation-runs";
 import { verifySegments } from "../../src/services/segments/segment-verifier";
-import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { testDatabaseKinds } from "../support/databases";
+import { scoredDemo, type ScoredDemo } from "../support/scored-demo";
 
 const now = new Date("2026-11-23T08:00:00.000Z");
 
 describe.each(testDatabaseKinds())("segment evaluation runs on $name", (kind) => {
-  let scratch: ScratchDatabase;
+  let demo: ScoredDemo;
   let dataSource: DataSource;
   let services: Services;
   let clock: ManualClock;
 
   beforeAll(async () => {
-    scratch = await kind.create();
-    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
     clock = new ManualClock(now);
-    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
-    await seedDemoData(dataSource, { members: 120, seed: 3, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
-    services = createServices({ dataSource, clock, config, events: createEventBus(), signInCodeSender: { send: async () => undefined } });
-    await services.scoring.runFull("COMMAND_LINE", "test");
-    await services.segments.ensureBuiltInSchemes();
-  }, 60_000);
+    demo = await scoredDemo(kind, { members: 120, seed: 3, clock });
+    ({ dataSource, services } = demo);
+  }, 90_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await scratch?.drop();
+    await demo?.close();
   });
 
   const schemeId = async (code: string) => Number((await dataSource.query("SELECT id FROM segment_schemes WHERE code = ?", [code]))[0].id);

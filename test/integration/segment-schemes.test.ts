@@ -1,42 +1,32 @@
 import fc from "fast-check";
 import type { DataSource } from "typeorm";
 import { ManualClock } from "../../src/clock";
-import { loadConfig } from "../../src/config";
-import { openDatabase } from "../../src/database/data-source";
 import { evaluateRule } from "../../src/engine";
-import { createEventBus, topics, type EventBus, type SegmentMovedEvent } from "../../src/events/event-bus";
-import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
-import { seedDemoData } from "../../src/seed/demo-data";
-import { createServices, type Services } from "../../src/services";
+import { topics, type EventBus, type SegmentMovedEvent } from "../../src/events/event-bus";
+import type { Services } from "../../src/services";
 import { systemContext } from "../../src/services/service-context";
 import { matchingMemberIds, readMemberFacts } from "../../src/services/segments/member-facts";
 import { segmentsVerify, verifySegments } from "../../src/services/segments/segment-verifier";
-import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
+import { testDatabaseKinds } from "../support/databases";
+import { scoredDemo, type ScoredDemo } from "../support/scored-demo";
 import { randomRules } from "../support/rule-arbitraries";
 
 const now = new Date("2026-11-23T08:00:00.000Z");
 
 describe.each(testDatabaseKinds())("segment schemes on $name", (kind) => {
-  let scratch: ScratchDatabase;
+  let demo: ScoredDemo;
   let dataSource: DataSource;
   let services: Services;
   let events: EventBus;
 
   beforeAll(async () => {
-    scratch = await kind.create();
-    ({ dataSource } = await openDatabase(scratch.config, { runMigrations: true }));
     const clock = new ManualClock(now);
-    const config = { ...loadConfig({ NODE_ENV: "test" }), database: scratch.config };
-    await seedDemoData(dataSource, { members: 200, seed: 11, clock, cipher: new PersonalDataCipher(config.personalDataKey), withDemoStaff: false });
-    events = createEventBus();
-    services = createServices({ dataSource, clock, config, events, signInCodeSender: { send: async () => undefined } });
-    await services.scoring.runFull("COMMAND_LINE", "test");
-    await services.segments.ensureBuiltInSchemes();
-  }, 60_000);
+    demo = await scoredDemo(kind, { members: 200, seed: 11, clock });
+    ({ dataSource, services, events } = demo);
+  }, 90_000);
 
   afterAll(async () => {
-    await dataSource?.destroy();
-    await scratch?.drop();
+    await demo?.close();
   });
 
   const membershipsOf = async (scheme: string) =>
