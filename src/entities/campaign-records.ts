@@ -70,7 +70,7 @@ export class CampaignRecord {
 
   /**
    * When a one-shot campaign's whole audience had its sends enqueued (enqueuing resumes until this is set); for a
-   * recurring campaign, the last occurrence whose audience was enqueued.
+   * recurring campaign, the last occurrence whose audience was enqueued; for a birthday campaign, the last day looked at.
    */
   @Column({ name: "audience_enqueued_at", type: "datetime", precision: 3, nullable: true })
   audienceEnqueuedAt: Date | null;

@@ -112,16 +112,21 @@ describe.each(testDatabaseKinds())("campaign triggers on $name", (kind) => {
   });
 
   it("sends birthday greetings on the member's birthday, once that year", async () => {
-    const birthday = await running({ kind: "BIRTHDAY" });
     const born: number[] = (await dataSource.query("SELECT id FROM members WHERE birthday IS NOT NULL ORDER BY id LIMIT 2")).map((row: { id: number }) => Number(row.id));
     // Today and tomorrow in the programme's time zone (UTC+8), wherever the other tests left the clock.
     const localDay = (offsetDays: number) => new Date(clock.now().getTime() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(5, 10);
     await dataSource.query("UPDATE members SET birthday = ? WHERE id = ?", [`1990-${localDay(0)}`, born[0]]);
     await dataSource.query("UPDATE members SET birthday = ? WHERE id = ?", [`1985-${localDay(1)}`, born[1]]);
     await dataSource.query("UPDATE members SET birthday = '1980-01-01' WHERE id NOT IN (?, ?) AND birthday LIKE ?", [...born, `%-${localDay(0)}`]);
-    await services.campaignRunner.runUntilIdle();
+    // The campaign looks at the day's birthdays once a day: starting it looks at today's.
+    const birthday = await running({ kind: "BIRTHDAY" });
     await services.campaignRunner.runUntilIdle();
     expect(await sentTo(birthday)).toEqual([[born[0], 2026]]);
+    // The next day, the next birthday.
+    clock.advance(86_400_000);
+    await services.campaignRunner.runUntilIdle();
+    await services.campaignRunner.runUntilIdle();
+    expect(await sentTo(birthday)).toEqual([[born[0], 2026], [born[1], 2026]]);
   });
 
   it("sends a recurring campaign at each occurrence of its schedule, once per occurrence", async () => {

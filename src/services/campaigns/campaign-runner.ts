@@ -73,9 +73,13 @@ export class CampaignRunner {
       enqueued += await this.audience.enqueueOccurrence(campaign, occurrence, now);
       await runInTransaction(this.dataSource, (manager) => manager.update(CampaignRecord, { id: campaign.id }, { audienceEnqueuedAt: occurrence }));
     }
-    // Birthday campaigns look every tick; a member's send for this year exists once, so asking again adds nothing.
+    // Birthday campaigns look once per local day (finding the day's birthdays scans the members); the day looked at
+    // is recorded after, and a member's send for the year exists once, so looking again adds nothing.
+    const localDay = (instant: Date) => new Date(instant.getTime() + this.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
     for (const campaign of await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "BIRTHDAY" })) {
+      if (campaign.audienceEnqueuedAt && localDay(campaign.audienceEnqueuedAt) === localDay(now)) continue;
       await this.audience.enqueueBirthdays(campaign, now);
+      await runInTransaction(this.dataSource, (manager) => manager.update(CampaignRecord, { id: campaign.id }, { audienceEnqueuedAt: now }));
     }
     const pending = await this.dataSource.getRepository(CampaignRecord).findBy({ state: "RUNNING", triggerKind: "ONE_SHOT", audienceEnqueuedAt: IsNull() });
     for (const campaign of pending) {
