@@ -240,7 +240,7 @@ async function floorRun(dataSource: DataSource, config: Config, campaign: Campai
 /** The campaign as the runner makes it (`runUntilIdle`), its audience chunks and delivery batches timed apart. */
 async function serviceRun(dataSource: DataSource, services: Services, config: Config, clock: ManualClock): Promise<{ enqueueSeconds: number; deliverySeconds: number; totalSeconds: number }> {
   const audience = new CampaignAudience(dataSource, services.segmentAnalysis, config.campaigns);
-  const delivery = new CampaignDelivery(dataSource, clock, services.cipher, new PointsLedger(config.programme), services.webhooks, createEventBus(), config.campaigns);
+  const delivery = new CampaignDelivery(dataSource, clock, new PointsLedger(config.programme), services.webhooks, createEventBus(), config.campaigns);
   let enqueueSeconds = 0;
   let deliverySeconds = 0;
   const timedAudience: CampaignAudience = Object.create(audience);

@@ -91,13 +91,10 @@ export class WebhookDelivery {
   @Field(() => Date)
   createdAt: Date;
 
-  @Field(() => GraphQLJSON, { description: "The body as sent; a campaign message's address (to) only for staff who may read personal data." })
+  @Field(() => GraphQLJSON, { description: "The body as stored; a campaign message's address (to) is filled in only when it is sent, and is null here." })
   payload: unknown;
 
-  /** `maskAddress`: a campaign message's `to` (a phone number or e-mail address) becomes "***". */
-  static fromRecord(record: WebhookDeliveryRecord, maskAddress = true): WebhookDelivery {
-    const payload = JSON.parse(record.payload) as Record<string, unknown>;
-    if (maskAddress && typeof payload.to === "string") payload.to = "***";
+  static fromRecord(record: WebhookDeliveryRecord): WebhookDelivery {
     return Object.assign(new WebhookDelivery(), {
       id: String(record.id),
       eventType: record.eventType,
@@ -110,7 +107,7 @@ export class WebhookDelivery {
       lastError: record.lastError,
       deliveredAt: record.deliveredAt,
       createdAt: record.createdAt,
-      payload,
+      payload: JSON.parse(record.payload),
     });
   }
 }

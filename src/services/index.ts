@@ -14,7 +14,7 @@ import { SegmentDefinitionService } from "./segments/segment-definition-service"
 import { SegmentEvaluationRuns } from "./segments/segment-evaluation-runs";
 import { SegmentAnalysis } from "./segments/segment-analysis";
 import { CampaignAudience } from "./campaigns/campaign-audience";
-import { CampaignDelivery } from "./campaigns/campaign-delivery";
+import { CampaignDelivery, campaignMessageBody } from "./campaigns/campaign-delivery";
 import { CampaignRunner } from "./campaigns/campaign-runner";
 import { CampaignReader } from "./campaigns/campaign-reader";
 import { CampaignResults } from "./campaigns/campaign-results";
@@ -112,12 +112,16 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaigns: new CampaignService(dataSource, clock, audit),
     campaignReader: new CampaignReader(dataSource),
     campaignResults: new CampaignResults(dataSource),
-    campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, cipher, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
+    campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     webhooks,
     segmentMoveWebhooks,
-    webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, { timeoutMs: config.webhooks.timeoutMs, retryPolicy: { ...defaultRetryPolicy, maxAttempts: config.webhooks.maxAttempts } }),
+    webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {
+      timeoutMs: config.webhooks.timeoutMs,
+      retryPolicy: { ...defaultRetryPolicy, maxAttempts: config.webhooks.maxAttempts },
+      bodyOf: campaignMessageBody(dataSource, cipher),
+    }),
   };
 }
 

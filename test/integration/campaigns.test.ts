@@ -8,7 +8,10 @@ import { openDatabase } from "../../src/database/data-source";
 import { assignVariant } from "../../src/engine";
 import { createEventBus } from "../../src/events/event-bus";
 import { createServices, type Services } from "../../src/services";
+import { WebhookDeliveryRecord } from "../../src/entities";
+import { fromGlobalId } from "../../src/schema/global-id";
 import { CampaignAudience } from "../../src/services/campaigns/campaign-audience";
+import { campaignMessageBody } from "../../src/services/campaigns/campaign-delivery";
 import type { CampaignInput } from "../../src/services/campaigns/campaign-input";
 import { systemContext } from "../../src/services/service-context";
 import { testDatabaseKinds } from "../support/databases";
@@ -256,5 +259,20 @@ describe.each(testDatabaseKinds())("campaigns on $name", (kind) => {
     const member = (await services.members.findById(Number(granted[0].member_id)))!;
     const held = await services.benefits.held(member);
     expect(held.map((benefit) => benefit.code)).toContain("FREE_SHIPPING");
+  });
+
+  it("keeps the recipient's address out of the outbox: it is filled in only when the webhook is sent", async () => {
+    const admin = { identity: { kind: "staff" as const, staffUserId: 1, role: "admin" as const }, requestId: null };
+    await services.webhooks.createEndpoint(admin, { url: "http://127.0.0.1:9/gateway", eventTypes: ["CAMPAIGN_MESSAGE"], schemeId: null });
+    clock.advance(8 * day);
+    const created = await launch(campaign({ channel: "EMAIL", variants: [{ code: "A", message: "{{name}}, 本周精选" }] }));
+    const [delivery] = await dataSource.getRepository(WebhookDeliveryRecord).find({ where: { eventType: "CAMPAIGN_MESSAGE" }, order: { id: "DESC" }, take: 1 });
+    const stored = JSON.parse(delivery.payload) as { to: string | null; memberId: string; campaign: { code: string } };
+    expect(stored.campaign.code).toBe(created.code);
+    expect(stored.to).toBeNull();
+    const sent = JSON.parse(await campaignMessageBody(dataSource, services.cipher)(delivery)) as { to: string };
+    const member = (await services.members.findById(fromGlobalId(stored.memberId)!.id))!;
+    expect(sent.to).toBe(services.cipher.decrypt(member.emailEncrypted!));
+    expect(sent.to).toMatch(/@/);
   });
 });

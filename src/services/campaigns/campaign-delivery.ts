@@ -10,10 +10,10 @@ import { updateRowsById } from "../../database/bulk-update";
 import { timeToDatabase } from "../../database/raw-values";
 import { lockingRead, runInTransaction } from "../../database/transactions";
 import { frequencyCapDecision, quietHoursDecision, renderTemplate } from "../../engine";
-import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberBenefitRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel } from "../../entities";
+import { CampaignRecord, CampaignSendRecord, CouponRecord, MemberBenefitRecord, MemberRecord, PointAccountRecord, TierRecord, type CampaignChannel, type WebhookDeliveryRecord } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
 import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
-import { toGlobalId } from "../../schema/global-id";
+import { fromGlobalId, toGlobalId } from "../../schema/global-id";
 import type { PointsLedger } from "../points/points-ledger";
 import type { WebhookService } from "../webhooks/webhook-service";
 import { seriesTriggers, type CampaignDefinition, type StepContent } from "./campaign-input";
@@ -47,7 +47,6 @@ export class CampaignDelivery {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly cipher: PersonalDataCipher,
     private readonly ledger: PointsLedger,
     private readonly webhooks: WebhookService,
     private readonly events: EventBus,
@@ -232,8 +231,9 @@ export class CampaignDelivery {
 
   /**
    * Each message sent goes to the channel's receivers as a CAMPAIGN_MESSAGE webhook in this transaction (the
-   * outbox): the gateway gets it at least once, with the send's id to de-duplicate. The address the channel needs
-   * (a phone number for SMS, an email address) is in it, decrypted: the receiver is the operator's own gateway.
+   * outbox): the gateway gets it at least once, with the send's id to de-duplicate. The address the channel needs (a
+   * phone number for SMS, an e-mail address) is stored as null and filled in only when the webhook is sent
+   * (`campaignMessageBody`): personal data stays encrypted at rest.
    */
   private async enqueueMessages(manager: EntityManager, messages: { send: CampaignSendRecord; campaign: CampaignRecord; member: MemberRecord; couponCode: string | null }[]): Promise<void> {
     if (messages.length === 0) return;
@@ -241,15 +241,30 @@ export class CampaignDelivery {
     if (endpoints.length === 0) return;
     const events = messages.map(({ send, campaign, member, couponCode }) => {
       const eventId = `campaign-send:${send.id}`;
-      const address = send.channel === "SMS" ? this.cipher.decrypt(member.phoneEncrypted) : send.channel === "EMAIL" && member.emailEncrypted ? this.cipher.decrypt(member.emailEncrypted) : null;
       return {
         eventId,
         schemeId: null,
-        payload: { id: eventId, type: "CAMPAIGN_MESSAGE", channel: send.channel, campaign: { id: String(campaign.id), code: campaign.code }, variant: send.variant, memberId: toGlobalId("Member", member.id), to: address, message: send.message, couponCode, at: send.sentAt!.toISOString() },
+        payload: { id: eventId, type: "CAMPAIGN_MESSAGE", channel: send.channel, campaign: { id: String(campaign.id), code: campaign.code }, variant: send.variant, memberId: toGlobalId("Member", member.id), to: null, message: send.message, couponCode, at: send.sentAt!.toISOString() },
       };
     });
     await this.webhooks.enqueue(manager, "CAMPAIGN_MESSAGE", endpoints, events);
   }
+}
+
+/**
+ * The body a webhook delivery is sent with: a campaign message's address filled in from the member's encrypted phone
+ * or e-mail at that moment (it is stored as null); every other payload as stored.
+ */
+export function campaignMessageBody(dataSource: DataSource, cipher: PersonalDataCipher) {
+  return async (delivery: WebhookDeliveryRecord): Promise<string> => {
+    if (delivery.eventType !== "CAMPAIGN_MESSAGE") return delivery.payload;
+    const payload = JSON.parse(delivery.payload) as { channel: CampaignChannel; memberId: string; to: string | null };
+    if (payload.channel !== "SMS" && payload.channel !== "EMAIL") return delivery.payload;
+    const memberId = fromGlobalId(payload.memberId)?.id;
+    const member = memberId === undefined ? null : await dataSource.getRepository(MemberRecord).findOneBy({ id: memberId });
+    const sealed = payload.channel === "SMS" ? member?.phoneEncrypted : member?.emailEncrypted;
+    return JSON.stringify({ ...payload, to: sealed ? cipher.decrypt(sealed) : null });
+  };
 }
 
 /** Sends whose due time has come, for the runner's "is there work?" check. */

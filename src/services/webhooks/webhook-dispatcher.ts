@@ -20,6 +20,11 @@ export interface WebhookDispatcherOptions {
   /** Rows read per round, and how many of them are sent at once. */
   batchSize?: number;
   concurrency?: number;
+  /**
+   * Turns a stored payload into the body sent, just before it is signed: campaign messages get the recipient's
+   * address here, so it is never stored in clear. Default: the payload as stored.
+   */
+  bodyOf?: (delivery: WebhookDeliveryRecord) => Promise<string>;
 }
 
 export interface DispatchResult {
@@ -138,6 +143,7 @@ export class WebhookDispatcher {
   private async send({ delivery, endpoint }: Claimed): Promise<Answer> {
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     try {
+      const body = this.options.bodyOf ? await this.options.bodyOf(delivery) : delivery.payload;
       const response = await fetch(endpoint.url, {
         method: "POST",
         headers: {
@@ -146,9 +152,9 @@ export class WebhookDispatcher {
           "x-loyalty-event": delivery.eventType,
           "x-loyalty-delivery": String(delivery.id),
           "x-loyalty-timestamp": String(timestamp),
-          "x-loyalty-signature": webhookSignature(this.webhooks.secretOf(endpoint), timestamp, delivery.payload),
+          "x-loyalty-signature": webhookSignature(this.webhooks.secretOf(endpoint), timestamp, body),
         },
-        body: delivery.payload,
+        body,
         // A redirect is an answer like any other non-2xx: the signed body is not sent on to another address.
         redirect: "manual",
         signal: AbortSignal.timeout(this.options.timeoutMs),
