@@ -196,6 +196,8 @@ export function loadConfig(environment: Environment_ = process.env): Config {
   if (!["fatal", "error", "warn", "info", "debug", "trace", "silent"].includes(logLevel)) {
     throw new ConfigError("LOG_LEVEL", `must be one of fatal, error, warn, info, debug, trace, silent (got "${logLevel}")`);
   }
+  // The programme's time zone, read once: points, tiers, segments and campaigns all keep their calendar in it.
+  const utcOffsetMinutes = integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", defaultProgrammeSettings.utcOffsetMinutes, -720, 840);
   const config: Config = {
     environment: nodeEnvironment as Environment,
     host: environment.HOST || "127.0.0.1",
@@ -221,7 +223,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     programme: {
       pointsPerYuan: integer(environment, "POINTS_PER_YUAN", defaultProgrammeSettings.pointsPerYuan, 1, 1000),
       expiryPolicy: expiryPolicy(environment),
-      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", defaultProgrammeSettings.utcOffsetMinutes, -720, 840),
+      utcOffsetMinutes,
       tierPolicy: {
         windowMonths: integer(environment, "TIER_WINDOW_MONTHS", defaultProgrammeSettings.tierPolicy.windowMonths, 1, 36),
         graceDays: integer(environment, "TIER_GRACE_DAYS", defaultProgrammeSettings.tierPolicy.graceDays, 0, 365),
@@ -247,7 +249,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     campaigns: {
       frequencyCap: { maxMessages: integer(environment, "CAMPAIGN_MAX_MESSAGES", 2, 1, 100), perDays: integer(environment, "CAMPAIGN_MAX_MESSAGES_DAYS", 7, 1, 90) },
       quietHours: { startHour: integer(environment, "CAMPAIGN_QUIET_START_HOUR", 22, 0, 23), endHour: integer(environment, "CAMPAIGN_QUIET_END_HOUR", 8, 0, 23) },
-      utcOffsetMinutes: integer(environment, "BUSINESS_UTC_OFFSET_MINUTES", defaultProgrammeSettings.utcOffsetMinutes, -720, 840),
+      utcOffsetMinutes,
       messageCost: { SMS: integer(environment, "CAMPAIGN_SMS_COST_FEN", 5, 0, 1000), APP_PUSH: 0, EMAIL: 0, WECHAT: 0, IN_APP_COUPON: 0 },
       pointValue: integer(environment, "POINT_VALUE_FEN", 1, 0, 10_000),
       batchSize: integer(environment, "CAMPAIGN_BATCH_SIZE", 500, 1, 10_000),

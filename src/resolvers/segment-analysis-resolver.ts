@@ -17,7 +17,6 @@ export class SegmentAnalysisResolver {
   @Authorized("members:read")
   @FieldResolver(() => Int, { description: "Members in the segment now (an ad-hoc segment: those its rule selects now)." })
   async size(@Root() segment: Segment, @Ctx() context: RequestContext): Promise<number> {
-    if (segment.record.schemeId !== null) return (await context.services.segmentReader.sizes([segment.record.id])).get(segment.record.id) ?? 0;
     return context.services.segmentAnalysis.size(segment.record);
   }
 

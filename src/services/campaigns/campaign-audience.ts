@@ -3,7 +3,7 @@
 // skip what exists, so enqueuing again after a crash, or for a member who re-enters a segment, adds nothing.
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { insertRows } from "../../database/bulk-insert";
-import { lockingRead, runInTransaction } from "../../database/transactions";
+import { isSqlite, lockingRead, runInTransaction } from "../../database/transactions";
 import { assignVariant, controlGroupCode, nextBestSendTime } from "../../engine";
 import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, SegmentRecord } from "../../entities";
 import { memberFactsFrom } from "../segments/rule-columns";
@@ -137,7 +137,7 @@ export class CampaignAudience {
     const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
     const days = monthDay === "02-28" && !leap ? ["02-28", "02-29"] : [monthDay];
     return runInTransaction(this.dataSource, async (manager) => {
-      const birthdayOf = manager.connection.options.type === "better-sqlite3" ? "substr(m.birthday, 6, 5)" : "DATE_FORMAT(m.birthday, '%m-%d')";
+      const birthdayOf = isSqlite(manager.connection) ? "substr(m.birthday, 6, 5)" : "DATE_FORMAT(m.birthday, '%m-%d')";
       const filter = await this.audienceFilter(manager, campaign, now);
       const rows: { id: number | string }[] = await manager.query(`SELECT m.id AS id FROM ${memberFactsFrom} WHERE ${birthdayOf} IN (${days.map(() => "?").join(", ")}) AND ${filter.where} ORDER BY m.id`, [
         ...days,

@@ -3,7 +3,7 @@
 // ledger or as a coupon, its message rendered and handed to the channel's webhook outbox, and the send marked, all
 // in that transaction. A crash rolls the whole batch back; a send is never half made, and never made twice.
 import { randomBytes } from "node:crypto";
-import { In, LessThanOrEqual, type DataSource, type EntityManager } from "typeorm";
+import { In, type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
 import { updateRowsById } from "../../database/bulk-update";
@@ -265,9 +265,4 @@ export function campaignMessageBody(dataSource: DataSource, cipher: PersonalData
     const sealed = payload.channel === "SMS" ? member?.phoneEncrypted : member?.emailEncrypted;
     return JSON.stringify({ ...payload, to: sealed ? cipher.decrypt(sealed) : null });
   };
-}
-
-/** Sends whose due time has come, for the runner's "is there work?" check. */
-export async function hasDueSends(dataSource: DataSource, now: Date): Promise<boolean> {
-  return (await dataSource.getRepository(CampaignSendRecord).count({ where: { status: "PENDING", dueAt: LessThanOrEqual(now) }, take: 1 })) > 0;
 }

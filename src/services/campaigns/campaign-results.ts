@@ -3,6 +3,7 @@
 // or the member's best hour; starting its window at the send would give it a later, different window than control). Members are counted by assignment (intention to treat): a variant member whose send was skipped still
 // counts, so a variant is not flattered by leaving out the members it could not reach.
 import type { DataSource } from "typeorm";
+import { isSqlite } from "../../database/transactions";
 import { compareToControl, controlGroupCode, revenueFigures, type ExperimentComparison, type RevenueFigures } from "../../engine";
 import type { CampaignRecord } from "../../entities";
 import { memberFactsFrom } from "../segments/rule-columns";
@@ -33,7 +34,7 @@ export class CampaignResults {
 
   /** `segment`: only the members in it now (results per segment: did the campaign work for the dormant ones?). */
   async of(campaign: CampaignRecord, segment: { where: string; parameters: unknown[] } | null = null): Promise<CampaignOutcome> {
-    const sqlite = this.dataSource.options.type === "better-sqlite3";
+    const sqlite = isSqlite(this.dataSource);
     // The window's end, in each database's date arithmetic (SQLite keeps times as text with milliseconds).
     const windowEnd = (reference: string) =>
       sqlite ? `strftime('%Y-%m-%d %H:%M:%f', ${reference}, '+${campaign.conversionWindowDays} days')` : `DATE_ADD(${reference}, INTERVAL ${campaign.conversionWindowDays} DAY)`;

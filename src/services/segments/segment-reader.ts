@@ -30,16 +30,6 @@ export class SegmentReader {
     return this.dataSource.getRepository(SegmentRecord).find({ where: { schemeId: In([...schemeIds]) }, order: { position: "ASC", id: "ASC" } });
   }
 
-  /** Members per segment, from the stored memberships. */
-  async sizes(segmentIds: readonly number[]): Promise<Map<number, number>> {
-    if (segmentIds.length === 0) return new Map();
-    const rows: { segment_id: number | string; members: number | string }[] = await this.dataSource.query(
-      `SELECT segment_id, COUNT(*) AS members FROM segment_memberships WHERE segment_id IN (${segmentIds.map(() => "?").join(", ")}) GROUP BY segment_id`,
-      [...segmentIds],
-    );
-    return new Map(rows.map((row) => [Number(row.segment_id), Number(row.members)]));
-  }
-
   memberships(memberId: number): Promise<SegmentMembershipRecord[]> {
     return this.dataSource.getRepository(SegmentMembershipRecord).find({ where: { memberId }, order: { schemeId: "ASC" } });
   }

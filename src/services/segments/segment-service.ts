@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { In } from "typeorm";
 import type { Clock } from "../../clock";
 import { insertRows } from "../../database/bulk-insert";
-import { runInTransaction } from "../../database/transactions";
+import { isSqlite, runInTransaction } from "../../database/transactions";
 import { assignSegment, builtInSchemes, parseRule, type MemberFacts, type SchemeSegment } from "../../engine";
 import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord, type SegmentMoveReason } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
@@ -38,7 +38,7 @@ interface CurrentMembership {
  * them was half of what the run took beyond reading the facts.
  */
 async function lockedMemberships(manager: EntityManager, where: string, parameters: unknown[]): Promise<CurrentMembership[]> {
-  const lock = manager.connection.options.type === "better-sqlite3" ? "" : " FOR UPDATE";
+  const lock = isSqlite(manager.connection) ? "" : " FOR UPDATE";
   const rows: { member_id: number | string; scheme_id: number | string; segment_id: number | string; pinned: number | string | boolean }[] = await manager.query(
     `SELECT member_id, scheme_id, segment_id, pinned FROM segment_memberships WHERE ${where}${lock}`,
     parameters,
