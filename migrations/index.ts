@@ -7,6 +7,7 @@ import { Webhooks1764201600000 } from "./1764201600000-webhooks";
 import { SegmentEvaluationRuns1764288000000 } from "./1764288000000-segment-evaluation-runs";
 import { ManualSegmentPlacements1764374400000 } from "./1764374400000-manual-segment-placements";
 import { Campaigns1764460800000 } from "./1764460800000-campaigns";
+import { PartnerCoalition1764547200000 } from "./1764547200000-partner-coalition";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -17,4 +18,5 @@ export const migrations = [
   SegmentEvaluationRuns1764288000000,
   ManualSegmentPlacements1764374400000,
   Campaigns1764460800000,
+  PartnerCoalition1764547200000,
 ];

@@ -24,6 +24,15 @@ import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 import { WebhookDeliveryRecord, WebhookEndpointRecord } from "./webhook-records";
 import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, CouponRecord } from "./campaign-records";
+import {
+  MemberPartnerGrantRecord,
+  PartnerAgreementRecord,
+  PartnerBenefitRecord,
+  PartnerBenefitRedemptionRecord,
+  PartnerMemberLinkRecord,
+  SettlementLineRecord,
+  SettlementStatementRecord,
+} from "./coalition-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -60,6 +69,13 @@ export {
   CampaignAssignmentRecord,
   CampaignSendRecord,
   CouponRecord,
+  MemberPartnerGrantRecord,
+  PartnerAgreementRecord,
+  PartnerBenefitRecord,
+  PartnerBenefitRedemptionRecord,
+  PartnerMemberLinkRecord,
+  SettlementLineRecord,
+  SettlementStatementRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -68,6 +84,18 @@ export { scoringRunStatuses, scoringRunTriggers, type ScoringRunStatus, type Sco
 export { segmentEvaluationTriggers, segmentMoveReasons, type SegmentEvaluationStatus, type SegmentEvaluationTrigger, type SegmentMoveReason } from "./segment-records";
 export { tierChangeReasons, type TierChangeReason } from "./tier-change-record";
 export { campaignChannels, campaignSendStatuses, campaignStates, campaignTriggerKinds, type CampaignChannel, type CampaignSendStatus, type CampaignState, type CampaignTriggerKind } from "./campaign-records";
+export {
+  partnerBenefitKinds,
+  partnerBenefitStatuses,
+  partnerGrantFields,
+  settlementLineKinds,
+  statementPeriods,
+  type PartnerBenefitKind,
+  type PartnerBenefitStatus,
+  type PartnerGrantField,
+  type SettlementLineKind,
+  type StatementPeriod,
+} from "./coalition-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -105,4 +133,11 @@ export const entities = [
   CampaignAssignmentRecord,
   CampaignSendRecord,
   CouponRecord,
+  PartnerAgreementRecord,
+  MemberPartnerGrantRecord,
+  PartnerMemberLinkRecord,
+  PartnerBenefitRecord,
+  PartnerBenefitRedemptionRecord,
+  SettlementStatementRecord,
+  SettlementLineRecord,
 ];

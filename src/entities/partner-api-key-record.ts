@@ -28,6 +28,10 @@ export class PartnerApiKeyRecord {
   @Column({ type: "simple-json" })
   scopes: PartnerScope[];
 
+  /** Requests this key may make in a minute; more get RATE_LIMITED. */
+  @Column({ name: "requests_per_minute", type: "integer", default: 600 })
+  requestsPerMinute: number;
+
   @Column({ name: "created_at", type: "datetime", precision: 3 })
   createdAt: Date;
 

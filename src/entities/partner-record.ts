@@ -17,6 +17,9 @@ export class PartnerRecord {
   @Column({ name: "contact_email", type: "varchar", length: 255, nullable: true })
   contactEmail: string | null;
 
+  @Column({ name: "contact_name", type: "varchar", length: 64, nullable: true })
+  contactName: string | null;
+
   @Column({ type: "varchar", length: 16, default: "ACTIVE" })
   status: PartnerStatus;
 

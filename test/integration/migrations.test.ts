@@ -8,6 +8,7 @@ const coreTables = [
   "behaviour_events", "member_daily_activity", "member_aggregates", "scoring_runs", "member_scores", "member_score_snapshots",
   "segment_schemes", "segments", "segment_memberships", "segment_moves", "webhook_endpoints", "webhook_deliveries", "segment_evaluation_runs",
   "campaigns", "campaign_assignments", "campaign_sends", "coupons",
+  "partner_agreements", "member_partner_grants", "partner_member_links", "partner_benefits", "partner_benefit_redemptions", "settlement_statements", "settlement_lines",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
