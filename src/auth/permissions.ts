@@ -45,6 +45,8 @@ export const partnerScopes = [
   "members:lookup",
   "benefits:read",
   "benefits:redeem",
+  // Publishing the partner's own benefits to coalition members (offers, stock, eligibility).
+  "benefits:publish",
   "points:earn",
   "points:redeem",
   "settlement:read",

@@ -1,7 +1,7 @@
 // Who may see and do what. Resolvers call these before calling a service.
 import { forbidden, unauthenticated } from "../errors";
 import { hasPermission, type Identity } from "./identity";
-import type { Permission } from "./permissions";
+import type { PartnerScope, Permission } from "./permissions";
 
 export function requirePermission(identity: Identity, permission: Permission): void {
   if (identity.kind === "anonymous") throw unauthenticated();
@@ -30,4 +30,12 @@ export function requireCanReadMember(identity: Identity, memberId: number): void
 /** Personal fields in clear: only for the member themself and staff with pii:read. */
 export function canSeePersonalData(identity: Identity, memberId: number): boolean {
   return (identity.kind === "member" && identity.memberId === memberId) || hasPermission(identity, "pii:read");
+}
+
+/** A partner call needs its key to carry the scope; returns the partner's id. Anyone else is refused. */
+export function requirePartnerScope(identity: Identity, scope: PartnerScope): number {
+  if (identity.kind === "anonymous") throw unauthenticated("Partner calls need `Authorization: ApiKey <key>`.");
+  if (identity.kind !== "partner") throw forbidden("Only a partner's API key can do this: it acts for that partner.");
+  if (!identity.scopes.includes(scope)) throw forbidden(`This needs the ${scope} scope, which this API key was not issued with: ask the coalition's staff for a key that has it.`);
+  return identity.partnerId;
 }

@@ -36,6 +36,7 @@ export const PartnerScopeEnum = {
   MEMBERS_LOOKUP: "members:lookup",
   BENEFITS_READ: "benefits:read",
   BENEFITS_REDEEM: "benefits:redeem",
+  BENEFITS_PUBLISH: "benefits:publish",
   POINTS_EARN: "points:earn",
   POINTS_REDEEM: "points:redeem",
   SETTLEMENT_READ: "settlement:read",
