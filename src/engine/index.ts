@@ -12,3 +12,4 @@ export * from "./scoring";
 export * from "./segments";
 export * from "./webhooks/retry-schedule";
 export * from "./campaigns";
+export * from "./coalition";
