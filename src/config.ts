@@ -56,6 +56,8 @@ export interface Config {
   campaigns: CampaignSettings;
   /** How often the server starts due campaigns and delivers due sends; 0 leaves it to `npm run campaigns`. */
   campaignTickSeconds: number;
+  /** How long a member code (the QR/barcode a member shows at a partner's till) stays valid. */
+  memberCodeTtlSeconds: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -256,6 +258,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       audienceChunkSize: integer(environment, "CAMPAIGN_AUDIENCE_CHUNK", 2_000, 1, 50_000),
     },
     campaignTickSeconds: integer(environment, "CAMPAIGN_TICK_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
+    memberCodeTtlSeconds: integer(environment, "MEMBER_CODE_TTL_SECONDS", 120, 30, 900),
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),

@@ -10,6 +10,7 @@ export const errorCodes = [
   "RATE_LIMITED",
   "INSUFFICIENT_POINTS",
   "OUT_OF_STOCK",
+  "NOT_ELIGIBLE",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
@@ -38,3 +39,5 @@ export const insufficientPoints = (needed: number, available: number, justExpire
     { needed, available },
   );
 export const outOfStock = (rewardCode: string) => new ClientError("OUT_OF_STOCK", `Reward ${rewardCode} is out of stock: choose another reward from the catalogue.`);
+/** The member may not use this (tier, segment, validity, their own limit): `reason` says which, for the till's screen. */
+export const notEligible = (message: string, reason: string) => new ClientError("NOT_ELIGIBLE", message, { reason });

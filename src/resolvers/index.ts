@@ -7,6 +7,11 @@ import { MemberTierResolver } from "./member-tier-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
+import { MemberCoalitionFieldsResolver, MemberCoalitionResolver, PartnerGrantResolver } from "./member-coalition-resolver";
+import { PartnerBenefitResolver } from "./partner-benefit-resolver";
+import { PartnerMemberResolver } from "./partner-member-resolver";
+import { PartnerPointsResolver } from "./partner-points-resolver";
+import { OpenSettlementPeriodResolver, PartnerSettlementFieldsResolver, SettlementResolver, SettlementStatementResolver } from "./settlement-resolver";
 import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
@@ -43,6 +48,16 @@ export const resolvers = [
   CampaignProgressResolver,
   NodeResolver,
   PartnerResolver,
+  PartnerMemberResolver,
+  PartnerBenefitResolver,
+  PartnerPointsResolver,
+  SettlementResolver,
+  SettlementStatementResolver,
+  OpenSettlementPeriodResolver,
+  PartnerSettlementFieldsResolver,
+  MemberCoalitionResolver,
+  MemberCoalitionFieldsResolver,
+  PartnerGrantResolver,
   SignInResolver,
   StaffResolver,
   TierResolver,

@@ -28,6 +28,7 @@ import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
+import { createCoalitionServices } from "./coalition";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
 import { PointsLedger } from "./points/points-ledger";
@@ -115,6 +116,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
+    ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: TEMPORARY_LOOKUP_MISSES }),
     webhooks,
     segmentMoveWebhooks,
     webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {
@@ -124,5 +126,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     }),
   };
 }
+
+const TEMPORARY_LOOKUP_MISSES = { assertLookupAllowed: async () => undefined, recordLookupMiss: async () => undefined };
 
 export type Services = ReturnType<typeof createServices>;

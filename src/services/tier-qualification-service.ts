@@ -36,7 +36,10 @@ export class TierQualificationService {
     private readonly afterTierWritten: (manager: EntityManager, memberIds: number[]) => Promise<void> = async () => undefined,
   ) {}
 
-  /** Net spend (amount less refunds, fen) on orders placed in the rolling window that ends at `now`. */
+  /**
+   * Net spend (amount less refunds, fen) on orders placed in the rolling window that ends at `now`. Orders at partner
+   * brands earn coalition points but do not qualify for the programme's own tiers (docs/coalition.md).
+   */
   async windowSpend(manager: EntityManager, memberId: number, now: Date): Promise<number> {
     const start = qualificationWindowStart(now, this.settings.tierPolicy);
     return this.netSpend(manager, memberId, start, now);
@@ -47,7 +50,7 @@ export class TierQualificationService {
       .getRepository(OrderRecord)
       .createQueryBuilder("o")
       .select("COALESCE(SUM(o.amount - o.refundedAmount), 0)", "spend")
-      .where("o.memberId = :memberId AND o.placedAt <= :until", { memberId, until });
+      .where("o.memberId = :memberId AND o.placedAt <= :until AND o.partnerId IS NULL", { memberId, until });
     if (from) query.andWhere("o.placedAt > :from", { from });
     const row = await query.getRawOne<{ spend: string | number }>();
     return Number(row?.spend ?? 0);

@@ -40,10 +40,11 @@ export class CampaignResults {
       sqlite ? `strftime('%Y-%m-%d %H:%M:%f', ${reference}, '+${campaign.conversionWindowDays} days')` : `DATE_ADD(${reference}, INTERVAL ${campaign.conversionWindowDays} DAY)`;
     const reference = "a.assigned_at";
     const { conversionEvent } = definitionOf(campaign);
-    // An order converts with its revenue; any other chosen event (a login, a review...) converts with none.
+    // An order converts with its revenue; any other chosen event (a login, a review...) converts with none. Orders at
+    // partner brands are the partners' revenue, not the programme's.
     const orders = conversionEvent === "ORDER";
     const inWindow = orders
-      ? `o.member_id = a.member_id AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`
+      ? `o.member_id = a.member_id AND o.partner_id IS NULL AND o.placed_at > ${reference} AND o.placed_at <= ${windowEnd(reference)}`
       : `o.member_id = a.member_id AND o.kind = '${conversionEvent}' AND o.occurred_at > ${reference} AND o.occurred_at <= ${windowEnd(reference)}`;
     const source = orders ? "orders" : "behaviour_events";
     const revenue = orders ? `(SELECT COALESCE(SUM(o.amount - o.refunded_amount), 0) FROM orders o WHERE ${inWindow})` : "0";
