@@ -1,6 +1,7 @@
 // Writes deterministic demo data: staff users of each role, a rewards catalogue and N members with their orders,
 // points ledgers and tier histories, in batches, with progress.
 import { runInTransaction } from "../database/transactions";
+import { seedDemoPartners } from "./demo-partners";
 import { In, type DataSource, type EntityManager } from "typeorm";
 import { hashPassword } from "../auth/passwords";
 import { staffRoles } from "../auth/permissions";
@@ -89,6 +90,7 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
   const staffUsersCreated = options.withDemoStaff === false ? 0 : await seedDemoStaff(dataSource, now);
   const firstIndex = await dataSource.getRepository(MemberRecord).count();
   await seedDemoRewards(dataSource, now);
+  await seedDemoPartners(dataSource, now);
   const programme = options.programme ?? defaultProgrammeSettings;
   const behaviourSettings = { utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: options.scoringWindowDays ?? defaultScoringSettings.rfmWindowDays };
 

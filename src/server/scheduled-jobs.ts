@@ -3,19 +3,25 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Services } from "../services";
+import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
   /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "segments" | "campaigns" | "webhooks";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "settlement" | "segments" | "campaigns" | "webhooks";
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "settlement">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
   const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
     // Windows end on the day they were summed for: after midnight every member's 30/90-day figures move on.
     { name: "behaviour-windows", run: async () => ({ refreshed: await services.activity.refreshWindows(dataSource, clock.now()) }) },
+    // Each partner's statement closes once its period has ended; what arrives later goes onto the next one.
+    {
+      name: "settlement",
+      run: async () => ({ closed: (await services.settlement.closeDuePeriods(systemContext("settlement"))).map((statement) => ({ partnerId: statement.partnerId, statementId: statement.id })) }),
+    },
   ];
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });

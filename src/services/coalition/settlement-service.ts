@@ -6,7 +6,7 @@ import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
 import { nextStatementPeriod, statementPeriodContaining, statementTotals, type StatementPeriod } from "../../engine";
 import { PartnerAgreementRecord, PartnerRecord, SettlementLineRecord, SettlementStatementRecord, statementPeriods } from "../../entities";
-import { badUserInput, conflict, notFound } from "../../errors";
+import { badUserInput, ClientError, conflict, notFound } from "../../errors";
 import { lockingRead, runInTransaction } from "../../database/transactions";
 import type { AuditService } from "../audit-service";
 import type { IdempotencyService } from "../idempotency-service";
@@ -158,7 +158,13 @@ export class SettlementService {
       for (;;) {
         const period = await this.nextPeriod(this.dataSource.manager, partnerId);
         if (!period || period.end > this.clock.now()) break;
-        closed.push(await this.closePeriod(context, partnerId));
+        try {
+          closed.push(await this.closePeriod(context, partnerId));
+        } catch (error) {
+          // Another process closed the last ended period between our look and our lock: nothing is left to do.
+          if (error instanceof ClientError && error.extensions.code === "CONFLICT") break;
+          throw error;
+        }
       }
     }
     return closed;
