@@ -56,6 +56,15 @@ export interface Config {
   campaigns: CampaignSettings;
   /** How often the server starts due campaigns and delivers due sends; 0 leaves it to `npm run campaigns`. */
   campaignTickSeconds: number;
+  partnerLimits: PartnerLimitSettings;
+}
+
+/** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
+export interface PartnerLimitSettings {
+  /** Requests a minute of a newly issued key when staff give none; each key keeps its own. */
+  defaultRequestsPerMinute: number;
+  /** Phone look-ups that find no member a partner may make in an hour before its look-ups are refused. */
+  lookupMissesPerHour: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -256,6 +265,10 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       audienceChunkSize: integer(environment, "CAMPAIGN_AUDIENCE_CHUNK", 2_000, 1, 50_000),
     },
     campaignTickSeconds: integer(environment, "CAMPAIGN_TICK_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
+    partnerLimits: {
+      defaultRequestsPerMinute: integer(environment, "PARTNER_REQUESTS_PER_MINUTE", 600, 1, 100_000),
+      lookupMissesPerHour: integer(environment, "PARTNER_LOOKUP_MISSES_PER_HOUR", 20, 1, 100_000),
+    },
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
