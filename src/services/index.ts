@@ -28,6 +28,7 @@ import { BenefitService } from "./benefit-service";
 import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
+import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
 import { PointsLedger } from "./points/points-ledger";
@@ -52,9 +53,11 @@ export interface ServiceDependencies {
   signInCodeSender: SignInCodeSender;
   /** Where failures of background work (incremental rescoring) are reported; the server logs them. */
   onBackgroundError?: (error: unknown, what: string) => void;
+  /** The server's, on Redis when REDIS_URL is set (openPartnerRateLimits); command-line tools count in the process. */
+  partnerRateLimits?: PartnerRateLimits;
 }
 
-export function createServices({ dataSource, clock, config, events, signInCodeSender, onBackgroundError = () => undefined }: ServiceDependencies) {
+export function createServices({ dataSource, clock, config, events, signInCodeSender, onBackgroundError = () => undefined, partnerRateLimits }: ServiceDependencies) {
   const cipher = new PersonalDataCipher(config.personalDataKey);
   const tokens = new TokenService(config.jwtSecret, { member: config.memberTokenTtlSeconds, staff: config.staffTokenTtlSeconds });
   const audit = new AuditService(clock);
@@ -93,7 +96,8 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     tiers: new TierService(dataSource, clock),
     signIn: new SignInService(dataSource, clock, cipher, members, audit, tokens, signInCodeSender),
     staff: new StaffService(dataSource, clock, audit, tokens),
-    partners: new PartnerService(dataSource, clock, audit),
+    partners: new PartnerService(dataSource, clock, audit, config.partnerLimits.defaultRequestsPerMinute),
+    partnerRateLimits: partnerRateLimits ?? new PartnerRateLimits({ redis: null, keyPrefix: config.redisChannelPrefix, lookupMissesPerHour: config.partnerLimits.lookupMissesPerHour }),
     points,
     pointsReader: new PointsReader(dataSource, clock, programme),
     pointsExpiry: new PointsExpiryJob(dataSource, clock, ledger, events),
