@@ -233,6 +233,21 @@ describe.each(testDatabaseKinds())("partner API keys on $name", (kind) => {
     expect(await test.application.database.dataSource.getRepository(AuditLogRecord).countBy({ action: "partner.call" })).toBe(rowsBefore + 3);
   });
 
+  it("answers a partner's request even when its audit row cannot be written", async () => {
+    const partner = await newPartner();
+    const key = await issue(partner.id);
+    const record = jest.spyOn(test.application.services.audit, "record").mockRejectedValueOnce(new Error("the audit table is unavailable"));
+    try {
+      const response = await test.graphql(partnerQuery, {}, key.authorization);
+      expectOk(response);
+      expect(response.data?.tiers).toHaveLength(4);
+      expect(record).toHaveBeenCalledTimes(1);
+    } finally {
+      record.mockRestore();
+    }
+    expect(await partnerCallRows(test, key.keyId)).toHaveLength(0);
+  });
+
   it("keeps partner management to staff with partners:manage", async () => {
     const partner = await newPartner();
     const key = await issue(partner.id);
