@@ -58,6 +58,15 @@ export interface Config {
   campaignTickSeconds: number;
   /** How long a member code (the QR/barcode a member shows at a partner's till) stays valid. */
   memberCodeTtlSeconds: number;
+  partnerLimits: PartnerLimitSettings;
+}
+
+/** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
+export interface PartnerLimitSettings {
+  /** Requests a minute of a newly issued key when staff give none; each key keeps its own. */
+  defaultRequestsPerMinute: number;
+  /** Phone look-ups that find no member a partner may make in an hour before its look-ups are refused. */
+  lookupMissesPerHour: number;
 }
 
 /** Outbound webhooks (docs/webhooks.md). */
@@ -259,6 +268,10 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     },
     campaignTickSeconds: integer(environment, "CAMPAIGN_TICK_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),
     memberCodeTtlSeconds: integer(environment, "MEMBER_CODE_TTL_SECONDS", 120, 30, 900),
+    partnerLimits: {
+      defaultRequestsPerMinute: integer(environment, "PARTNER_REQUESTS_PER_MINUTE", 600, 1, 100_000),
+      lookupMissesPerHour: integer(environment, "PARTNER_LOOKUP_MISSES_PER_HOUR", 20, 1, 100_000),
+    },
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),

@@ -14,12 +14,14 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401 };
+const httpStatus: Partial<Record<ErrorCode, number>> = { UNAUTHENTICATED: 401, RATE_LIMITED: 429 };
 
 export class ClientError extends GraphQLError {
-  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+  /** `httpHeaders` go on the HTTP response (Apollo reads `extensions.http`), e.g. Retry-After. */
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}, httpHeaders: Record<string, string> = {}) {
     const status = httpStatus[code];
-    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) } });
+    const headers = Object.keys(httpHeaders).length > 0 ? { headers: new Map(Object.entries(httpHeaders)) } : {};
+    super(message, { extensions: { code, ...extensions, ...(status ? { http: { status, ...headers } } : {}) } });
     this.name = "ClientError";
   }
 }
@@ -31,7 +33,11 @@ export const unauthenticated = (message = "Sign in first: this needs an Authoriz
 export const forbidden = (message: string) => new ClientError("FORBIDDEN", message);
 export const notFound = (message: string) => new ClientError("NOT_FOUND", message);
 export const conflict = (message: string) => new ClientError("CONFLICT", message);
-export const rateLimited = (message: string, retryAfterSeconds: number) => new ClientError("RATE_LIMITED", message, { retryAfterSeconds });
+/** HTTP 429 with a Retry-After header; `retryAfterSeconds` is rounded up to whole seconds, at least 1. */
+export const rateLimited = (message: string, retryAfterSeconds: number) => {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ClientError("RATE_LIMITED", message, { retryAfterSeconds: seconds }, { "retry-after": String(seconds) });
+};
 export const insufficientPoints = (needed: number, available: number, justExpired: number) =>
   new ClientError(
     "INSUFFICIENT_POINTS",

@@ -1,6 +1,8 @@
 import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
-export type PartnerStatus = "ACTIVE" | "SUSPENDED";
+/** A suspended partner's keys are refused until it is active again. */
+export const partnerStatuses = ["ACTIVE", "SUSPENDED"] as const;
+export type PartnerStatus = (typeof partnerStatuses)[number];
 
 /** A brand of the coalition (跨品牌联盟) that shares members and benefits. */
 @Entity({ name: "partners" })

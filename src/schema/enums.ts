@@ -3,6 +3,7 @@ import { registerEnumType } from "type-graphql";
 import { partnerScopes, staffRoles } from "../auth/permissions";
 import { ageBands, educationLevels, genders, incomeLevels, joinChannels, occupations, pointsPeriods, salesChannels } from "../engine";
 import { churnFactorNames, lifecycleStages, rfmSegments } from "../engine/scoring/types";
+import { partnerStatuses } from "../entities/partner-record";
 import { behaviourEventKinds, pointEntryTypes, pointSources, rewardKinds, scoringRunStatuses, scoringRunTriggers, tierChangeReasons, webhookDeliveryStatuses, webhookEventTypes } from "../entities";
 
 export function enumObject<T extends string>(values: readonly T[]): { [K in T]: K } {
@@ -41,6 +42,7 @@ export const PartnerScopeEnum = {
   POINTS_REDEEM: "points:redeem",
   SETTLEMENT_READ: "settlement:read",
 } as const satisfies Record<string, (typeof partnerScopes)[number]>;
+export const PartnerStatusEnum = enumObject(partnerStatuses);
 
 registerEnumType(GenderEnum, { name: "Gender" });
 registerEnumType(EducationLevelEnum, { name: "EducationLevel", description: "Education: low, middle or high, as the brief bands it." });
@@ -50,6 +52,7 @@ registerEnumType(JoinChannelEnum, { name: "JoinChannel", description: "Where the
 registerEnumType(AgeBandEnum, { name: "AgeBand", description: "Age bands of the brief: 18-25, 26-35, 36-45, 46-55, 56+." });
 registerEnumType(StaffRoleEnum, { name: "StaffRole", description: "ADMIN: everything. OPERATOR: marketing, personal data masked. ANALYST: read-only, masked." });
 registerEnumType(PartnerScopeEnum, { name: "PartnerScope", description: "What a partner's API key may do." });
+registerEnumType(PartnerStatusEnum, { name: "PartnerStatus", description: "ACTIVE partners' keys work; a SUSPENDED partner's keys are refused until it is active again." });
 registerEnumType(SalesChannelEnum, { name: "SalesChannel", description: "Where a purchase was made; bonus rules may target a channel." });
 registerEnumType(PointsEntryTypeEnum, {
   name: "PointsEntryType",

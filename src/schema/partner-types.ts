@@ -1,7 +1,8 @@
-import { Field, InputType, ObjectType } from "type-graphql";
+import { Field, InputType, Int, ObjectType } from "type-graphql";
 import type { PartnerScope } from "../auth/permissions";
 import type { PartnerApiKeyRecord, PartnerRecord } from "../entities";
-import { PartnerScopeEnum } from "./enums";
+import type { PartnerStatus } from "../entities/partner-record";
+import { PartnerScopeEnum, PartnerStatusEnum } from "./enums";
 import { toGlobalId } from "./global-id";
 import { Node } from "./node";
 
@@ -13,6 +14,9 @@ export class PartnerApiKey {
   @Field(() => [PartnerScopeEnum])
   scopes: PartnerScope[];
 
+  @Field(() => Int, { description: "Requests the key may make in a minute; more are refused with RATE_LIMITED (HTTP 429)." })
+  requestsPerMinute: number;
+
   @Field(() => Date)
   createdAt: Date;
 
@@ -20,7 +24,13 @@ export class PartnerApiKey {
   revokedAt: Date | null;
 
   static fromRecord(record: PartnerApiKeyRecord): PartnerApiKey {
-    return Object.assign(new PartnerApiKey(), { keyId: record.keyId, scopes: record.scopes, createdAt: record.createdAt, revokedAt: record.revokedAt });
+    return Object.assign(new PartnerApiKey(), {
+      keyId: record.keyId,
+      scopes: record.scopes,
+      requestsPerMinute: record.requestsPerMinute,
+      createdAt: record.createdAt,
+      revokedAt: record.revokedAt,
+    });
   }
 }
 
@@ -36,10 +46,13 @@ export class Partner extends Node {
   name: string;
 
   @Field(() => String, { nullable: true })
+  contactName: string | null;
+
+  @Field(() => String, { nullable: true })
   contactEmail: string | null;
 
-  @Field()
-  status: string;
+  @Field(() => PartnerStatusEnum)
+  status: PartnerStatus;
 
   @Field(() => Date)
   createdAt: Date;
@@ -50,6 +63,7 @@ export class Partner extends Node {
       id: toGlobalId("Partner", record.id),
       code: record.code,
       name: record.name,
+      contactName: record.contactName,
       contactEmail: record.contactEmail,
       status: record.status,
       createdAt: record.createdAt,
@@ -74,6 +88,24 @@ export class CreatePartnerInput {
   @Field()
   name: string;
 
+  @Field(() => String, { nullable: true, description: "Who to talk to at the partner, up to 64 characters." })
+  contactName?: string | null;
+
   @Field(() => String, { nullable: true })
   contactEmail?: string | null;
+}
+
+@InputType({ description: "Partner fields to change; fields left out stay as they are, null clears a contact field." })
+export class UpdatePartnerInput {
+  @Field(() => String, { nullable: true, description: "1-128 characters." })
+  name?: string | null;
+
+  @Field(() => String, { nullable: true, description: "Up to 64 characters." })
+  contactName?: string | null;
+
+  @Field(() => String, { nullable: true })
+  contactEmail?: string | null;
+
+  @Field(() => PartnerStatusEnum, { nullable: true, description: "SUSPENDED refuses all the partner's keys at once; ACTIVE lets them work again." })
+  status?: PartnerStatus | null;
 }

@@ -9,6 +9,7 @@ import { openEventBus } from "../events/open-event-bus";
 import type { ConnectedEventBus } from "../events/redis-event-bus";
 import type { Loaders } from "../loaders/create-loaders";
 import { createServices, type Services } from "../services";
+import { openPartnerRateLimits, type PartnerRateLimits } from "../services/partner-rate-limits";
 import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign-in-code-sender";
 import { buildSchema } from "./build-schema";
 import { startHttpServer, type RunningHttpServer } from "./http-server";
@@ -45,12 +46,14 @@ export async function startApplication(options: ApplicationOptions): Promise<App
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = await openDatabase(config.database);
   let bus: ConnectedEventBus | null = null;
+  let partnerRateLimits: PartnerRateLimits | null = null;
   try {
     bus = await openEventBus(config, (error) => logger.error({ err: error }, "event bus (Redis) error"));
+    partnerRateLimits = await openPartnerRateLimits(config, (error) => logger.error({ err: error }, "partner rate limits (Redis) error"));
     const { events } = bus;
     const signInCodeSender = options.signInCodeSender ?? new LoggingSignInCodeSender(logger, config.environment !== "production");
     const onBackgroundError = (error: unknown, what: string) => logger.error({ err: error }, `background work failed: ${what}`);
-    const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError });
+    const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError, partnerRateLimits });
     await services.tiers.ensureDefaultLadder();
     await services.segments.ensureBuiltInSchemes();
     await options.beforeListen?.({ database, services, logger, clock });
@@ -91,6 +94,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
           await services.scoring.stop();
           await services.segmentEvaluations.settle();
           await bus?.close();
+          await partnerRateLimits?.close();
           if (database.dataSource.isInitialized) await database.dataSource.destroy();
         })();
         return stopping;
@@ -98,6 +102,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
     };
   } catch (error) {
     await bus?.close();
+    await partnerRateLimits?.close();
     if (database.dataSource.isInitialized) await database.dataSource.destroy();
     throw error;
   }

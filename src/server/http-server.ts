@@ -19,8 +19,11 @@ import type { Config } from "../config";
 import type { EventBus } from "../events/event-bus";
 import { createLoaders, type Loaders } from "../loaders/create-loaders";
 import type { Services } from "../services";
+import type { AuthenticatedPartnerKey } from "../services/partner-service";
 import { authenticate } from "./authenticate";
 import { errorLoggingPlugin, formatError } from "./error-handling";
+import { partnerCallAuditPlugin } from "./partner-call-audit";
+import { countPartnerRequest, requestedOperationName } from "./partner-rate-limit";
 import type { RequestContext } from "./request-context";
 
 export interface HttpServerDependencies {
@@ -168,6 +171,7 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
       // add a wrapper around every field resolver (a third of Apollo's time on a member list, see docs/benchmarks.md).
       ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(logger),
+      partnerCallAuditPlugin({ dataSource, services, logger }),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -187,7 +191,11 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
     graphqlPath,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => contextFor(await authenticate(req.header("authorization"), services, clock), res.locals.requestId as string),
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        const countRequest = (key: AuthenticatedPartnerKey) => countPartnerRequest({ dataSource, services, logger }, key, { requestId, operationName: requestedOperationName(req) });
+        return contextFor(await authenticate(req.header("authorization"), services, clock, countRequest), requestId);
+      },
     }),
   );
   // A body that is not JSON, or too large, is the client's error: answered as GraphQL errors are, not with an HTML page.

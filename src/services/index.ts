@@ -29,6 +29,7 @@ import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
+import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
 import { PointsLedger } from "./points/points-ledger";
@@ -53,9 +54,11 @@ export interface ServiceDependencies {
   signInCodeSender: SignInCodeSender;
   /** Where failures of background work (incremental rescoring) are reported; the server logs them. */
   onBackgroundError?: (error: unknown, what: string) => void;
+  /** The server's, on Redis when REDIS_URL is set (openPartnerRateLimits); command-line tools count in the process. */
+  partnerRateLimits?: PartnerRateLimits;
 }
 
-export function createServices({ dataSource, clock, config, events, signInCodeSender, onBackgroundError = () => undefined }: ServiceDependencies) {
+export function createServices({ dataSource, clock, config, events, signInCodeSender, onBackgroundError = () => undefined, partnerRateLimits }: ServiceDependencies) {
   const cipher = new PersonalDataCipher(config.personalDataKey);
   const tokens = new TokenService(config.jwtSecret, { member: config.memberTokenTtlSeconds, staff: config.staffTokenTtlSeconds });
   const audit = new AuditService(clock);
@@ -84,6 +87,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   // Profile, consent and tier changes reach the segments through a rescoring (which re-evaluates the member).
   const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
+  const rateLimits = partnerRateLimits ?? new PartnerRateLimits({ redis: null, keyPrefix: config.redisChannelPrefix, lookupMissesPerHour: config.partnerLimits.lookupMissesPerHour });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   return {
     cipher,
@@ -94,7 +98,8 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     tiers: new TierService(dataSource, clock),
     signIn: new SignInService(dataSource, clock, cipher, members, audit, tokens, signInCodeSender),
     staff: new StaffService(dataSource, clock, audit, tokens),
-    partners: new PartnerService(dataSource, clock, audit),
+    partners: new PartnerService(dataSource, clock, audit, config.partnerLimits.defaultRequestsPerMinute),
+    partnerRateLimits: rateLimits,
     points,
     pointsReader: new PointsReader(dataSource, clock, programme),
     pointsExpiry: new PointsExpiryJob(dataSource, clock, ledger, events),
@@ -116,7 +121,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
-    ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: TEMPORARY_LOOKUP_MISSES }),
+    ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     webhooks,
     segmentMoveWebhooks,
     webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {
@@ -126,7 +131,5 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     }),
   };
 }
-
-const TEMPORARY_LOOKUP_MISSES = { assertLookupAllowed: async () => undefined, recordLookupMiss: async () => undefined };
 
 export type Services = ReturnType<typeof createServices>;

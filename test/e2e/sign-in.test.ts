@@ -43,6 +43,8 @@ describe.each(testDatabaseKinds())("sign-up and sign-in by phone on $name", (kin
     const tooSoon = await test.graphql(requestCode, { phone: "18800005678" });
     expect(tooSoon.errors?.[0].extensions).toMatchObject({ code: "RATE_LIMITED" });
     expect(tooSoon.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    expect(tooSoon.status).toBe(429);
+    expect(tooSoon.headers.get("retry-after")).toBe(String(tooSoon.errors?.[0].extensions?.retryAfterSeconds));
 
     const wrong = await test.graphql(signIn, { input: { phone: "18800005678", code: "000000" === test.codes.lastCodeFor("18800005678") ? "111111" : "000000" } });
     expect(wrong.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");

@@ -29,6 +29,13 @@ describe("loadConfig", () => {
     expect(configError({ REDIS_URL: "127.0.0.1:6379" }).message).toContain("must start with redis://");
   });
 
+  it("reads the partner limits: 600 requests a minute for new keys and 20 look-up misses an hour by default", () => {
+    expect(loadConfig({}).partnerLimits).toEqual({ defaultRequestsPerMinute: 600, lookupMissesPerHour: 20 });
+    expect(loadConfig({ PARTNER_REQUESTS_PER_MINUTE: "100000", PARTNER_LOOKUP_MISSES_PER_HOUR: "5" }).partnerLimits).toEqual({ defaultRequestsPerMinute: 100_000, lookupMissesPerHour: 5 });
+    for (const value of ["0", "100001", "ten"]) expect(configError({ PARTNER_REQUESTS_PER_MINUTE: value }).variable).toBe("PARTNER_REQUESTS_PER_MINUTE");
+    expect(configError({ PARTNER_LOOKUP_MISSES_PER_HOUR: "0" }).variable).toBe("PARTNER_LOOKUP_MISSES_PER_HOUR");
+  });
+
   it("reads a MySQL URL into its parts", () => {
     const config = loadConfig({ DATABASE_URL: "mysql://shop:p%40ss@127.0.0.1:3307/loyalty" });
     expect(config.database).toMatchObject({ type: "mysql", host: "127.0.0.1", port: 3307, username: "shop", password: "p@ss", database: "loyalty" });
