@@ -72,6 +72,23 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     expect(byId.data?.partnerMember).toMatchObject({ grantedFields: [], name: null, pointsBalance: null });
   });
 
+  it("rate-limits phone look-ups that miss, so a partner cannot test which numbers are members", async () => {
+    const prober = await createTestPartner(test, "PROBER");
+    const member = await test.createMember({ phone: "13811110003" });
+    await test.graphql(`mutation ($id: ID!) { grantPartnerAccess(partnerId: $id, fields: []) { fields } }`, { id: prober.id }, await test.memberToken(member.id));
+    for (let miss = 0; miss < 20; miss += 1) {
+      const response = await test.graphql(lookupQuery, { lookup: { phone: `1370000${String(miss).padStart(4, "0")}` } }, prober.authorization);
+      expect(response.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    }
+    // Now even a number that would match is refused until the hour is over; other partners are unaffected.
+    const refused = await test.graphql(lookupQuery, { lookup: { phone: "13811110003" } }, prober.authorization);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: expect.any(Number) });
+    expect((await test.graphql(lookupQuery, { lookup: { phone: "13811110003" } }, coffee.authorization)).errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const byCode = await test.graphql(lookupQuery, { lookup: { memberCode: await memberCode(test, member.id) } }, prober.authorization);
+    expect(byCode.errors).toBeUndefined();
+  });
+
   it("earns at the partner's rate, spends at another partner, and hides the balance from a partner not granted it", async () => {
     const member = await test.createMember();
     const code = await memberCode(test, member.id);
@@ -139,6 +156,26 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     // The member sees the benefit from their app.
     const fromApp = await test.graphql(`query ($id: ID!) { me { partnerBenefits(partnerId: $id) { eligible refusal benefit { code } } } }`, { id: coffee.id }, await test.memberToken(first.id));
     expect(fromApp.data?.me.partnerBenefits).toEqual([{ eligible: false, refusal: "OUT_OF_STOCK", benefit: { code: "FREE_LATTE" } }]);
+    // A retry after the scanned code has expired still gets its first answer; a new redemption with it does not.
+    test.clock.advance(10 * 60_000);
+    expect((await test.graphql(redeemBenefitMutation, { input }, coffee.authorization)).data?.redeemPartnerBenefit).toEqual(redeemed.data?.redeemPartnerBenefit);
+    const stale = await test.graphql(redeemBenefitMutation, { input: { ...input, idempotencyKey: randomUUID() } }, coffee.authorization);
+    expect(stale.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "input.member.memberCode" } });
+  });
+
+  it("gives out a benefit's stock exactly once when tills redeem at the same moment", async () => {
+    const tills = await createTestPartner(test, "RUSH");
+    const published = await test.graphql(`mutation { publishPartnerBenefit(input: { code: "RUSH_GIFT", title: "Rush", kind: GIFT, valueFen: 1000, stock: 5 }) { id } }`, {}, tills.authorization);
+    const benefitId = published.data?.publishPartnerBenefit.id;
+    const members = await Promise.all(Array.from({ length: 10 }, () => test.createMember()));
+    const codes = await Promise.all(members.map((member) => memberCode(test, member.id)));
+    const outcomes = await Promise.all(codes.map((code) => test.graphql(redeemBenefitMutation, { input: { member: { memberCode: code }, benefitId, idempotencyKey: randomUUID() } }, tills.authorization)));
+    const codesSeen = outcomes.map((outcome) => outcome.errors?.[0].extensions?.code ?? "OK").sort();
+    expect(codesSeen).toEqual([...Array(5).fill("OK"), ...Array(5).fill("OUT_OF_STOCK")]);
+    const benefit = await test.graphql(`{ partnerBenefits { code stock redeemedCount } }`, {}, tills.authorization);
+    expect(benefit.data?.partnerBenefits).toEqual([{ code: "RUSH_GIFT", stock: 0, redeemedCount: 5 }]);
+    const open = await test.graphql(`{ openSettlementPeriod { benefitsRedeemed owedToPartner } }`, {}, tills.authorization);
+    expect(open.data?.openSettlementPeriod).toEqual({ benefitsRedeemed: 5, owedToPartner: 5 * 500 });
   });
 
   it("closes a month into a statement that adds up, never changes, and sends later corrections to the next one", async () => {

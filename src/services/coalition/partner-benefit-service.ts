@@ -156,12 +156,15 @@ export class PartnerBenefitService {
     });
   }
 
-  /** Uses one of the member's allowance of the benefit, once per idempotency key. */
-  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, beforeWork?: (now: Date) => void): Promise<BenefitRedemptionResult> {
+  /**
+   * Uses one of the member's allowance of the benefit, once per idempotency key. `assertFresh` checks the member
+   * code the till scanned, only when the redemption is new.
+   */
+  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, assertFresh: (now: Date) => void): Promise<BenefitRedemptionResult> {
     const store = validOptionalStoreCode(storeCode, "input.storeCode");
     return this.idempotency.run(context, { command: "redeemPartnerBenefit", key: idempotencyKey, input: { partnerId, memberId, benefitId, storeCode: store } }, async (manager) => {
       const now = this.clock.now();
-      beforeWork?.(now);
+      assertFresh(now);
       const benefit = await lockingRead(manager, PartnerBenefitRecord, "benefit").where("benefit.id = :benefitId AND benefit.partnerId = :partnerId", { benefitId, partnerId }).getOne();
       if (!benefit) throw notFound("Your brand has no benefit with the id given: list them with partnerBenefits.");
       const standing = await this.standing(manager, memberId, [benefit.id]);

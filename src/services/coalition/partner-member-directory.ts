@@ -66,6 +66,19 @@ export class PartnerMemberDirectory {
     if (!decoded || !memberCodeIsFresh(decoded, now)) throw badUserInput("The member code has expired: ask the member to refresh it in their app and scan it again.", field);
   }
 
+  /**
+   * The member a command names. With a member code only its signature is checked here; the command checks that it
+   * is fresh inside its idempotent work (`assertFresh`), so a retry is answered even after the code has expired.
+   */
+  async memberForCommand(partnerId: number, lookup: MemberLookup): Promise<{ memberId: number; assertFresh: (now: Date) => void }> {
+    if (lookup.memberCode && !lookup.phone && !lookup.partnerMemberId) {
+      const code = lookup.memberCode;
+      return { memberId: this.memberIdOfCode(code, "input.member.memberCode"), assertFresh: (now) => this.assertCodeFresh(code, now, "input.member.memberCode") };
+    }
+    const reference = await this.lookup(partnerId, lookup);
+    return { memberId: reference.memberId, assertFresh: () => undefined };
+  }
+
   /** Finds the member for the partner by exactly one of the three ways, linking them on first sight. */
   async lookup(partnerId: number, lookup: MemberLookup): Promise<PartnerMemberReference> {
     const given = (["memberCode", "phone", "partnerMemberId"] as const).filter((key) => lookup[key] !== null && lookup[key] !== undefined && lookup[key] !== "");

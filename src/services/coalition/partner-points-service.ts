@@ -47,13 +47,15 @@ export class PartnerPointsService {
     private readonly grants: PartnerGrantService,
   ) {}
 
-  earn(context: ServiceContext, partnerId: number, memberId: number, order: PartnerOrderInput, idempotencyKey: string): Promise<PointsCommandResult> {
+  /** `assertFresh` checks the member code the till scanned, if any, only when the earn is new. */
+  earn(context: ServiceContext, partnerId: number, memberId: number, order: PartnerOrderInput, idempotencyKey: string, assertFresh: (now: Date) => void = () => undefined): Promise<PointsCommandResult> {
     const orderId = validCode(order.orderId, "input.orderId", 48);
     const amount = validOrderAmount(order.amount, "input.amount");
     const storeCode = validCode(order.storeCode, "input.storeCode", 32);
     const category = order.category ? validCode(order.category, "input.category", 32) : "PARTNER";
     const input = { partnerId, memberId, orderId, amount, storeCode, category, placedAt: order.placedAt ?? null };
     return this.points.run(context, "earnPartnerPoints", idempotencyKey, input, memberId, async (manager, locked, now) => {
+      assertFresh(now);
       const placedAt = order.placedAt ?? now;
       if (placedAt.getTime() > now.getTime() + 5 * 60_000) throw badUserInput("input.placedAt is in the future: send the time the purchase was paid.", "input.placedAt");
       if (placedAt.getTime() < now.getTime() - latestPlacedAtAgeDays * 86_400_000) throw badUserInput(`input.placedAt is more than ${latestPlacedAtAgeDays} days ago: ask the coalition's staff to settle older orders.`, "input.placedAt");
