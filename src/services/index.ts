@@ -29,6 +29,7 @@ import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
+import { EngagementHub } from "./engagement/engagement-hub";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -66,7 +67,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const programme = config.programme;
   const ledger = new PointsLedger(programme);
   const programmeData = new ProgrammeDataCache(clock, config.programmeCacheSeconds);
-  const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays });
+  // Challenges and badges subscribe to what members do; check-ins and referrals publish here too.
+  const engagement = new EngagementHub();
+  const activity = new ActivityRecorder({ utcOffsetMinutes: programme.utcOffsetMinutes, windowDays: config.scoring.rfmWindowDays }, engagement);
   const webhooks = new WebhookService(dataSource, clock, cipher, audit, config.webhooks.allowPrivateNetworks);
   const segmentMoveWebhooks = new SegmentMoveWebhooks(webhooks);
   // Webhooks for moves are enqueued in the transaction that writes the moves: they commit, or vanish, together.
@@ -108,6 +111,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     tierQualification,
     benefits: new BenefitService(dataSource, clock, audit),
     activity,
+    engagement,
     scoring,
     scoringReader: new ScoringReader(dataSource),
     segments,

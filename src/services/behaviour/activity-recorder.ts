@@ -1,6 +1,7 @@
 // Keeps each member's daily facts and aggregates up to date inside the transaction that records an event, and
 // moves every member's windows forward once a day. Scoring reads only the aggregates.
 import { LessThan, type DataSource, type EntityManager } from "typeorm";
+import { EngagementHub } from "../engagement/engagement-hub";
 import { isSqlite, lockingRead, runInTransaction } from "../../database/transactions";
 import { localDayNumber, oldestWindowDay, summariseTotals, summariseWindows, type DailyFacts } from "../../engine";
 import { BehaviourEventRecord, MemberAggregateRecord } from "../../entities";
@@ -36,7 +37,11 @@ const dailyColumns = [
 const refreshChunkSize = 2_000;
 
 export class ActivityRecorder {
-  constructor(private readonly settings: ActivitySettings) {}
+  constructor(
+    private readonly settings: ActivitySettings,
+    /** Engagement features (challenges, badges) hear each recorded event in its transaction. */
+    private readonly engagement: EngagementHub = new EngagementHub(),
+  ) {}
 
   today(now: Date): number {
     return localDayNumber(now, this.settings.utcOffsetMinutes);
@@ -56,6 +61,7 @@ export class ActivityRecorder {
     await manager.insert(BehaviourEventRecord, event);
     for (const change of changes) await this.addToDay(manager, event.memberId, change);
     await this.updateAggregates(manager, aggregates, moments, now);
+    await this.engagement.publish(manager, { memberId: event.memberId, kind: event.kind, occurredAt: event.occurredAt, amount: event.amount, reference: `${event.source}:${event.externalId}` });
   }
 
   private async addToDay(manager: EntityManager, memberId: number, change: DailyChange): Promise<void> {
