@@ -13,3 +13,4 @@ export * from "./segments";
 export * from "./webhooks/retry-schedule";
 export * from "./campaigns";
 export * from "./coalition";
+export * from "./engagement/check-ins";

@@ -24,6 +24,7 @@ import { TierChangeRecord } from "./tier-change-record";
 import { TierRecord } from "./tier-record";
 import { WebhookDeliveryRecord, WebhookEndpointRecord } from "./webhook-records";
 import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, CouponRecord } from "./campaign-records";
+import { CheckInRecord, CheckInRuleRecord } from "./check-in-records";
 import {
   MemberPartnerGrantRecord,
   PartnerAgreementRecord,
@@ -76,6 +77,8 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  CheckInRecord,
+  CheckInRuleRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -140,4 +143,6 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  CheckInRecord,
+  CheckInRuleRecord,
 ];

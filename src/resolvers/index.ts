@@ -7,6 +7,7 @@ import { MemberTierResolver } from "./member-tier-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
+import { CheckInResolver, MemberCheckInResolver } from "./check-in-resolver";
 import { MemberCoalitionFieldsResolver, MemberCoalitionResolver, PartnerGrantResolver } from "./member-coalition-resolver";
 import { PartnerBenefitResolver } from "./partner-benefit-resolver";
 import { PartnerMemberResolver } from "./partner-member-resolver";
@@ -58,6 +59,8 @@ export const resolvers = [
   MemberCoalitionResolver,
   MemberCoalitionFieldsResolver,
   PartnerGrantResolver,
+  CheckInResolver,
+  MemberCheckInResolver,
   SignInResolver,
   StaffResolver,
   TierResolver,

@@ -30,6 +30,7 @@ import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
 import { EngagementHub } from "./engagement/engagement-hub";
+import { CheckInService } from "./engagement/check-ins/check-in-service";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -112,6 +113,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     benefits: new BenefitService(dataSource, clock, audit),
     activity,
     engagement,
+    checkIns: new CheckInService(dataSource, clock, points, ledger, engagement, audit, programme.utcOffsetMinutes),
     scoring,
     scoringReader: new ScoringReader(dataSource),
     segments,
