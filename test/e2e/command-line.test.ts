@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { testDatabaseKinds, type ScratchDatabase } from "../support/databases";
 import { databaseUrlOf, freePort, runCommandToEnd, startCommand } from "../support/cli";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "../../src/database/data-source";
+import { createTestPartner, memberCode } from "../support/coalition";
+import { startTestApplication, type TestApplication } from "../support/test-application";
 
 async function eventually(check: () => boolean, what: string, milliseconds = 60_000): Promise<void> {
   const deadline = Date.now() + milliseconds;
@@ -190,5 +193,74 @@ describe.each(testDatabaseKinds())("npm start, token and migrate on $name", (kin
     expect(applied.stdout).toMatch(/applied \w+/);
     const again = await runCommandToEnd("migrate.ts", ["up"], environment);
     expect(again.stdout).toContain("No pending migrations");
+  });
+});
+
+describe.each(testDatabaseKinds())("npm run settlement:verify on $name", (kind) => {
+  let test: TestApplication;
+
+  beforeAll(async () => {
+    test = await startTestApplication(kind);
+  });
+  afterAll(async () => {
+    await test?.close();
+  });
+
+  /** Runs a GraphQL operation that must succeed. */
+  async function ok(query: string, variables: Record<string, unknown>, authorization: string): Promise<any> {
+    const response = await test.graphql(query, variables, authorization);
+    if (response.errors) throw new Error(JSON.stringify(response.errors));
+    return response.data;
+  }
+
+  it("reconciles partner activity and a closed statement, and names the line whose amount was changed in the database", async () => {
+    // Cross-brand activity in November: earned at Coffee, spent at Tea, partly refunded, a benefit used at Coffee.
+    const coffee = await createTestPartner(test, "COFFEE");
+    const tea = await createTestPartner(test, "TEA");
+    const member = await test.createMember();
+    const earned = await ok(
+      `mutation ($input: EarnPartnerPointsInput!) { earnPartnerPoints(input: $input) { points } }`,
+      { input: { member: { memberCode: await memberCode(test, member.id) }, orderId: "C-1001", amount: 12_345, storeCode: "SH-01", idempotencyKey: randomUUID() } },
+      coffee.authorization,
+    );
+    expect(earned.earnPartnerPoints.points).toBe(123);
+    await ok(`mutation ($input: RedeemPartnerPointsInput!) { redeemPartnerPoints(input: $input) { points } }`, { input: { memberCode: await memberCode(test, member.id), points: 50, idempotencyKey: randomUUID() } }, tea.authorization);
+    await ok(`mutation ($input: RefundPartnerOrderInput!) { refundPartnerOrder(input: $input) { points } }`, { input: { orderId: "C-1001", amount: 6_000, idempotencyKey: randomUUID() } }, coffee.authorization);
+    const benefit = await ok(`mutation { publishPartnerBenefit(input: { code: "LATTE", title: "Free latte", kind: GIFT, valueFen: 2000 }) { id } }`, {}, coffee.authorization);
+    await ok(
+      `mutation ($input: RedeemPartnerBenefitInput!) { redeemPartnerBenefit(input: $input) { id } }`,
+      { input: { member: { memberCode: await memberCode(test, member.id) }, benefitId: benefit.publishPartnerBenefit.id, idempotencyKey: randomUUID() } },
+      coffee.authorization,
+    );
+    // December: Coffee's November closes, and a correction opens December's period.
+    test.clock.advance(9 * 86_400_000);
+    const admin = await test.staffToken("admin");
+    await ok(`mutation ($id: ID!) { closeSettlementPeriod(partnerId: $id) { id } }`, { id: coffee.id }, admin);
+    await ok(`mutation ($id: ID!) { addSettlementAdjustment(partnerId: $id, amount: 500, note: "November latte miscount", idempotencyKey: "adjust-nov-1") { kind amount } }`, { id: coffee.id }, admin);
+
+    const environment = { DATABASE_URL: databaseUrlOf(test.application.config.database) };
+    const verified = await runCommandToEnd("settlement-verify.ts", [], environment);
+    // Three partner ledger entries (earn, redemption, claw-back); their three lines, the benefit's and the correction.
+    expect(verified.stdout).toContain("Checked 3 partner ledger entries, 5 settlement lines and 1 closed statements.\n");
+    expect(verified.stdout).toContain("Every partner earn, redemption and refund has its settlement line at its rate, and every statement equals the sum of its lines.");
+    expect(verified.stdout).not.toContain("does NOT reconcile");
+    expect(verified.code).toBe(0);
+
+    // The points issued on Coffee's closed statement, changed behind the services' back.
+    const dataSource = test.application.database.dataSource;
+    const [line] = await dataSource.query(`SELECT l.id AS id, l.amount AS amount, l.statement_id AS statementId, p.id AS partnerId FROM settlement_lines l JOIN partners p ON p.id = l.partner_id WHERE p.code = 'COFFEE' AND l.kind = 'POINTS_ISSUED'`);
+    expect(Number(line.amount)).toBe(123);
+    expect(line.statementId).not.toBeNull();
+    await dataSource.query(`UPDATE settlement_lines SET amount = 223 WHERE id = ?`, [line.id]);
+    try {
+      const tampered = await runCommandToEnd("settlement-verify.ts", [], environment);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toContain(`settlement line ${line.id} (POINTS_ISSUED) is 223 fen but 123 at its rate 100\n`);
+      // Its closed statement no longer adds up either: the lines now say the partner owes 100 fen more.
+      expect(tampered.stdout).toMatch(new RegExp(`statement ${line.statementId} \\(partner ${line.partnerId}\\) says owedByPartner 123 but its lines add up to 223`));
+      expect(tampered.stdout).toContain("Settlement does NOT reconcile.");
+    } finally {
+      await dataSource.query(`UPDATE settlement_lines SET amount = 123 WHERE id = ?`, [line.id]);
+    }
   });
 });

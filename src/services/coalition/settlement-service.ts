@@ -96,7 +96,12 @@ export class SettlementService {
     const kindAt = (instant: Date) => [...agreements].reverse().find((agreement) => agreement.effectiveFrom <= instant)?.statementPeriod ?? agreements[0].statementPeriod;
     const last = await manager.getRepository(SettlementStatementRecord).findOne({ where: { partnerId }, order: { periodStart: "DESC" } });
     if (!last) return statementPeriodContaining(agreements[0].effectiveFrom, agreements[0].statementPeriod, this.utcOffsetMinutes);
-    return nextStatementPeriod({ end: last.periodEnd }, kindAt(last.periodEnd), this.utcOffsetMinutes);
+    const next = nextStatementPeriod({ end: last.periodEnd }, kindAt(last.periodEnd), this.utcOffsetMinutes);
+    // After an agreement changed the statement period (monthly to weekly or back), the period of the new kind that
+    // holds the last statement's end can start before it: December 2026 ends as Friday 1 January 2027 begins, and that
+    // week began on Monday 28 December. The first period of the new kind then starts where the last statement ended
+    // (a shorter one), so statements never overlap (found by test/integration/settlement-property.test.ts).
+    return next.start < last.periodEnd ? { ...next, start: last.periodEnd } : next;
   }
 
   /** Lines not yet on a statement, with the totals they add up to so far. */
