@@ -160,7 +160,7 @@ export class PartnerBenefitService {
    * Uses one of the member's allowance of the benefit, once per idempotency key. `assertFresh` checks the member
    * code the till scanned, only when the redemption is new.
    */
-  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, assertFresh: (now: Date) => void): Promise<BenefitRedemptionResult> {
+  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, assertFresh: (now: Date) => void = () => undefined): Promise<BenefitRedemptionResult> {
     const store = validOptionalStoreCode(storeCode, "input.storeCode");
     return this.idempotency.run(context, { command: "redeemPartnerBenefit", key: idempotencyKey, input: { partnerId, memberId, benefitId, storeCode: store } }, async (manager) => {
       const now = this.clock.now();

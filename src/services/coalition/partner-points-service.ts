@@ -68,7 +68,7 @@ export class PartnerPointsService {
         });
       const orderRowId = Number(inserted.identifiers[0]?.id);
       if (earned === 0) return { entries: [], orderId: orderRowId };
-      const origin = this.points.origin(context, { reason: `Purchase of ${amount / 100} yuan at a partner brand`, source: "PARTNER", sourceRef: orderId, storeCode });
+      const origin = this.partnerOrigin(context, partnerId, { reason: `Purchase of ${amount / 100} yuan at a partner brand`, source: "PARTNER", sourceRef: orderId, storeCode });
       const entries = await this.ledger.credit(manager, locked, "EARN", earned, origin, now, orderRowId);
       await writeSettlementLine(manager, pointsIssuedLine(agreement, earned, entries[0].id, orderId), now);
       return { entries, orderId: orderRowId };
@@ -89,7 +89,7 @@ export class PartnerPointsService {
       await manager.update(OrderRecord, { id: current.id }, { refundedAmount: current.refundedAmount + amount, pointsClawedBack: current.pointsClawedBack + points });
       if (points === 0) return { entries: [], orderId: current.id };
       const issued = await manager.findOneByOrFail(SettlementLineRecord, { partnerId, kind: "POINTS_ISSUED", reference: orderId });
-      const origin = this.points.origin(context, { reason: `Refund of ${amount / 100} yuan on partner order ${orderId}`, source: "PARTNER", sourceRef: orderId, storeCode: current.storeCode });
+      const origin = this.partnerOrigin(context, partnerId, { reason: `Refund of ${amount / 100} yuan on partner order ${orderId}`, source: "PARTNER", sourceRef: orderId, storeCode: current.storeCode });
       const entry = await this.ledger.clawBack(manager, locked, points, current.id, origin, now);
       await writeSettlementLine(manager, pointsIssueReversedLine(partnerId, points, issued.rate ?? 0, entry.id, orderId), now);
       return { entries: [entry], orderId: current.id };
@@ -109,7 +109,7 @@ export class PartnerPointsService {
       return await this.points.run(context, "redeemPartnerPoints", idempotencyKey, { partnerId, memberCode: input.memberCode, points, storeCode, reference }, memberId, async (manager, locked, now, justExpired) => {
         this.directory.assertCodeFresh(input.memberCode, now, "input.memberCode");
         const agreement = await agreementInForce(manager, partnerId, now);
-        const origin = this.points.origin(context, { reason: `Spent at a partner brand${reference ? ` (receipt ${reference})` : ""}`, source: "PARTNER", sourceRef: reference, storeCode });
+        const origin = this.partnerOrigin(context, partnerId, { reason: `Spent at a partner brand${reference ? ` (receipt ${reference})` : ""}`, source: "PARTNER", sourceRef: reference, storeCode });
         const entry = await this.ledger.debit(manager, locked, "REDEEM", points, origin, now, justExpired);
         await writeSettlementLine(manager, pointsRedeemedLine(agreement, points, entry.id, reference), now);
         await this.directory.link(manager, partnerId, memberId);
@@ -118,6 +118,11 @@ export class PartnerPointsService {
     } catch (error) {
       throw await this.withoutUngrantedBalance(error, partnerId, memberId);
     }
+  }
+
+  /** The entry belongs to the partner the command is for, whoever made the call: the settlement line names it too. */
+  private partnerOrigin(context: ServiceContext, partnerId: number, details: Parameters<PointsService["origin"]>[1]) {
+    return { ...this.points.origin(context, details), partnerId };
   }
 
   /** A partner the member did not grant their balance learns only that it is not enough, not what it is. */
