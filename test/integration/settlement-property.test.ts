@@ -334,13 +334,17 @@ describe.each(testDatabaseKinds())("settlement property on $name", (kind) => {
             refusal,
             (result) => {
               const points = clawedBackPoints(order, amount);
+              // The order's points taken back by earlier refunds: the cumulative share of what it refunded so far.
+              const reversedBefore = Math.floor((order.pointsEarned * order.refunded) / order.amount);
               order.refunded += amount;
               if (points > 0) {
                 const fromBalance = Math.min(points, order.member.balance);
                 order.member.balance -= fromBalance;
                 order.member.debt += points - fromBalance;
-                // Reversed at the rate the points were issued at, whatever the agreement says now.
-                order.partner.lines.push({ kind: "POINTS_ISSUE_REVERSED", points: -points, amount: negated(hundredthsRounded(points * order.issuedRate)), rate: order.issuedRate });
+                // Reversed at the rate the points were issued at, whatever the agreement says now; credited as the
+                // difference of cumulative values, so all of an order's refunds together credit what the issue cost.
+                const credit = hundredthsRounded((reversedBefore + points) * order.issuedRate) - hundredthsRounded(reversedBefore * order.issuedRate);
+                order.partner.lines.push({ kind: "POINTS_ISSUE_REVERSED", points: -points, amount: negated(credit), rate: order.issuedRate });
               }
               expect({ balance: result.balance, debt: result.debt }).toEqual({ balance: order.member.balance, debt: order.member.debt });
             },
@@ -360,7 +364,8 @@ describe.each(testDatabaseKinds())("settlement property on $name", (kind) => {
             points > member.balance ? { code: "INSUFFICIENT_POINTS" } : null,
             (result) => {
               member.balance -= points;
-              partner.lines.push({ kind: "POINTS_REDEEMED", points, amount: negated(hundredthsRounded(points * rate)), rate });
+              // The coalition pays for spent points rounded down to the fen.
+              partner.lines.push({ kind: "POINTS_REDEEMED", points, amount: negated(Math.floor((points * rate) / 100)), rate });
               expect(result.balance).toBe(member.balance);
             },
           );

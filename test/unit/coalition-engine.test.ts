@@ -1,6 +1,8 @@
 import { createHmac } from "node:crypto";
 import fc from "fast-check";
 import {
+  redemptionValueInFen,
+  reversalValueInFen,
   benefitEligibility,
   type BenefitTerms,
   benefitShareInFen,
@@ -517,5 +519,27 @@ describe("benefitEligibility", () => {
     }
     expect(reasons).toEqual(["WITHDRAWN", "NOT_YET_VALID", "EXPIRED", "OUT_OF_STOCK", "TIER", "SEGMENT", "LIMIT_REACHED"]);
     expect(benefitEligibility(current, standing, now)).toEqual({ eligible: true, usesLeft: 3 });
+  });
+});
+
+describe("splitting refunds and redemptions never pays a partner more", () => {
+  it("credits an order's refunds, however split, exactly what its issue cost", () => {
+    const value = pointsValueInFen;
+    const reversal = reversalValueInFen;
+    const issued = value(10, 50);
+    expect(issued).toBe(5);
+    let credited = 0;
+    for (let before = 0; before < 10; before += 1) credited += reversal(before, 1, 50);
+    expect(credited).toBe(issued);
+    expect(reversal(0, 10, 50)).toBe(issued);
+    expect(reversal(3, 4, 33) + reversal(0, 3, 33) + reversal(7, 3, 33)).toBe(value(10, 33));
+  });
+
+  it("pays for spent points rounded down, so many small redemptions are worth no more than one big one", () => {
+    const paid = redemptionValueInFen;
+    expect(paid(1, 50)).toBe(0);
+    expect(paid(3, 50)).toBe(1);
+    expect(paid(10, 50)).toBe(5);
+    expect(Array.from({ length: 10 }, () => paid(1, 50)).reduce((sum, fen) => sum + fen, 0)).toBeLessThanOrEqual(paid(10, 50));
   });
 });

@@ -39,6 +39,26 @@ export function pointsValueInFen(points: number, fenPer100Points: number): numbe
   return safeNumber("The points' value", divideRoundingHalfAwayFromZero(value, 100n));
 }
 
+/**
+ * What the coalition pays a partner for points spent there: rounded down to the fen, so that splitting one
+ * redemption into many small ones never pays more than the points are worth.
+ */
+export function redemptionValueInFen(points: number, fenPer100Points: number): number {
+  const value = wholeNumberOfZeroOrMore("points", points) * wholeNumberOfZeroOrMore("fenPer100Points", fenPer100Points);
+  return safeNumber("The points' value", value / 100n);
+}
+
+/**
+ * What a partner is credited when `reversedNow` of an order's issued points are taken back after `reversedBefore`
+ * already were: the difference of the cumulative values, so however a refund is split, the credits add up to
+ * exactly what was paid for the points (never more).
+ */
+export function reversalValueInFen(reversedBefore: number, reversedNow: number, fenPer100Points: number): number {
+  const before = wholeNumberOfZeroOrMore("reversedBefore", reversedBefore);
+  const now = wholeNumberOfZeroOrMore("reversedNow", reversedNow);
+  return pointsValueInFen(safeNumber("The points reversed", before + now), fenPer100Points) - pointsValueInFen(reversedBefore, fenPer100Points);
+}
+
 /** The coalition's share, `percent` (0-100) of a benefit's value in fen, rounded half up. */
 export function benefitShareInFen(valueFen: number, percent: number): number {
   const value = wholeNumberOfZeroOrMore("valueFen", valueFen);

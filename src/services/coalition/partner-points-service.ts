@@ -91,7 +91,7 @@ export class PartnerPointsService {
       const issued = await manager.findOneByOrFail(SettlementLineRecord, { partnerId, kind: "POINTS_ISSUED", reference: orderId });
       const origin = this.partnerOrigin(context, partnerId, { reason: `Refund of ${amount / 100} yuan on partner order ${orderId}`, source: "PARTNER", sourceRef: orderId, storeCode: current.storeCode });
       const entry = await this.ledger.clawBack(manager, locked, points, current.id, origin, now);
-      await writeSettlementLine(manager, pointsIssueReversedLine(partnerId, points, issued.rate ?? 0, entry.id, orderId), now);
+      await writeSettlementLine(manager, pointsIssueReversedLine(partnerId, { before: current.pointsClawedBack, now: points }, issued.rate ?? 0, entry.id, orderId), now);
       return { entries: [entry], orderId: current.id };
     });
   }

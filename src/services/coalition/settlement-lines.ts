@@ -1,7 +1,7 @@
 // Settlement lines are written by the command that causes them, inside its transaction, at the rates of the partner's
 // agreement in force: the ledger entry or redemption and the amount owed for it commit together or not at all.
 import type { EntityManager } from "typeorm";
-import { benefitShareInFen, pointsValueInFen } from "../../engine";
+import { benefitShareInFen, pointsValueInFen, redemptionValueInFen, reversalValueInFen } from "../../engine";
 import { PartnerAgreementRecord, SettlementLineRecord, type SettlementLineKind } from "../../entities";
 import { conflict } from "../../errors";
 
@@ -50,15 +50,18 @@ export function pointsIssuedLine(agreement: PartnerAgreementRecord, points: numb
   return { partnerId: agreement.partnerId, kind: "POINTS_ISSUED", points, amount: pointsValueInFen(points, rate), rate, pointEntryId, reference: orderId };
 }
 
-/** Points taken back for a refunded partner order, at the rate they were issued at: the partner is credited. */
-export function pointsIssueReversedLine(partnerId: number, points: number, rate: number, pointEntryId: number, orderId: string): NewSettlementLine {
-  return { partnerId, kind: "POINTS_ISSUE_REVERSED", points: -points, amount: pointsValueInFen(-points, rate), rate, pointEntryId, reference: orderId };
+/**
+ * Points taken back for a refunded partner order, at the rate they were issued at: the partner is credited the
+ * cumulative difference, so the credits of all of an order's refunds add up to exactly what its issue cost.
+ */
+export function pointsIssueReversedLine(partnerId: number, reversed: { before: number; now: number }, rate: number, pointEntryId: number, orderId: string): NewSettlementLine {
+  return { partnerId, kind: "POINTS_ISSUE_REVERSED", points: -reversed.now, amount: -reversalValueInFen(reversed.before, reversed.now, rate), rate, pointEntryId, reference: orderId };
 }
 
-/** Points spent at the partner: the coalition pays the partner their value. */
+/** Points spent at the partner: the coalition pays the partner their value, rounded down. */
 export function pointsRedeemedLine(agreement: PartnerAgreementRecord, points: number, pointEntryId: number, reference: string | null): NewSettlementLine {
   const rate = agreement.redeemedPointValue;
-  return { partnerId: agreement.partnerId, kind: "POINTS_REDEEMED", points, amount: -pointsValueInFen(points, rate), rate, pointEntryId, reference };
+  return { partnerId: agreement.partnerId, kind: "POINTS_REDEEMED", points, amount: -redemptionValueInFen(points, rate), rate, pointEntryId, reference };
 }
 
 /** A partner benefit used: the coalition pays its share of what the benefit costs the partner. */

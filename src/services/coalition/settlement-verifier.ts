@@ -6,7 +6,7 @@
 // - every closed statement's totals are the sums of its lines, its lines were written before its period ended, and
 //   each partner's statements follow one another without gap or overlap.
 import type { DataSource } from "typeorm";
-import { benefitShareInFen, pointsValueInFen, statementTotals } from "../../engine";
+import { benefitShareInFen, pointsValueInFen, redemptionValueInFen, statementTotals } from "../../engine";
 import { SettlementLineRecord, SettlementStatementRecord } from "../../entities";
 
 export interface SettlementReport {
@@ -75,6 +75,19 @@ export async function verifySettlement(dataSource: DataSource, limit = 100): Pro
     afterId = lines[lines.length - 1].id;
   }
 
+  // Reversal lines are worth the cumulative difference, so they are checked per order, against its issue.
+  const reversals: Record<string, string | number | null>[] = await dataSource.query(
+    `SELECT r.partner_id AS partnerId, r.reference AS reference, SUM(r.points) AS points, SUM(r.amount) AS amount, MIN(r.rate) AS rate, MAX(r.rate) AS maxRate, MAX(i.points) AS issued, MAX(i.rate) AS issueRate
+       FROM settlement_lines r LEFT JOIN settlement_lines i ON i.partner_id = r.partner_id AND i.reference = r.reference AND i.kind = 'POINTS_ISSUED'
+      WHERE r.kind = 'POINTS_ISSUE_REVERSED' GROUP BY r.partner_id, r.reference`,
+  );
+  for (const row of reversals) {
+    const reversed = -Number(row.points);
+    const expected = -pointsValueInFen(reversed, Number(row.rate));
+    if (row.issued === null || reversed > Number(row.issued)) report(`order ${row.reference} of partner ${row.partnerId} reverses ${reversed} points but issued ${row.issued ?? "none"}`);
+    if (Number(row.rate) !== Number(row.maxRate) || Number(row.rate) !== Number(row.issueRate) || Number(row.amount) !== expected) report(`the reversals of order ${row.reference} of partner ${row.partnerId} credit ${row.amount} fen but ${expected} at the issue's rate`);
+  }
+
   const statements = await dataSource.getRepository(SettlementStatementRecord).find({ order: { partnerId: "ASC", periodStart: "ASC" } });
   let previous: SettlementStatementRecord | null = null;
   for (const statement of statements) {
@@ -99,10 +112,9 @@ export async function verifySettlement(dataSource: DataSource, limit = 100): Pro
 function expectedAmount(line: SettlementLineRecord, benefitValues: Map<number, number>): number | null {
   switch (line.kind) {
     case "POINTS_ISSUED":
-    case "POINTS_ISSUE_REVERSED":
       return pointsValueInFen(line.points, line.rate ?? 0);
     case "POINTS_REDEEMED":
-      return -pointsValueInFen(line.points, line.rate ?? 0);
+      return -redemptionValueInFen(line.points, line.rate ?? 0);
     case "BENEFIT_REDEEMED": {
       const value = line.benefitRedemptionId === null ? undefined : benefitValues.get(line.benefitRedemptionId);
       return value === undefined ? null : -benefitShareInFen(value, line.rate ?? 0);
