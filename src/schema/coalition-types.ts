@@ -1,5 +1,6 @@
 // The partner coalition in the API: what a partner sees of a member, partners' benefits, members' grants and codes,
 // agreements and settlement statements.
+import { GraphQLSafeInt } from "graphql-scalars";
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { statementPeriodContaining, type BenefitRefusal } from "../engine";
 import {
@@ -429,10 +430,10 @@ export class SettlementLine {
   @Field(() => SettlementLineKindEnum)
   kind: SettlementLineKind;
 
-  @Field(() => Int)
+  @Field(() => GraphQLSafeInt)
   points: number;
 
-  @Field(() => Int, { description: "Fen: positive, the partner owes the coalition; negative, the coalition owes the partner." })
+  @Field(() => GraphQLSafeInt, { description: "Fen: positive, the partner owes the coalition; negative, the coalition owes the partner." })
   amount: number;
 
   @Field(() => Int, { nullable: true, description: "Fen per 100 points, or the coalition's percent of a benefit's cost." })
@@ -471,22 +472,22 @@ abstract class SettlementTotals {
   @Field({ description: "e.g. 2026-11 or 2026-W48." })
   label: string;
 
-  @Field(() => Int)
+  @Field(() => GraphQLSafeInt)
   pointsIssued: number;
 
-  @Field(() => Int)
+  @Field(() => GraphQLSafeInt)
   pointsRedeemed: number;
 
   @Field(() => Int)
   benefitsRedeemed: number;
 
-  @Field(() => Int, { description: "Fen the partner owes the coalition." })
+  @Field(() => GraphQLSafeInt, { description: "Fen the partner owes the coalition." })
   owedByPartner: number;
 
-  @Field(() => Int, { description: "Fen the coalition owes the partner." })
+  @Field(() => GraphQLSafeInt, { description: "Fen the coalition owes the partner." })
   owedToPartner: number;
 
-  @Field(() => Int, { description: "owedByPartner - owedToPartner: positive, the partner pays." })
+  @Field(() => GraphQLSafeInt, { description: "owedByPartner - owedToPartner: positive, the partner pays." })
   netAmount: number;
 
   @Field(() => Int)

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { toGlobalId } from "../../src/schema/global-id";
 import { verifySettlement } from "../../src/services/coalition/settlement-verifier";
 import { createTestPartner, memberCode, type TestPartner } from "../support/coalition";
 import { testDatabaseKinds } from "../support/databases";
@@ -218,6 +219,28 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     const report = await verifySettlement(test.application.database.dataSource);
     expect(report.problems).toEqual([]);
     expect(report.statementsChecked).toBe(1);
+  });
+
+  it("keeps partner orders out of the programme's own refunds, and sums amounts past 32 bits", async () => {
+    const shop = await createTestPartner(test, "SHOP");
+    const member = await test.createMember();
+    const orderId = `S-${randomUUID().slice(0, 8)}`;
+    const earned = await test.graphql(earnMutation, { input: { member: { memberCode: await memberCode(test, member.id) }, orderId, amount: 10_000, storeCode: "S1", idempotencyKey: randomUUID() } }, shop.authorization);
+    expect(earned.data?.earnPartnerPoints.points).toBe(100);
+    const partnerId = (await test.application.services.partners.list()).find((partner) => partner.code === "SHOP")!.id;
+    const admin = await test.staffToken("admin");
+    const staffRefund = await test.graphql(`mutation ($input: RefundOrderInput!, $key: String!) { refundOrder(input: $input, idempotencyKey: $key) { balance } }`, { input: { orderId: `P${partnerId}:${orderId}`, amount: 10_000 }, key: randomUUID() }, admin);
+    expect(staffRefund.errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const disguised = await test.graphql(`mutation ($input: EarnPointsInput!, $key: String!) { earnPoints(input: $input, idempotencyKey: $key) { balance } }`, { input: { memberId: toGlobalId("Member", member.id), purchase: { orderId: "P1:FAKE", amount: 100, category: "FOOD", channel: "APP", storeCode: "S1" } }, key: randomUUID() }, admin);
+    expect(disguised.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.purchase.orderId" });
+
+    for (const key of ["big-adjust-1", "big-adjust-2"]) {
+      const adjusted = await test.graphql(`mutation ($id: ID!, $key: String!) { addSettlementAdjustment(partnerId: $id, amount: 2000000000, note: "Year-end volume rebate", idempotencyKey: $key) { amount } }`, { id: shop.id, key }, admin);
+      expect(adjusted.errors).toBeUndefined();
+    }
+    const open = await test.graphql(`{ openSettlementPeriod { owedByPartner netAmount } }`, {}, shop.authorization);
+    expect(open.errors).toBeUndefined();
+    expect(open.data?.openSettlementPeriod).toEqual({ owedByPartner: 4_000_000_100, netAmount: 4_000_000_100 });
   });
 
   it("refuses partner calls without the scope, and member or staff callers on partner-only fields", async () => {

@@ -7,7 +7,7 @@ import type { Clock } from "../../clock";
 import { runInTransaction } from "../../database/transactions";
 import { BehaviourEventRecord, MemberRecord, OrderRecord } from "../../entities";
 import { badUserInput, ClientError, type ErrorCode } from "../../errors";
-import { In } from "typeorm";
+import { In, IsNull } from "typeorm";
 import { isUniqueViolation } from "../idempotency-service";
 import type { PointsService } from "../points/points-service";
 import type { ScoringService } from "../scoring/scoring-service";
@@ -108,7 +108,8 @@ export class BehaviourEventService {
 
   /** An order an event names must be the event's member's: a refund cannot move another member's points. */
   private async expectOrderOf(event: ValidEvent, orderNumber: string, field: string): Promise<void> {
-    const order = await this.dataSource.getRepository(OrderRecord).findOne({ select: { memberId: true }, where: { externalId: orderNumber } });
+    // Partner orders settle through their partner (refundPartnerOrder), never through the programme's refunds.
+    const order = await this.dataSource.getRepository(OrderRecord).findOne({ select: { memberId: true }, where: { externalId: orderNumber, partnerId: IsNull() } });
     if (order && order.memberId !== event.memberId) {
       throw new ClientError("CONFLICT", `${field}: order ${orderNumber} belongs to another member; check the memberId or the order number.`, { field: `${field}.memberId` });
     }

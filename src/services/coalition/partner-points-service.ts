@@ -8,7 +8,7 @@ import { OrderRecord, SettlementLineRecord } from "../../entities";
 import { badUserInput, ClientError, conflict, notFound } from "../../errors";
 import { isUniqueViolation } from "../idempotency-service";
 import type { PointsLedger } from "../points/points-ledger";
-import { validCode, validOptionalStoreCode, validOrderAmount, validPoints } from "../points/points-input";
+import { maximumPointsPerCommand, validCode, validOptionalStoreCode, validOrderAmount, validPoints } from "../points/points-input";
 import type { PointsCommandResult, PointsService } from "../points/points-service";
 import type { ServiceContext } from "../service-context";
 import type { PartnerGrantService } from "./partner-grant-service";
@@ -32,7 +32,7 @@ export interface PartnerRedemptionInput {
   reference?: string | null;
 }
 
-/** Partner orders live in the coalition's order table; prefixing keeps two partners' order numbers apart. */
+/** Partner orders live in the coalition's order table; the prefix keeps partners' numbers apart (and programme orders may not use it). */
 export const partnerOrderExternalId = (partnerId: number, orderId: string) => `P${partnerId}:${orderId}`;
 
 /** Orders reported late still earn; older than this they are a reconciliation matter for staff. */
@@ -61,6 +61,7 @@ export class PartnerPointsService {
       if (placedAt.getTime() < now.getTime() - latestPlacedAtAgeDays * 86_400_000) throw badUserInput(`input.placedAt is more than ${latestPlacedAtAgeDays} days ago: ask the coalition's staff to settle older orders.`, "input.placedAt");
       const agreement = await agreementInForce(manager, partnerId, now);
       const earned = partnerEarnPoints(amount, agreement.earnPointsPer100Yuan);
+      if (earned > maximumPointsPerCommand) throw badUserInput(`This order would earn ${earned} points, more than the ${maximumPointsPerCommand} one command may: check input.amount (fen, not yuan).`, "input.amount");
       const inserted = await manager
         .insert(OrderRecord, { memberId, externalId: partnerOrderExternalId(partnerId, orderId), storeCode, partnerId, channel: "PARTNER", category, amount, refundedAmount: 0, pointsEarned: earned, pointsClawedBack: 0, placedAt, createdAt: now })
         .catch((error: unknown) => {

@@ -50,7 +50,8 @@ export class SettlementService {
   /** A new version of the terms, in force from now: lines already written keep the rates they were written at. */
   async setAgreement(context: ServiceContext, partnerId: number, input: AgreementInput): Promise<PartnerAgreementRecord> {
     const terms = {
-      earnPointsPer100Yuan: wholeNumber(input.earnPointsPer100Yuan, "input.earnPointsPer100Yuan", 0, 100_000),
+      // Up to 100 points a yuan: more is a typing mistake (rates are per 100 yuan).
+      earnPointsPer100Yuan: wholeNumber(input.earnPointsPer100Yuan, "input.earnPointsPer100Yuan", 0, 10_000),
       issuedPointValue: wholeNumber(input.issuedPointValue, "input.issuedPointValue", 0, 100_000),
       redeemedPointValue: wholeNumber(input.redeemedPointValue, "input.redeemedPointValue", 0, 100_000),
       benefitSharePercent: wholeNumber(input.benefitSharePercent, "input.benefitSharePercent", 0, 100),

@@ -1,6 +1,6 @@
 // The points commands: earn (for a purchase or an award), redeem, adjust and refund. Each runs in one transaction
 // behind the member's account lock, is idempotent per key, and tells subscribers after it commits.
-import type { DataSource, EntityManager } from "typeorm";
+import { IsNull, type DataSource, type EntityManager } from "typeorm";
 import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
 import type { ProgrammeSettings } from "../../config";
@@ -90,6 +90,9 @@ interface CommandOutcome {
   rewardRedemptionId?: number;
 }
 
+/** Partner orders are stored as P<partner id>:<their number> (PartnerPointsService); the programme's may not look so. */
+export const isPartnerOrderNumber = (orderId: string) => /^P\d+:/.test(orderId);
+
 /** The behaviour source of orders and refunds sent through earnPoints and refundOrder. */
 export const ordersApiSource = "orders-api";
 
@@ -131,6 +134,7 @@ export class PointsService {
 
   private earnForPurchase(context: ServiceContext, memberId: number, purchase: PurchaseInput, idempotencyKey: string): Promise<PointsCommandResult> {
     const orderId = validCode(purchase.orderId, "input.purchase.orderId", 64);
+    if (isPartnerOrderNumber(orderId)) throw badUserInput("input.purchase.orderId must not start with P<digits>: that form is kept for partner orders.", "input.purchase.orderId");
     const amount = validOrderAmount(purchase.amount, "input.purchase.amount");
     const channel = validChannel(purchase.channel, "input.purchase.channel");
     const storeCode = validCode(purchase.storeCode, "input.purchase.storeCode", 32);
@@ -194,7 +198,8 @@ export class PointsService {
     const orderId = validCode(input.orderId, "input.orderId", 64);
     const amount = validOrderAmount(input.amount, "input.amount");
     // An order's member never changes, so it can be read before the lock that guards everything else.
-    const order = await this.dataSource.getRepository(OrderRecord).findOneBy({ externalId: orderId });
+    // Partner orders are refunded by their partner (refundPartnerOrder), which settles the points with it.
+    const order = await this.dataSource.getRepository(OrderRecord).findOneBy({ externalId: orderId, partnerId: IsNull() });
     if (!order) throw notFound(`No order ${orderId} was recorded: refunds apply to orders sent with earnPoints.`);
     return this.run(context, "refundOrder", idempotencyKey, input, order.memberId, async (manager, locked, now) => {
       const current = await lockingRead(manager, OrderRecord, "o").where("o.id = :id", { id: order.id }).getOneOrFail();
