@@ -243,6 +243,15 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     expect(open.data?.openSettlementPeriod).toEqual({ owedByPartner: 4_000_000_100, netAmount: 4_000_000_100 });
   });
 
+  it("answers double taps of a first grant, and twin publishes of one code, without a server error", async () => {
+    const member = await test.createMember();
+    const token = await test.memberToken(member.id);
+    const grants = await Promise.all(Array.from({ length: 4 }, () => test.graphql(`mutation ($id: ID!) { grantPartnerAccess(partnerId: $id, fields: [NAME]) { fields } }`, { id: tea.id }, token)));
+    expect(grants.map((grant) => grant.errors?.[0].extensions?.code ?? "OK")).toEqual(["OK", "OK", "OK", "OK"]);
+    const publishes = await Promise.all(Array.from({ length: 4 }, () => test.graphql(`mutation { publishPartnerBenefit(input: { code: "TWIN", title: "Twin", kind: GIFT, valueFen: 100 }) { id } }`, {}, tea.authorization)));
+    expect(publishes.map((publish) => publish.errors?.[0].extensions?.code ?? "OK").sort()).toEqual(["CONFLICT", "CONFLICT", "CONFLICT", "OK"]);
+  });
+
   it("refuses partner calls without the scope, and member or staff callers on partner-only fields", async () => {
     const narrow = await createTestPartner(test, "NARROW", { scopes: ["MEMBERS_LOOKUP"] });
     const member = await test.createMember();

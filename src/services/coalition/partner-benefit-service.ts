@@ -19,7 +19,7 @@ import {
 } from "../../entities";
 import { badUserInput, conflict, notEligible, notFound, outOfStock } from "../../errors";
 import type { AuditService } from "../audit-service";
-import type { IdempotencyService } from "../idempotency-service";
+import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
 import { validCode, validOptionalStoreCode } from "../points/points-input";
 import type { ServiceContext } from "../service-context";
 import { agreementInForce, benefitRedeemedLine, writeSettlementLine } from "./settlement-lines";
@@ -109,7 +109,11 @@ export class PartnerBenefitService {
         partnerId, code, title, description, kind: input.kind, valueFen, coalitionSharePercent, stock, redeemedCount: 0, perMemberLimit,
         eligibleTierCodes, eligibleSegmentIds, validFrom, validUntil, status: "ACTIVE", createdAt: now, updatedAt: now,
       });
-      record.id = Number((await manager.insert(PartnerBenefitRecord, record)).identifiers[0]?.id);
+      // The check above misses a twin publishing the same code at the same moment: its insert fails on the unique key.
+      const inserted = await manager.insert(PartnerBenefitRecord, record).catch((error: unknown) => {
+        throw isUniqueViolation(error) ? conflict(`Your brand already has a benefit with the code ${code}.`) : error;
+      });
+      record.id = Number(inserted.identifiers[0]?.id);
       await this.audit.record(manager, context, { action: "partnerBenefit.publish", targetType: "partnerBenefit", targetId: record.id, details: { partnerId, code, valueFen, coalitionSharePercent, stock } });
       return record;
     });

@@ -6,6 +6,7 @@ import { runInTransaction } from "../../database/transactions";
 import { MemberPartnerGrantRecord, PartnerRecord, partnerGrantFields, type PartnerGrantField } from "../../entities";
 import { badUserInput, notFound } from "../../errors";
 import type { AuditService } from "../audit-service";
+import { isUniqueViolation } from "../idempotency-service";
 import type { ServiceContext } from "../service-context";
 
 export class PartnerGrantService {
@@ -21,8 +22,20 @@ export class PartnerGrantService {
     return grant ? grant.fields : null;
   }
 
-  /** Sets the grant to exactly these fields (an empty list shares only the coalition basics). */
+  /**
+   * Sets the grant to exactly these fields (an empty list shares only the coalition basics). Two first grants at
+   * once (a double tap) both try to insert: the loser retries once, and then finds the row to update.
+   */
   async grant(context: ServiceContext, memberId: number, partnerId: number, fields: readonly PartnerGrantField[]): Promise<MemberPartnerGrantRecord> {
+    try {
+      return await this.setGrant(context, memberId, partnerId, fields);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return this.setGrant(context, memberId, partnerId, fields);
+    }
+  }
+
+  private async setGrant(context: ServiceContext, memberId: number, partnerId: number, fields: readonly PartnerGrantField[]): Promise<MemberPartnerGrantRecord> {
     const unknown = fields.filter((field) => !partnerGrantFields.includes(field));
     if (unknown.length > 0) throw badUserInput(`fields has unknown values ${unknown.join(", ")}: use ${partnerGrantFields.join(", ")}.`, "fields");
     const chosen = partnerGrantFields.filter((field) => fields.includes(field));
