@@ -9,6 +9,7 @@ import { ManualSegmentPlacements1764374400000 } from "./1764374400000-manual-seg
 import { Campaigns1764460800000 } from "./1764460800000-campaigns";
 import { PartnerCoalition1764547200000 } from "./1764547200000-partner-coalition";
 import { CheckIns1764633600000 } from "./1764633600000-check-ins";
+import { MemberCodeUses1764640800000 } from "./1764640800000-member-code-uses";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -21,4 +22,5 @@ export const migrations = [
   Campaigns1764460800000,
   PartnerCoalition1764547200000,
   CheckIns1764633600000,
+  MemberCodeUses1764640800000,
 ];

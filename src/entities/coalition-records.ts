@@ -281,3 +281,19 @@ export class SettlementStatementRecord {
   @Column({ name: "closed_by", type: "varchar", length: 64 })
   closedBy: string;
 }
+
+/** A member code that has been spent with: one spend per code. Only a hash of the code is kept. */
+@Entity({ name: "member_code_uses" })
+export class MemberCodeUseRecord {
+  @PrimaryColumn({ name: "code_hash", type: "varchar", length: 64 })
+  codeHash: string;
+
+  @Column({ name: "member_id", type: "integer" })
+  memberId: number;
+
+  @Column({ name: "partner_id", type: "integer" })
+  partnerId: number;
+
+  @Column({ name: "used_at", type: "datetime", precision: 3 })
+  usedAt: Date;
+}

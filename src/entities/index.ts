@@ -26,6 +26,7 @@ import { WebhookDeliveryRecord, WebhookEndpointRecord } from "./webhook-records"
 import { CampaignAssignmentRecord, CampaignRecord, CampaignSendRecord, CouponRecord } from "./campaign-records";
 import { CheckInRecord, CheckInRuleRecord } from "./check-in-records";
 import {
+  MemberCodeUseRecord,
   MemberPartnerGrantRecord,
   PartnerAgreementRecord,
   PartnerBenefitRecord,
@@ -77,6 +78,7 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  MemberCodeUseRecord,
   CheckInRecord,
   CheckInRuleRecord,
 };
@@ -143,6 +145,7 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  MemberCodeUseRecord,
   CheckInRecord,
   CheckInRuleRecord,
 ];

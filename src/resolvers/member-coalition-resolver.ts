@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "ty
 import { requireCanReadMember, requireMember } from "../auth/policies";
 import type { PartnerGrantField } from "../entities";
 import { notFound } from "../errors";
-import { CoalitionPartner, MemberCode, PartnerBenefitOffer, PartnerGrant, PartnerGrantFieldEnum } from "../schema/coalition-types";
+import { CoalitionPartner, MemberBenefitOffer, MemberCode, PartnerGrant, PartnerGrantFieldEnum } from "../schema/coalition-types";
 import { expectGlobalId } from "../schema/global-id";
 import { Member } from "../schema/member-type";
 import type { RequestContext } from "../server/request-context";
@@ -46,12 +46,12 @@ export class MemberCoalitionFieldsResolver {
     return (await context.services.partnerGrants.grantsOf(member.record.id)).map(PartnerGrant.fromRecord);
   }
 
-  @FieldResolver(() => [PartnerBenefitOffer], { description: "A partner's benefits and whether the member may use each now." })
-  async partnerBenefits(@Root() member: Member, @Arg("partnerId", () => ID) partnerId: string, @Ctx() context: RequestContext): Promise<PartnerBenefitOffer[]> {
+  @FieldResolver(() => [MemberBenefitOffer], { description: "A partner's benefits and whether the member may use each now." })
+  async partnerBenefits(@Root() member: Member, @Arg("partnerId", () => ID) partnerId: string, @Ctx() context: RequestContext): Promise<MemberBenefitOffer[]> {
     requireCanReadMember(context.identity, member.record.id);
     const partner = await context.services.partners.findById(expectGlobalId(partnerId, "Partner", "partnerId"));
     if (!partner || partner.status !== "ACTIVE") throw notFound("No active partner has the id given: choose one from coalitionPartners.");
-    return (await context.services.partnerBenefits.offers(partner.id, member.record.id)).map(PartnerBenefitOffer.fromOffer);
+    return (await context.services.partnerBenefits.offers(partner.id, member.record.id)).map(MemberBenefitOffer.fromOffer);
   }
 }
 

@@ -45,8 +45,8 @@ export class PartnerBenefitResolver {
   async redeemPartnerBenefit(@Arg("input", () => RedeemPartnerBenefitInput) input: RedeemPartnerBenefitInput, @Ctx() context: RequestContext): Promise<PartnerBenefitRedemption> {
     const partnerId = requirePartnerScope(context.identity, "benefits:redeem");
     const { services } = context;
-    const member = await services.partnerDirectory.memberForCommand(partnerId, input.member);
-    const result = await services.partnerBenefits.redeem(context, partnerId, member.memberId, benefitId(input.benefitId, "input.benefitId"), input.storeCode, input.idempotencyKey, member.assertFresh);
+    const member = await services.partnerDirectory.memberForCommand(partnerId, input.member, "SPEND");
+    const result = await services.partnerBenefits.redeem(context, partnerId, member.memberId, benefitId(input.benefitId, "input.benefitId"), input.storeCode, input.idempotencyKey, member.confirmPresence);
     return Object.assign(new PartnerBenefitRedemption(), { id: String(result.redemptionId), benefitId: String(result.benefitId), redeemedAt: new Date(result.redeemedAt), usesLeft: result.usesLeft });
   }
 }

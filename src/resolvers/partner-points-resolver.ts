@@ -19,8 +19,8 @@ export class PartnerPointsResolver {
   @Mutation(() => PartnerPointsPayload, { description: "A purchase at your brand earns coalition points at your agreed rate (points:earn)." })
   async earnPartnerPoints(@Arg("input", () => EarnPartnerPointsInput) input: EarnPartnerPointsInput, @Ctx() context: RequestContext): Promise<PartnerPointsPayload> {
     const partnerId = requirePartnerScope(context.identity, "points:earn");
-    const member = await context.services.partnerDirectory.memberForCommand(partnerId, input.member);
-    const result = await context.services.partnerPoints.earn(context, partnerId, member.memberId, input, input.idempotencyKey, member.assertFresh);
+    const member = await context.services.partnerDirectory.memberForCommand(partnerId, input.member, "EARN");
+    const result = await context.services.partnerPoints.earn(context, partnerId, member.memberId, input, input.idempotencyKey, member.confirmPresence);
     return payload(context, partnerId, result, "EARN");
   }
 

@@ -177,6 +177,60 @@ export class PartnerBenefitOffer {
   }
 }
 
+@ObjectType({ simpleResolvers: true, description: "A partner's benefit as members see it: what it is and when it applies, not what it costs whom." })
+export class CoalitionBenefit {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  code: string;
+
+  @Field()
+  title: string;
+
+  @Field(() => String, { nullable: true })
+  description: string | null;
+
+  @Field(() => PartnerBenefitKindEnum)
+  kind: PartnerBenefitKind;
+
+  @Field(() => [String], { description: "Tiers that may use it; empty: every tier." })
+  eligibleTierCodes: string[];
+
+  @Field(() => Date)
+  validFrom: Date;
+
+  @Field(() => Date, { nullable: true })
+  validUntil: Date | null;
+
+  static fromRecord(record: PartnerBenefitRecord): CoalitionBenefit {
+    const { code, title, description, kind, eligibleTierCodes, validFrom, validUntil } = record;
+    return Object.assign(new CoalitionBenefit(), { id: String(record.id), code, title, description, kind, eligibleTierCodes, validFrom, validUntil });
+  }
+}
+
+@ObjectType({ simpleResolvers: true, description: "A partner's benefit with whether the member may use it now." })
+export class MemberBenefitOffer {
+  @Field(() => CoalitionBenefit)
+  benefit: CoalitionBenefit;
+
+  @Field()
+  eligible: boolean;
+
+  @Field(() => Int)
+  usesLeft: number;
+
+  @Field(() => BenefitRefusalEnum, { nullable: true })
+  refusal: BenefitRefusal | null;
+
+  @Field(() => String, { nullable: true })
+  refusalMessage: string | null;
+
+  static fromOffer(offer: BenefitOffer): MemberBenefitOffer {
+    return Object.assign(new MemberBenefitOffer(), { ...offer, benefit: CoalitionBenefit.fromRecord(offer.benefit) });
+  }
+}
+
 @ObjectType({ description: "A member's tier as partners see it." })
 export class PartnerMemberTier {
   @Field()
@@ -233,7 +287,7 @@ export class PublishPartnerBenefitInput {
   @Field(() => Int)
   valueFen: number;
 
-  @Field(() => Int, { nullable: true, description: "Default: the agreement's benefit share." })
+  @Field(() => Int, { nullable: true, description: "Staff only (default: the agreement's benefit share); a partner's own benefits are its own to fund." })
   coalitionSharePercent?: number | null;
 
   @Field(() => Int, { nullable: true, description: "Null: no limit." })
@@ -245,7 +299,7 @@ export class PublishPartnerBenefitInput {
   @Field(() => [String], { nullable: true })
   eligibleTierCodes?: string[] | null;
 
-  @Field(() => [ID], { nullable: true })
+  @Field(() => [ID], { nullable: true, description: "Staff only." })
   eligibleSegmentIds?: string[] | null;
 
   @Field(() => Date, { nullable: true })
@@ -274,6 +328,9 @@ export class UpdatePartnerBenefitInput {
 
   @Field(() => PartnerBenefitStatusEnum, { nullable: true })
   status?: PartnerBenefitStatus | null;
+
+  @Field(() => Int, { nullable: true, description: "Staff only: the coalition's percent of each later use's cost." })
+  coalitionSharePercent?: number | null;
 }
 
 @InputType()

@@ -109,9 +109,11 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     const spent = await test.graphql(redeemPointsMutation, { input: { memberCode: code, points: 50, storeCode: "TEA-1", reference: "R-1", idempotencyKey: randomUUID() } }, tea.authorization);
     expect(spent.errors).toBeUndefined();
     expect(spent.data?.redeemPartnerPoints).toMatchObject({ points: 50, pointsBalance: null });
-    const tooMany = await test.graphql(redeemPointsMutation, { input: { memberCode: code, points: 1000, idempotencyKey: randomUUID() } }, tea.authorization);
+    const reused = await test.graphql(redeemPointsMutation, { input: { memberCode: code, points: 1, idempotencyKey: randomUUID() } }, tea.authorization);
+    expect(reused.errors?.[0]).toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "input.memberCode" } });
+    const tooMany = await test.graphql(redeemPointsMutation, { input: { memberCode: await memberCode(test, member.id), points: 1000, idempotencyKey: randomUUID() } }, tea.authorization);
     expect(tooMany.errors?.[0].extensions).toEqual({ code: "INSUFFICIENT_POINTS", needed: 1000 });
-    const tooManyAtCoffee = await test.graphql(redeemPointsMutation, { input: { memberCode: code, points: 1000, idempotencyKey: randomUUID() } }, coffee.authorization);
+    const tooManyAtCoffee = await test.graphql(redeemPointsMutation, { input: { memberCode: await memberCode(test, member.id), points: 1000, idempotencyKey: randomUUID() } }, coffee.authorization);
     expect(tooManyAtCoffee.errors?.[0].extensions).toMatchObject({ code: "INSUFFICIENT_POINTS", needed: 1000, available: 73 });
 
     const refunded = await test.graphql(`mutation ($input: RefundPartnerOrderInput!) { refundPartnerOrder(input: $input) { points pointsBalance } }`, { input: { orderId: input.orderId, amount: 6_000, idempotencyKey: randomUUID() } }, coffee.authorization);
@@ -131,12 +133,18 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
       coffee.authorization,
     );
     expect(published.errors).toBeUndefined();
-    expect(published.data?.publishPartnerBenefit).toMatchObject({ code: "FREE_LATTE", coalitionSharePercent: 50, stock: 2 });
+    // A partner's own benefit is its own to fund; staff co-fund it at half.
+    expect(published.data?.publishPartnerBenefit).toMatchObject({ code: "FREE_LATTE", coalitionSharePercent: 0, stock: 2 });
     const benefitId = published.data?.publishPartnerBenefit.id;
+    const share = `mutation ($id: ID!, $partnerId: ID) { updatePartnerBenefit(id: $id, partnerId: $partnerId, input: { coalitionSharePercent: 50 }) { coalitionSharePercent } }`;
+    expect((await test.graphql(share, { id: benefitId }, coffee.authorization)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await test.graphql(share, { id: benefitId, partnerId: coffee.id }, await test.staffToken("admin"))).data?.updatePartnerBenefit).toEqual({ coalitionSharePercent: 50 });
+    const selfFunded = await test.graphql(`mutation { publishPartnerBenefit(input: { code: "BIG", title: "Big", kind: GIFT, valueFen: 100000000, coalitionSharePercent: 100 }) { id } }`, {}, coffee.authorization);
+    expect(selfFunded.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     const [first, second, third] = [await test.createMember(), await test.createMember(), await test.createMember()];
 
     const code = await memberCode(test, first.id);
-    const offers = await test.graphql(`query ($code: String!) { partnerMember(lookup: { memberCode: $code }) { benefits { eligible usesLeft benefit { code } } } }`, { code }, coffee.authorization);
+    const offers = await test.graphql(`query ($code: String!) { partnerMember(lookup: { memberCode: $code }) { partnerMemberId benefits { eligible usesLeft benefit { code } } } }`, { code }, coffee.authorization);
     expect(offers.data?.partnerMember.benefits).toEqual([{ eligible: true, usesLeft: 1, benefit: { code: "FREE_LATTE" } }]);
 
     const input = { member: { memberCode: code }, benefitId, storeCode: "SH-01", idempotencyKey: randomUUID() };
@@ -145,8 +153,12 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
     expect(redeemed.data?.redeemPartnerBenefit).toMatchObject({ benefitId, usesLeft: 0 });
     const retried = await test.graphql(redeemBenefitMutation, { input }, coffee.authorization);
     expect(retried.data?.redeemPartnerBenefit).toEqual(redeemed.data?.redeemPartnerBenefit);
-    const again = await test.graphql(redeemBenefitMutation, { input: { ...input, idempotencyKey: randomUUID() } }, coffee.authorization);
+    const sameCode = await test.graphql(redeemBenefitMutation, { input: { ...input, idempotencyKey: randomUUID() } }, coffee.authorization);
+    expect(sameCode.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.member.memberCode" });
+    const again = await test.graphql(redeemBenefitMutation, { input: { ...input, member: { memberCode: await memberCode(test, first.id) }, idempotencyKey: randomUUID() } }, coffee.authorization);
     expect(again.errors?.[0].extensions).toMatchObject({ code: "NOT_ELIGIBLE", reason: "LIMIT_REACHED" });
+    const withoutCode = await test.graphql(redeemBenefitMutation, { input: { ...input, member: { partnerMemberId: offers.data?.partnerMember.partnerMemberId ?? "pm_x" }, idempotencyKey: randomUUID() } }, coffee.authorization);
+    expect(withoutCode.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.member.memberCode" });
 
     expect((await test.graphql(redeemBenefitMutation, { input: { ...input, member: { memberCode: await memberCode(test, second.id) }, idempotencyKey: randomUUID() } }, coffee.authorization)).errors).toBeUndefined();
     const soldOut = await test.graphql(redeemBenefitMutation, { input: { ...input, member: { memberCode: await memberCode(test, third.id) }, idempotencyKey: randomUUID() } }, coffee.authorization);
@@ -166,7 +178,7 @@ describe.each(testDatabaseKinds())("partner coalition on $name", (kind) => {
 
   it("gives out a benefit's stock exactly once when tills redeem at the same moment", async () => {
     const tills = await createTestPartner(test, "RUSH");
-    const published = await test.graphql(`mutation { publishPartnerBenefit(input: { code: "RUSH_GIFT", title: "Rush", kind: GIFT, valueFen: 1000, stock: 5 }) { id } }`, {}, tills.authorization);
+    const published = await test.graphql(`mutation ($id: ID!) { publishPartnerBenefit(partnerId: $id, input: { code: "RUSH_GIFT", title: "Rush", kind: GIFT, valueFen: 1000, stock: 5 }) { id } }`, { id: tills.id }, await test.staffToken("admin"));
     const benefitId = published.data?.publishPartnerBenefit.id;
     const members = await Promise.all(Array.from({ length: 10 }, () => test.createMember()));
     const codes = await Promise.all(members.map((member) => memberCode(test, member.id)));

@@ -4,13 +4,16 @@ import { createTestPartner, memberCode, type TestPartner } from "../support/coal
 import { testDatabaseKinds } from "../support/databases";
 import { startTestApplication, type TestApplication } from "../support/test-application";
 
-/** The object types a partner's own calls return, and everything reachable from them. */
-const partnerRoots = ["PartnerMember", "PartnerPointsPayload", "PartnerBenefitRedemption", "PartnerBenefit", "SettlementStatementConnection", "OpenSettlementPeriod"];
+/**
+ * The object types of every root field a partner's key may call (its own, and the public catalogue: partners,
+ * tiers, rewards, the check-in rule), and everything reachable from them.
+ */
+const partnerRoots = ["PartnerMember", "PartnerPointsPayload", "PartnerBenefitRedemption", "PartnerBenefit", "SettlementStatementConnection", "SettlementStatement", "OpenSettlementPeriod", "CoalitionPartner", "Tier", "Reward", "CheckInRule"];
 const partnerReachableTypes = [
   ...partnerRoots,
+  "CheckInMilestone",
   "PartnerMemberTier",
   "PartnerBenefitOffer",
-  "SettlementStatement",
   "SettlementStatementEdge",
   "SettlementLineConnection",
   "SettlementLineEdge",

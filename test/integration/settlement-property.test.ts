@@ -244,13 +244,15 @@ describe.each(testDatabaseKinds())("settlement property on $name", (kind) => {
       const context: ServiceContext = { identity: { kind: "partner", partnerId: partner.id, keyId: "property", scopes: partnerScopes }, requestId: null };
       partners.push({ id: partner.id, context, terms: agreed, firstAgreementAt: test.clock.now(), lines: [] });
     }
+    const staffContext = { identity: { kind: "staff" as const, staffUserId: 1, role: "admin" as const }, requestId: null };
     const members: MemberModel[] = [];
     for (let index = 0; index < memberCount; index += 1) members.push({ id: (await test.createMember()).id, balance: 0, debt: 0 });
     const benefits: BenefitModel[] = [];
     for (const [index, spec] of benefitSpecs.entries()) {
       const partner = partners[spec.partner % partners.length];
       const validUntil = spec.validDays === null ? null : new Date(test.clock.now().getTime() + spec.validDays * 86_400_000);
-      const published = await services.partnerBenefits.publish(partner.context, partner.id, {
+      // Published by staff: only they set a coalition share (a partner's own benefits are its own to fund).
+      const published = await services.partnerBenefits.publish(staffContext, partner.id, {
         code: `GIFT_${index}`,
         title: `Gift ${index}`,
         kind: "GIFT",
@@ -357,6 +359,8 @@ describe.each(testDatabaseKinds())("settlement property on $name", (kind) => {
           const holders = members.filter((candidate) => candidate.balance > 0);
           const member = holders.length > 0 ? holders[step.member % holders.length] : members[step.member % members.length];
           const points = Math.max(1, Math.ceil((member.balance * step.percent) / 100));
+          // A code spends once, and codes issued in one second are the same code: the app shows a new one a second on.
+          test.clock.advance(1000);
           const code = services.partnerDirectory.issueMemberCode(member.id).code;
           const rate = partner.terms.redeemedPointValue;
           await attempt(

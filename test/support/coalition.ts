@@ -27,7 +27,9 @@ export async function createTestPartner(test: TestApplication, code: string, opt
   return { id, code, key, authorization: `ApiKey ${key}` };
 }
 
+/** A fresh code, as the app shows one: a second later than the last, since codes issued in one second are the same code. */
 export async function memberCode(test: TestApplication, memberId: number): Promise<string> {
+  test.clock.advance(1000);
   const response = await test.graphql(`mutation { issueMemberCode { code expiresAt } }`, {}, await test.memberToken(memberId));
   if (response.errors) throw new Error(JSON.stringify(response.errors));
   return response.data!.issueMemberCode.code as string;

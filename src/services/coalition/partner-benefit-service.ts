@@ -17,7 +17,7 @@ import {
   type PartnerBenefitKind,
   type PartnerBenefitStatus,
 } from "../../entities";
-import { badUserInput, conflict, notEligible, notFound, outOfStock } from "../../errors";
+import { badUserInput, conflict, forbidden, notEligible, notFound, outOfStock } from "../../errors";
 import type { AuditService } from "../audit-service";
 import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
 import { validCode, validOptionalStoreCode } from "../points/points-input";
@@ -48,6 +48,8 @@ export interface PartnerBenefitChanges {
   unlimitedStock?: boolean | null;
   validUntil?: Date | null;
   status?: PartnerBenefitStatus | null;
+  /** Staff only: the coalition's share of each later use (past uses keep theirs). */
+  coalitionSharePercent?: number | null;
 }
 
 /** A benefit with whether one member may use it now. */
@@ -102,7 +104,7 @@ export class PartnerBenefitService {
     return runInTransaction(this.dataSource, async (manager) => {
       if (!(await manager.existsBy(PartnerRecord, { id: partnerId }))) throw notFound("No partner has the id given.");
       const agreement = await agreementInForce(manager, partnerId, now);
-      const coalitionSharePercent = input.coalitionSharePercent === null || input.coalitionSharePercent === undefined ? agreement.benefitSharePercent : count(input.coalitionSharePercent, "input.coalitionSharePercent", 0, 100);
+      const coalitionSharePercent = this.sharePercent(context, input.coalitionSharePercent, agreement.benefitSharePercent, eligibleSegmentIds);
       await this.checkConditions(manager, eligibleTierCodes, eligibleSegmentIds);
       if (await manager.existsBy(PartnerBenefitRecord, { partnerId, code })) throw conflict(`Your brand already has a benefit with the code ${code}: change that one with updatePartnerBenefit, or choose another code.`);
       const record = manager.create(PartnerBenefitRecord, {
@@ -119,7 +121,7 @@ export class PartnerBenefitService {
     });
   }
 
-  /** Title, description, stock, end and status; what settles (value, share) and who may use it stay as published. */
+  /** Title, description, stock, end and status (and, for staff, the share); the value and who may use it stay as published. */
   async update(context: ServiceContext, partnerId: number, benefitId: number, changes: PartnerBenefitChanges): Promise<PartnerBenefitRecord> {
     const now = this.clock.now();
     return runInTransaction(this.dataSource, async (manager) => {
@@ -134,9 +136,13 @@ export class PartnerBenefitService {
         benefit.validUntil = changes.validUntil;
       }
       if (changes.status) benefit.status = changes.status;
+      if (changes.coalitionSharePercent !== null && changes.coalitionSharePercent !== undefined) {
+        if (context.identity.kind === "partner") throw forbidden("Only the coalition's staff change a benefit's coalition share.");
+        benefit.coalitionSharePercent = count(changes.coalitionSharePercent, "input.coalitionSharePercent", 0, 100);
+      }
       benefit.updatedAt = now;
       await manager.save(PartnerBenefitRecord, benefit);
-      await this.audit.record(manager, context, { action: "partnerBenefit.update", targetType: "partnerBenefit", targetId: benefit.id, details: { stock: benefit.stock, status: benefit.status, validUntil: benefit.validUntil?.toISOString() ?? null } });
+      await this.audit.record(manager, context, { action: "partnerBenefit.update", targetType: "partnerBenefit", targetId: benefit.id, details: { stock: benefit.stock, status: benefit.status, validUntil: benefit.validUntil?.toISOString() ?? null, coalitionSharePercent: benefit.coalitionSharePercent } });
       return benefit;
     });
   }
@@ -161,14 +167,14 @@ export class PartnerBenefitService {
   }
 
   /**
-   * Uses one of the member's allowance of the benefit, once per idempotency key. `assertFresh` checks the member
+   * Uses one of the member's allowance of the benefit, once per idempotency key. `confirmPresence` spends the member
    * code the till scanned, only when the redemption is new.
    */
-  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, assertFresh: (now: Date) => void = () => undefined): Promise<BenefitRedemptionResult> {
+  redeem(context: ServiceContext, partnerId: number, memberId: number, benefitId: number, storeCode: string | null | undefined, idempotencyKey: string, confirmPresence: (manager: EntityManager, now: Date) => Promise<void> = async () => undefined): Promise<BenefitRedemptionResult> {
     const store = validOptionalStoreCode(storeCode, "input.storeCode");
     return this.idempotency.run(context, { command: "redeemPartnerBenefit", key: idempotencyKey, input: { partnerId, memberId, benefitId, storeCode: store } }, async (manager) => {
       const now = this.clock.now();
-      assertFresh(now);
+      await confirmPresence(manager, now);
       const benefit = await lockingRead(manager, PartnerBenefitRecord, "benefit").where("benefit.id = :benefitId AND benefit.partnerId = :partnerId", { benefitId, partnerId }).getOne();
       if (!benefit) throw notFound("Your brand has no benefit with the id given: list them with partnerBenefits.");
       const standing = await this.standing(manager, memberId, [benefit.id]);
@@ -183,6 +189,19 @@ export class PartnerBenefitService {
       await this.audit.record(manager, context, { action: "partnerBenefit.redeem", targetType: "partnerBenefit", targetId: benefit.id, details: { redemptionId, storeCode: store } });
       return { redemptionId, benefitId, redeemedAt: now.toISOString(), usesLeft: verdict.usesLeft - 1 };
     });
+  }
+
+  /**
+   * What the coalition pays of each use. A partner's own benefits are its own to fund (0%): a partner that could set
+   * the share, or the value it applies to, could bill the coalition at will. Co-funded benefits are set by staff, at
+   * the agreement's share unless they give another; staff alone attach segment conditions, as segments are the
+   * programme's own analysis of its members.
+   */
+  private sharePercent(context: ServiceContext, requested: number | null | undefined, agreementShare: number, segmentIds: number[]): number {
+    if (context.identity.kind !== "partner") return requested === null || requested === undefined ? agreementShare : count(requested, "input.coalitionSharePercent", 0, 100);
+    if (requested) throw forbidden("Only the coalition's staff set a coalition share: publish the benefit, then ask them to co-fund it.");
+    if (segmentIds.length > 0) throw forbidden("Only the coalition's staff attach segment conditions: segments are the programme's analysis of its members.");
+    return 0;
   }
 
   private async checkConditions(manager: EntityManager, tierCodes: string[], segmentIds: number[]): Promise<void> {

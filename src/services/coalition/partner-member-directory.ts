@@ -4,10 +4,12 @@
 // - a phone number the partner already holds, matched by keyed hash, and only for members who granted that partner
 //   access (anyone else is "not found", so a partner cannot test which numbers are members); misses are rate limited;
 // - the partner's own pseudonymous id, for a member it has met before.
+import { createHash } from "node:crypto";
 import type { DataSource, EntityManager } from "typeorm";
 import type { Clock } from "../../clock";
 import { decodeMemberCode, encodeMemberCode, memberCodeIsFresh, partnerPseudonym, isPartnerPseudonym } from "../../engine";
-import { MemberPartnerGrantRecord, MemberRecord, PartnerMemberLinkRecord } from "../../entities";
+import { MemberCodeUseRecord, MemberPartnerGrantRecord, MemberRecord, PartnerMemberLinkRecord } from "../../entities";
+import { isUniqueViolation } from "../idempotency-service";
 import { badUserInput, notFound } from "../../errors";
 import type { PersonalDataCipher } from "../../privacy/personal-data-cipher";
 import { normalizePhone } from "../../privacy/personal-data-format";
@@ -67,16 +69,34 @@ export class PartnerMemberDirectory {
   }
 
   /**
-   * The member a command names. With a member code only its signature is checked here; the command checks that it
-   * is fresh inside its idempotent work (`assertFresh`), so a retry is answered even after the code has expired.
+   * The member a command names, and the check it makes inside its idempotent work, so that a retry is answered
+   * even after the scanned code has expired. Earning accepts any of the three ways in, checking a code's freshness;
+   * spending (points or a benefit) needs the member's code, fresh and not spent with before.
    */
-  async memberForCommand(partnerId: number, lookup: MemberLookup): Promise<{ memberId: number; assertFresh: (now: Date) => void }> {
-    if (lookup.memberCode && !lookup.phone && !lookup.partnerMemberId) {
-      const code = lookup.memberCode;
-      return { memberId: this.memberIdOfCode(code, "input.member.memberCode"), assertFresh: (now) => this.assertCodeFresh(code, now, "input.member.memberCode") };
+  async memberForCommand(partnerId: number, lookup: MemberLookup, purpose: "EARN" | "SPEND"): Promise<{ memberId: number; confirmPresence: (manager: EntityManager, now: Date) => Promise<void> }> {
+    const code = lookup.memberCode;
+    if (code && !lookup.phone && !lookup.partnerMemberId) {
+      const memberId = this.memberIdOfCode(code, "input.member.memberCode");
+      const confirmPresence = purpose === "SPEND" ? (manager: EntityManager, now: Date) => this.spendCode(manager, code, partnerId, memberId, now, "input.member.memberCode") : async (_manager: EntityManager, now: Date) => this.assertCodeFresh(code, now, "input.member.memberCode");
+      return { memberId, confirmPresence };
     }
+    if (purpose === "SPEND") throw badUserInput("input.member.memberCode is required: spending needs the member's code, scanned now at the till.", "input.member.memberCode");
     const reference = await this.lookup(partnerId, lookup);
-    return { memberId: reference.memberId, assertFresh: () => undefined };
+    return { memberId: reference.memberId, confirmPresence: async () => undefined };
+  }
+
+  /**
+   * Checks the code is fresh and records that it has been spent with, in the spending transaction: one spend per
+   * code, so a code shown to earn points cannot be replayed to spend the balance.
+   */
+  async spendCode(manager: EntityManager, code: string, partnerId: number, memberId: number, now: Date, field: string): Promise<void> {
+    this.assertCodeFresh(code, now, field);
+    // Typed codes may differ in case and hyphens: the hash is of the code as issued, re-made from what it says.
+    const decoded = decodeMemberCode(code, this.keys.memberCode)!;
+    const codeHash = createHash("sha256").update(encodeMemberCode(decoded.memberId, decoded.expiresAt, this.keys.memberCode)).digest("hex");
+    await manager.insert(MemberCodeUseRecord, { codeHash, memberId, partnerId, usedAt: now }).catch((error: unknown) => {
+      throw isUniqueViolation(error) ? badUserInput("This member code has already been used to spend: ask the member to show a fresh code.", field) : error;
+    });
   }
 
   /** Finds the member for the partner by exactly one of the three ways, linking them on first sight. */

@@ -1,7 +1,7 @@
 // Coalition points at partner brands: a partner's customers earn at the partner's rate, spend at any partner, and a
 // refunded partner order takes its points back. Every command goes through the points ledger's own frame (account
 // lock, expiry first, idempotency, events) and writes its settlement line in the same transaction.
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { lockingRead } from "../../database/transactions";
 import { partnerEarnPoints, pointsToClawBack } from "../../engine";
 import { OrderRecord, SettlementLineRecord } from "../../entities";
@@ -47,15 +47,15 @@ export class PartnerPointsService {
     private readonly grants: PartnerGrantService,
   ) {}
 
-  /** `assertFresh` checks the member code the till scanned, if any, only when the earn is new. */
-  earn(context: ServiceContext, partnerId: number, memberId: number, order: PartnerOrderInput, idempotencyKey: string, assertFresh: (now: Date) => void = () => undefined): Promise<PointsCommandResult> {
+  /** `confirmPresence` checks the member code the till scanned, if any, only when the earn is new. */
+  earn(context: ServiceContext, partnerId: number, memberId: number, order: PartnerOrderInput, idempotencyKey: string, confirmPresence: (manager: EntityManager, now: Date) => Promise<void> = async () => undefined): Promise<PointsCommandResult> {
     const orderId = validCode(order.orderId, "input.orderId", 48);
     const amount = validOrderAmount(order.amount, "input.amount");
     const storeCode = validCode(order.storeCode, "input.storeCode", 32);
     const category = order.category ? validCode(order.category, "input.category", 32) : "PARTNER";
     const input = { partnerId, memberId, orderId, amount, storeCode, category, placedAt: order.placedAt ?? null };
     return this.points.run(context, "earnPartnerPoints", idempotencyKey, input, memberId, async (manager, locked, now) => {
-      assertFresh(now);
+      await confirmPresence(manager, now);
       const placedAt = order.placedAt ?? now;
       if (placedAt.getTime() > now.getTime() + 5 * 60_000) throw badUserInput("input.placedAt is in the future: send the time the purchase was paid.", "input.placedAt");
       if (placedAt.getTime() < now.getTime() - latestPlacedAtAgeDays * 86_400_000) throw badUserInput(`input.placedAt is more than ${latestPlacedAtAgeDays} days ago: ask the coalition's staff to settle older orders.`, "input.placedAt");
@@ -108,7 +108,7 @@ export class PartnerPointsService {
     const reference = input.reference ? validCode(input.reference, "input.reference", 64) : null;
     try {
       return await this.points.run(context, "redeemPartnerPoints", idempotencyKey, { partnerId, memberCode: input.memberCode, points, storeCode, reference }, memberId, async (manager, locked, now, justExpired) => {
-        this.directory.assertCodeFresh(input.memberCode, now, "input.memberCode");
+        await this.directory.spendCode(manager, input.memberCode, partnerId, memberId, now, "input.memberCode");
         const agreement = await agreementInForce(manager, partnerId, now);
         const origin = this.partnerOrigin(context, partnerId, { reason: `Spent at a partner brand${reference ? ` (receipt ${reference})` : ""}`, source: "PARTNER", sourceRef: reference, storeCode });
         const entry = await this.ledger.debit(manager, locked, "REDEEM", points, origin, now, justExpired);
