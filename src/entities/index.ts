@@ -33,6 +33,7 @@ import {
   SettlementLineRecord,
   SettlementStatementRecord,
 } from "./coalition-records";
+import { MemberDeviceRecord, ReferralRecord, ReferralRewardRecord, ReferrerRecord } from "./referral-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -76,6 +77,10 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  ReferrerRecord,
+  ReferralRecord,
+  ReferralRewardRecord,
+  MemberDeviceRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -96,6 +101,7 @@ export {
   type SettlementLineKind,
   type StatementPeriod,
 } from "./coalition-records";
+export { ambassadorSources, referralRewardRoles, referralStatuses, type AmbassadorSource, type ReferralRewardRole, type ReferralStatus } from "./referral-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -140,4 +146,8 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  ReferrerRecord,
+  ReferralRecord,
+  ReferralRewardRecord,
+  MemberDeviceRecord,
 ];
