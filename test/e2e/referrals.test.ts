@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { ReferralRecord, ReferralRewardRecord } from "../../src/entities";
 import { fromGlobalId, toGlobalId } from "../../src/schema/global-id";
+import type { EngagementActivity } from "../../src/services/engagement/engagement-hub";
 import { testDatabaseKinds } from "../support/databases";
 import { StaffSessions } from "../support/staff-sessions";
 import { startTestApplication, type TestApplication } from "../support/test-application";
@@ -22,6 +23,7 @@ describe.each(testDatabaseKinds())("referrals on $name", (kind) => {
   let test: TestApplication;
   let staff: StaffSessions;
   let nextBlock = 0;
+  const heard: EngagementActivity[] = [];
   const freshPhone = () => phoneAt(nextBlock++);
 
   beforeAll(async () => {
@@ -34,6 +36,10 @@ describe.each(testDatabaseKinds())("referrals on $name", (kind) => {
       REFERRAL_SHARE_URL: "https://m.example.com/join?ref={code}",
     });
     staff = new StaffSessions(test);
+    // What challenges will count: the referrer's qualified referrals, as the engagement hub hands them on.
+    test.application.services.engagement.subscribe(async (_manager, activity) => {
+      if (activity.kind === "REFERRAL_QUALIFIED") heard.push(activity);
+    });
   });
   beforeEach(async () => {
     await staff.signIn();
@@ -121,6 +127,7 @@ describe.each(testDatabaseKinds())("referrals on $name", (kind) => {
     expect(after.data!.me.referral.referrals.edges[0].node).toMatchObject({ status: "QUALIFIED", qualifiedAt: test.clock.now().toISOString() });
     const seen = await referralOf(friend.id);
     expect(seen).toMatchObject({ status: "QUALIFIED", reason: null, referrer: { id: inviter.globalId } });
+    expect(heard.filter((activity) => activity.memberId === inviter.id)).toEqual([{ memberId: inviter.id, kind: "REFERRAL_QUALIFIED", occurredAt: test.clock.now(), amount: null, reference: `referral:${seen.id}` }]);
     expect(seen.rewards.map((reward: any) => [reward.role, reward.points, reward.paidAt !== null]).sort()).toEqual([["FRIEND", 100, true], ["REFERRER", 200, true]]);
   });
 
@@ -132,6 +139,7 @@ describe.each(testDatabaseKinds())("referrals on $name", (kind) => {
     await test.application.services.referralRewards.settle();
     expect(await referralEntries(friend.id)).toHaveLength(1);
     expect(await referralEntries(inviter.id)).toHaveLength(1);
+    expect(heard.filter((activity) => activity.memberId === inviter.id)).toHaveLength(1);
     const rewardRows = await test.application.database.dataSource.query("SELECT COUNT(*) AS count FROM referral_rewards WHERE member_id IN (?, ?)", [friend.id, inviter.id]);
     expect(Number(rewardRows[0].count)).toBe(2);
   });

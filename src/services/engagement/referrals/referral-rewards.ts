@@ -87,10 +87,11 @@ export class ReferralRewards {
           ? await this.ledger.credit(manager, locked, "EARN", reward.points, { reason: reasons[reward.role], source: "REFERRAL", sourceRef: `referral:${reward.referralId}`, storeCode: null, partnerId: null, actorType: "system", actorId: "referrals" }, now)
           : [];
       await manager.update(ReferralRewardRecord, { id: reward.id }, { paidAt: now, entryId: entries[0]?.id ?? null });
+      const balance = locked.account.balance;
       // Told after the points are written and the account is no longer used here: a challenge that rewards the
       // referrer locks and saves the account itself.
       if (reward.role === "REFERRER") await this.referrerRewarded(manager, reward, now);
-      return { entries, balance: locked.account.balance };
+      return { entries, balance };
     });
     if (paid && paid.entries.length > 0) {
       const change = paid.entries.reduce((sum, entry) => sum + entry.amount, 0);
