@@ -10,6 +10,7 @@ import { Campaigns1764460800000 } from "./1764460800000-campaigns";
 import { PartnerCoalition1764547200000 } from "./1764547200000-partner-coalition";
 import { CheckIns1764633600000 } from "./1764633600000-check-ins";
 import { MemberCodeUses1764640800000 } from "./1764640800000-member-code-uses";
+import { Referrals1764892800000 } from "./1764892800000-referrals";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -23,4 +24,5 @@ export const migrations = [
   PartnerCoalition1764547200000,
   CheckIns1764633600000,
   MemberCodeUses1764640800000,
+  Referrals1764892800000,
 ];

@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
 import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
 import type { CampaignSettings } from "./services/campaigns/campaign-settings";
+import { defaultReferralSettings, type ReferralSettings } from "./services/engagement/referrals/referral-settings";
 
 export type Environment = "development" | "test" | "production";
 
@@ -59,6 +60,7 @@ export interface Config {
   /** How long a member code (the QR/barcode a member shows at a partner's till) stays valid. */
   memberCodeTtlSeconds: number;
   partnerLimits: PartnerLimitSettings;
+  referrals: ReferralSettings;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -188,6 +190,15 @@ function segmentsCron(environment: Environment_): string | null {
   return value;
 }
 
+function shareUrlTemplate(environment: Environment_): string | null {
+  const value = environment.REFERRAL_SHARE_URL;
+  if (!value) return null;
+  if (!/^https?:\/\/\S+$/.test(value) || !value.includes("{code}")) {
+    throw new ConfigError("REFERRAL_SHARE_URL", `must be an http(s) URL with {code} where the referral code goes, e.g. https://m.example.com/join?ref={code} (got "${value}")`);
+  }
+  return value;
+}
+
 function redisUrl(environment: Environment_): string | null {
   const value = environment.REDIS_URL;
   if (!value) return null;
@@ -271,6 +282,15 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     partnerLimits: {
       defaultRequestsPerMinute: integer(environment, "PARTNER_REQUESTS_PER_MINUTE", 600, 1, 100_000),
       lookupMissesPerHour: integer(environment, "PARTNER_LOOKUP_MISSES_PER_HOUR", 20, 1, 100_000),
+    },
+    referrals: {
+      referrerPoints: integer(environment, "REFERRAL_REFERRER_POINTS", defaultReferralSettings.referrerPoints, 0, 1_000_000),
+      friendPoints: integer(environment, "REFERRAL_FRIEND_POINTS", defaultReferralSettings.friendPoints, 0, 1_000_000),
+      signUpsPerDay: integer(environment, "REFERRAL_SIGN_UPS_PER_DAY", defaultReferralSettings.signUpsPerDay, 0, 10_000),
+      signUpsPer30Days: integer(environment, "REFERRAL_SIGN_UPS_PER_30_DAYS", defaultReferralSettings.signUpsPer30Days, 0, 100_000),
+      phoneDistance: integer(environment, "REFERRAL_PHONE_DISTANCE", defaultReferralSettings.phoneDistance, 0, 1_000_000),
+      ambassadorThreshold: integer(environment, "REFERRAL_AMBASSADOR_THRESHOLD", defaultReferralSettings.ambassadorThreshold, 0, 1_000_000),
+      shareUrlTemplate: shareUrlTemplate(environment),
     },
     webhooks: {
       // Tests send deliveries when they choose to.

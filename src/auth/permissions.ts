@@ -14,11 +14,12 @@ export const permissions = [
   "rules:write",
   "webhooks:write",
   "campaigns:write",
-  "engagement:write",
   "events:write",
   "scores:run",
   "partners:manage",
   "staff:manage",
+  // Check-ins, challenges, leaderboards, referrals and lotteries: configuring them, approving referrals by hand.
+  "engagement:write",
 ] as const;
 export type Permission = (typeof permissions)[number];
 

@@ -35,6 +35,7 @@ import {
   SettlementLineRecord,
   SettlementStatementRecord,
 } from "./coalition-records";
+import { MemberDeviceRecord, ReferralRecord, ReferralRewardRecord, ReferrerRecord } from "./referral-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -81,6 +82,10 @@ export {
   MemberCodeUseRecord,
   CheckInRecord,
   CheckInRuleRecord,
+  ReferrerRecord,
+  ReferralRecord,
+  ReferralRewardRecord,
+  MemberDeviceRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -101,6 +106,7 @@ export {
   type SettlementLineKind,
   type StatementPeriod,
 } from "./coalition-records";
+export { ambassadorSources, referralRewardRoles, referralStatuses, type AmbassadorSource, type ReferralRewardRole, type ReferralStatus } from "./referral-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -148,4 +154,8 @@ export const entities = [
   MemberCodeUseRecord,
   CheckInRecord,
   CheckInRuleRecord,
+  ReferrerRecord,
+  ReferralRecord,
+  ReferralRewardRecord,
+  MemberDeviceRecord,
 ];

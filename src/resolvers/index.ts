@@ -15,6 +15,7 @@ import { PartnerPointsResolver } from "./partner-points-resolver";
 import { OpenSettlementPeriodResolver, PartnerSettlementFieldsResolver, SettlementResolver, SettlementStatementResolver } from "./settlement-resolver";
 import { pointsResolvers } from "./points-resolver";
 import { RewardResolver } from "./reward-resolver";
+import { MemberReferralResolver, ReferralAmbassadorResolver, ReferralResolver, ReferralSummaryResolver } from "./referral-resolver";
 import { ScoringRunResolver } from "./scoring-run-resolver";
 import { MemberSegmentsResolver, SegmentResolver, SegmentSchemeResolver } from "./segment-resolver";
 import { SegmentAnalysisResolver, SegmentMemberConnectionResolver } from "./segment-analysis-resolver";
@@ -65,4 +66,8 @@ export const resolvers = [
   StaffResolver,
   TierResolver,
   WebhookResolver,
+  MemberReferralResolver,
+  ReferralSummaryResolver,
+  ReferralResolver,
+  ReferralAmbassadorResolver,
 ] as const;

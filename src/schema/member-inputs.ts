@@ -96,4 +96,10 @@ export class SignInWithCodeInput {
 
   @Field(() => MemberProfileInput, { nullable: true, description: "Profile of a new member; ignored for an existing one." })
   profile?: MemberProfileInput;
+
+  @Field(() => String, { nullable: true, description: "A friend's referral code (邀请码) a new member joins with; ignored for an existing one. An unknown code is BAD_USER_INPUT and the sign-in code stays usable." })
+  referralCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The app's device id (8-128 characters); only a keyed hash is kept, to protect referrals from fake sign-ups." })
+  deviceId?: string | null;
 }

@@ -1,5 +1,7 @@
 import { Field, Int, ObjectType } from "type-graphql";
+import type { ReferralStatus } from "../entities";
 import { Member } from "./member-type";
+import { ReferralStatusEnum } from "./referral-types";
 import { StaffUser } from "./staff-user-type";
 
 @ObjectType()
@@ -24,6 +26,9 @@ export class MemberSession {
 
   @Field({ description: "True when this sign-in created the membership." })
   isNewMember: boolean;
+
+  @Field(() => ReferralStatusEnum, { nullable: true, description: "A new member's referral: PENDING until their first order, or REJECTED when it cannot earn rewards; null without a referral code." })
+  referralStatus: ReferralStatus | null;
 }
 
 @ObjectType({ description: "A signed-in staff user: send the token as `Authorization: Bearer <token>`." })

@@ -92,6 +92,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
           await stopCampaigns();
           await stopWebhooks();
           await services.scoring.stop();
+          await services.referralRewards.settle();
           await services.segmentEvaluations.settle();
           await bus?.close();
           await partnerRateLimits?.close();

@@ -7,11 +7,11 @@ import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
   /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "settlement" | "segments" | "campaigns" | "webhooks";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks";
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "settlement">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "settlement" | "referralRewards">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
   const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
@@ -22,6 +22,8 @@ export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQua
       name: "settlement",
       run: async () => ({ closed: (await services.settlement.closeDuePeriods(systemContext("settlement"))).map((statement) => ({ partnerId: statement.partnerId, statementId: statement.id })) }),
     },
+    // Rewards of qualified referrals are paid just after the order; this pays any a crash left owed.
+    { name: "referral-rewards", run: () => services.referralRewards.payOwed() },
   ];
   // Last: expiry and reviews change what the scores read.
   if (rescoreEveryHours > 0) jobs.push({ name: "rescore", run: () => services.scoring.rescoreIfDue(rescoreEveryHours) });

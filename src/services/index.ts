@@ -31,6 +31,9 @@ import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
 import { EngagementHub } from "./engagement/engagement-hub";
 import { CheckInService } from "./engagement/check-ins/check-in-service";
+import { ReferralRewards } from "./engagement/referrals/referral-rewards";
+import { ReferralService } from "./engagement/referrals/referral-service";
+import { ReferralSignUps } from "./engagement/referrals/referral-sign-ups";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -93,6 +96,10 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
   const rateLimits = partnerRateLimits ?? new PartnerRateLimits({ redis: null, keyPrefix: config.redisChannelPrefix, lookupMissesPerHour: config.partnerLimits.lookupMissesPerHour });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
+  // Referrals: judged in the sign-up transaction, qualified by the friend's first order (in its transaction), rewarded just after.
+  const referralSignUps = new ReferralSignUps(dataSource, clock, cipher, audit, config.referrals);
+  const referralRewards = new ReferralRewards(dataSource, clock, ledger, engagement, events, audit, config.referrals, onBackgroundError);
+  engagement.subscribe((manager, happened) => referralRewards.onActivity(manager, happened));
   return {
     cipher,
     tokens,
@@ -100,7 +107,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     idempotency,
     members,
     tiers: new TierService(dataSource, clock),
-    signIn: new SignInService(dataSource, clock, cipher, members, audit, tokens, signInCodeSender),
+    signIn: new SignInService(dataSource, clock, cipher, members, audit, tokens, signInCodeSender, referralSignUps),
     staff: new StaffService(dataSource, clock, audit, tokens),
     partners: new PartnerService(dataSource, clock, audit, config.partnerLimits.defaultRequestsPerMinute),
     partnerRateLimits: rateLimits,
@@ -114,6 +121,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     activity,
     engagement,
     checkIns: new CheckInService(dataSource, clock, points, ledger, engagement, audit, programme.utcOffsetMinutes),
+    referrals: new ReferralService(dataSource, clock, audit, referralRewards, config.referrals),
+    referralRewards,
+    referralSignUps,
     scoring,
     scoringReader: new ScoringReader(dataSource),
     segments,

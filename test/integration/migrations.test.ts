@@ -10,6 +10,7 @@ const coreTables = [
   "campaigns", "campaign_assignments", "campaign_sends", "coupons",
   "partner_agreements", "member_partner_grants", "partner_member_links", "partner_benefits", "partner_benefit_redemptions", "settlement_statements", "settlement_lines",
   "check_ins", "check_in_rules", "member_code_uses",
+  "referrers", "referrals", "referral_rewards", "member_devices",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
