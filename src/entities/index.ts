@@ -33,6 +33,7 @@ import {
   SettlementLineRecord,
   SettlementStatementRecord,
 } from "./coalition-records";
+import { LotteryDrawRecord, LotteryPrizeRecord, LotteryRecord } from "./lottery-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -76,6 +77,9 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  LotteryRecord,
+  LotteryPrizeRecord,
+  LotteryDrawRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -96,6 +100,7 @@ export {
   type SettlementLineKind,
   type StatementPeriod,
 } from "./coalition-records";
+export { lotteryPrizeKinds, type LotteryPrizeKind } from "./lottery-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -140,4 +145,7 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  LotteryRecord,
+  LotteryPrizeRecord,
+  LotteryDrawRecord,
 ];
