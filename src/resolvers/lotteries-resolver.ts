@@ -34,7 +34,7 @@ function describeDraws(context: RequestContext, draws: DescribedDraw[]): Lottery
 
 @Resolver(() => Lottery)
 export class LotteryResolver {
-  @Query(() => [Lottery], { description: "Lotteries ending soonest first. Members: the open ones (and ended ones with includeEnded). Staff with members:read: upcoming and open ones too." })
+  @Query(() => [Lottery], { description: "Lotteries not ended, ending soonest first, then with includeEnded the ended ones, latest first. Members see open ones; staff with members:read upcoming ones too." })
   async lotteries(@Ctx() context: RequestContext, @Arg("includeEnded", { defaultValue: false }) includeEnded: boolean): Promise<Lottery[]> {
     const statuses: LotteryStatus[] = isStaffReader(context) ? ["UPCOMING", "ACTIVE"] : ["ACTIVE"];
     if (includeEnded) statuses.push("ENDED");

@@ -201,6 +201,48 @@ describe.each(testDatabaseKinds())("lotteries on $name", (kind) => {
     await staff.signIn();
   });
 
+  it("holds the daily limit when one member fires many draws at once, paying for each draw made and no other", async () => {
+    const lottery = await newLottery([{ name: "1积分", kind: "POINTS", value: 1, weight: 1 }, thanks], { costPoints: 10, dailyLimit: 3 });
+    const member = await memberWithPoints(100);
+    const responses = await Promise.all(Array.from({ length: 8 }, () => draw(lottery.id, member.token)));
+    const made = responses.filter((response) => !response.errors);
+    expect(made).toHaveLength(3);
+    for (const response of responses.filter((candidate) => candidate.errors)) expect(response.errors![0].extensions?.reason).toBe("DAILY_LIMIT_REACHED");
+    expect(made.map((response) => response.data!.drawLottery.draw.drawNumber).sort()).toEqual([1, 2, 3]);
+    expect(await balanceOf(member.token)).toBe(100 - 3 * 10 + 3 * 1);
+  });
+
+  it("hides an upcoming lottery from members and refuses draws until it opens; its start moves only before then", async () => {
+    const response = await test.graphql(createLottery, {
+      input: { code: `SOON-${randomUUID().slice(0, 8)}`, title: "双十二", costPoints: 0, dailyLimit: 1, startsAt: new Date(test.clock.now().getTime() + 2 * hour).toISOString(), endsAt: new Date(test.clock.now().getTime() + 48 * hour).toISOString(), prizes: [{ name: "1积分", kind: "POINTS", value: 1, weight: 1 }, thanks] },
+    }, staff.operator);
+    expect(response.errors).toBeUndefined();
+    const lottery = response.data!.createLottery;
+    expect(lottery.status).toBe("UPCOMING");
+    const member = await memberWithPoints(0);
+    expect((await test.graphql(lotteryQuery, { id: lottery.id }, member.token)).errors?.[0].extensions?.code).toBe("NOT_FOUND");
+    const listed = await test.graphql(`query { lotteries { id } }`, {}, member.token);
+    expect(listed.data!.lotteries.map((candidate: { id: string }) => candidate.id)).not.toContain(lottery.id);
+    expect((await test.graphql(`query { lotteries { id } }`, {}, staff.analyst)).data!.lotteries.map((candidate: { id: string }) => candidate.id)).toContain(lottery.id);
+    expect((await draw(lottery.id, member.token)).errors?.[0].extensions).toMatchObject({ code: "NOT_ELIGIBLE", reason: "NOT_STARTED" });
+
+    const moved = await test.graphql(updateLottery, { id: lottery.id, input: { startsAt: new Date(test.clock.now().getTime() + hour).toISOString() } }, staff.operator);
+    expect(moved.errors).toBeUndefined();
+    test.clock.advance(hour);
+    const token = await test.memberToken(member.id);
+    expect((await draw(lottery.id, token)).errors).toBeUndefined();
+    await staff.signIn();
+    const late = await test.graphql(updateLottery, { id: lottery.id, input: { startsAt: new Date(test.clock.now().getTime() + hour).toISOString() } }, staff.operator);
+    expect(late.errors?.[0].extensions?.code).toBe("CONFLICT");
+    const badStock = await test.graphql(updateLottery, { id: lottery.id, input: { prizeStocks: [{ prizeId: "999999", stock: 5 }] } }, staff.operator);
+    expect(badStock.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "input.prizeStocks[0].prizeId" });
+    // A member sees only their own draws; staff cannot draw for anyone.
+    const other = await memberWithPoints(0);
+    const peek = await test.graphql(`query ($id: ID!) { member(id: $id) { lotteryDraws { edges { node { id } } } } }`, { id: Buffer.from(`Member:${member.id}`).toString("base64url") }, other.token);
+    expect(peek.errors?.[0].extensions?.code).toBe("FORBIDDEN");
+    expect((await draw(lottery.id, staff.admin)).errors?.[0].extensions?.code).toBe("FORBIDDEN");
+  });
+
   it("never oversells a prize: 30 members drawing at once for a prize of stock 3 that nearly every draw falls on", async () => {
     const lottery = await newLottery([{ name: "iPhone", kind: "POINTS", value: 1000, weight: 1_000_000, stock: 3 }, { ...thanks, weight: 1 }], { costPoints: 10 });
     const members = await Promise.all(Array.from({ length: 30 }, () => memberWithPoints(10)));

@@ -23,14 +23,18 @@ export class LotteryReader {
     private readonly utcOffsetMinutes: number,
   ) {}
 
-  /** Lotteries in the given states, those ending soonest first; at most 100. */
+  /**
+   * Lotteries in the given states: those not ended first, ending soonest first, then (when asked) ended ones, the
+   * most recently ended first; at most 100 of each.
+   */
   async list(statuses: readonly LotteryStatus[]): Promise<LotteryRecord[]> {
     const now = this.clock.now();
-    const query = this.dataSource.getRepository(LotteryRecord).createQueryBuilder("lottery");
-    // Ended ones are the many: only read when asked for.
-    if (!statuses.includes("ENDED")) query.where("lottery.endsAt > :now", { now });
-    const records = await query.orderBy("lottery.endsAt", "ASC").addOrderBy("lottery.id", "ASC").limit(100).getMany();
-    return records.filter((record) => statuses.includes(lotteryStatus(record, now)));
+    const repository = this.dataSource.getRepository(LotteryRecord);
+    const open = await repository.createQueryBuilder("lottery").where("lottery.endsAt > :now", { now }).orderBy("lottery.endsAt", "ASC").addOrderBy("lottery.id", "ASC").limit(100).getMany();
+    const ended = statuses.includes("ENDED")
+      ? await repository.createQueryBuilder("lottery").where("lottery.endsAt <= :now", { now }).orderBy("lottery.endsAt", "DESC").addOrderBy("lottery.id", "DESC").limit(100).getMany()
+      : [];
+    return [...open.filter((record) => statuses.includes(lotteryStatus(record, now))), ...ended];
   }
 
   byId(id: number): Promise<LotteryRecord | null> {
