@@ -11,6 +11,7 @@ import { PartnerCoalition1764547200000 } from "./1764547200000-partner-coalition
 import { CheckIns1764633600000 } from "./1764633600000-check-ins";
 import { MemberCodeUses1764640800000 } from "./1764640800000-member-code-uses";
 import { Referrals1764892800000 } from "./1764892800000-referrals";
+import { Lotteries1764979200000 } from "./1764979200000-lotteries";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -25,4 +26,5 @@ export const migrations = [
   CheckIns1764633600000,
   MemberCodeUses1764640800000,
   Referrals1764892800000,
+  Lotteries1764979200000,
 ];

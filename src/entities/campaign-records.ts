@@ -153,7 +153,7 @@ export class CampaignSendRecord {
   createdAt: Date;
 }
 
-/** A coupon a campaign gave a member: a code, a value in fen, a validity. */
+/** A coupon a campaign (or a lottery draw) gave a member: a code, a value in fen, a validity. */
 @Entity({ name: "coupons" })
 @Index("idx_coupons_member", ["memberId", "id"])
 export class CouponRecord {
@@ -163,8 +163,13 @@ export class CouponRecord {
   @Column({ type: "varchar", length: 24, unique: true })
   code: string;
 
-  @Column({ name: "campaign_id", type: "integer" })
-  campaignId: number;
+  /** The campaign that gave it; null for a coupon won in a lottery. */
+  @Column({ name: "campaign_id", type: "integer", nullable: true })
+  campaignId: number | null;
+
+  /** The lottery whose draw won it (lotteries migration); left out by campaigns. */
+  @Column({ name: "lottery_id", type: "integer", nullable: true })
+  lotteryId?: number | null;
 
   @Column({ name: "member_id", type: "integer" })
   memberId: number;

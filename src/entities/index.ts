@@ -36,6 +36,7 @@ import {
   SettlementStatementRecord,
 } from "./coalition-records";
 import { MemberDeviceRecord, ReferralRecord, ReferralRewardRecord, ReferrerRecord } from "./referral-records";
+import { LotteryDrawRecord, LotteryPrizeRecord, LotteryRecord } from "./lottery-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -86,6 +87,9 @@ export {
   ReferralRecord,
   ReferralRewardRecord,
   MemberDeviceRecord,
+  LotteryRecord,
+  LotteryPrizeRecord,
+  LotteryDrawRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -107,6 +111,7 @@ export {
   type StatementPeriod,
 } from "./coalition-records";
 export { ambassadorSources, referralRewardRoles, referralStatuses, type AmbassadorSource, type ReferralRewardRole, type ReferralStatus } from "./referral-records";
+export { lotteryPrizeKinds, type LotteryPrizeKind } from "./lottery-records";
 export { webhookDeliveryStatuses, webhookEventTypes, type WebhookDeliveryStatus, type WebhookEventType } from "./webhook-records";
 
 export const entities = [
@@ -158,4 +163,7 @@ export const entities = [
   ReferralRecord,
   ReferralRewardRecord,
   MemberDeviceRecord,
+  LotteryRecord,
+  LotteryPrizeRecord,
+  LotteryDrawRecord,
 ];

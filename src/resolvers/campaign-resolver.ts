@@ -112,7 +112,7 @@ export class CampaignResolver {
 
 @Resolver(() => Member)
 export class MemberCampaignsResolver {
-  @FieldResolver(() => [Coupon], { description: "Coupons campaigns gave the member, newest first: the member's own app, or staff (codes masked without personal-data access)." })
+  @FieldResolver(() => [Coupon], { description: "Coupons campaigns (and lottery draws) gave the member, newest first: the member's own app, or staff (codes masked without personal-data access)." })
   async coupons(@Root() member: Member, @Ctx() context: RequestContext): Promise<Coupon[]> {
     requireCanReadMember(context.identity, member.record.id);
     // A code spends like cash: in full for the member and for staff who may read personal data, masked otherwise.

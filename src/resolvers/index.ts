@@ -4,6 +4,7 @@ import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
+import { LotteryResolver, MemberLotteryResolver } from "./lotteries-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
@@ -70,4 +71,6 @@ export const resolvers = [
   ReferralSummaryResolver,
   ReferralResolver,
   ReferralAmbassadorResolver,
+  LotteryResolver,
+  MemberLotteryResolver,
 ] as const;

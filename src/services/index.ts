@@ -34,6 +34,7 @@ import { CheckInService } from "./engagement/check-ins/check-in-service";
 import { ReferralRewards } from "./engagement/referrals/referral-rewards";
 import { ReferralService } from "./engagement/referrals/referral-service";
 import { ReferralSignUps } from "./engagement/referrals/referral-sign-ups";
+import { createLotteryServices } from "./engagement/lotteries";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -138,6 +139,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
+    ...createLotteryServices({ dataSource, clock, cipher, audit, points, ledger, utcOffsetMinutes: programme.utcOffsetMinutes }),
     webhooks,
     segmentMoveWebhooks,
     webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {

@@ -11,6 +11,7 @@ const coreTables = [
   "partner_agreements", "member_partner_grants", "partner_member_links", "partner_benefits", "partner_benefit_redemptions", "settlement_statements", "settlement_lines",
   "check_ins", "check_in_rules", "member_code_uses",
   "referrers", "referrals", "referral_rewards", "member_devices",
+  "lotteries", "lottery_prizes", "lottery_draws",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {

@@ -77,6 +77,7 @@ export interface PointsCommandResult {
   tierChanges: TierChangedEvent[];
   orderId?: number;
   rewardRedemptionId?: number;
+  lotteryDrawId?: number;
 }
 
 /** Also keeps what the events need, so they can be published after commit. */
@@ -88,6 +89,7 @@ interface CommandOutcome {
   tierChanges?: TierChangedEvent[];
   orderId?: number;
   rewardRedemptionId?: number;
+  lotteryDrawId?: number;
 }
 
 /** Partner orders are stored as P<partner id>:<their number> (PartnerPointsService); the programme's may not look so. */
@@ -274,6 +276,7 @@ export class PointsService {
         tierChanges: outcome.tierChanges ?? [],
         ...(outcome.orderId !== undefined ? { orderId: outcome.orderId } : {}),
         ...(outcome.rewardRedemptionId !== undefined ? { rewardRedemptionId: outcome.rewardRedemptionId } : {}),
+        ...(outcome.lotteryDrawId !== undefined ? { lotteryDrawId: outcome.lotteryDrawId } : {}),
         entryAmounts: entries.map((entry) => ({ type: entry.type, amount: entry.amount })),
       };
       produced = stored;
