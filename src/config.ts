@@ -4,6 +4,7 @@ import path from "node:path";
 import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine";
 import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
 import type { CampaignSettings } from "./services/campaigns/campaign-settings";
+import type { BadgeRuleSettings } from "./services/engagement/badges/badge-rules";
 
 export type Environment = "development" | "test" | "production";
 
@@ -59,6 +60,8 @@ export interface Config {
   /** How long a member code (the QR/barcode a member shows at a partner's till) stays valid. */
   memberCodeTtlSeconds: number;
   partnerLimits: PartnerLimitSettings;
+  /** Rule-awarded badges (docs/engagement-challenges.md). */
+  badges: BadgeRuleSettings;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -271,6 +274,11 @@ export function loadConfig(environment: Environment_ = process.env): Config {
     partnerLimits: {
       defaultRequestsPerMinute: integer(environment, "PARTNER_REQUESTS_PER_MINUTE", 600, 1, 100_000),
       lookupMissesPerHour: integer(environment, "PARTNER_LOOKUP_MISSES_PER_HOUR", 20, 1, 100_000),
+    },
+    badges: {
+      socialStarTopPercent: integer(environment, "BADGE_SOCIAL_STAR_TOP_PERCENT", 5, 1, 100),
+      socialStarReferralWeight: integer(environment, "BADGE_SOCIAL_STAR_REFERRAL_WEIGHT", 10, 0, 1000),
+      utcOffsetMinutes,
     },
     webhooks: {
       // Tests send deliveries when they choose to.

@@ -163,8 +163,13 @@ export class CouponRecord {
   @Column({ type: "varchar", length: 24, unique: true })
   code: string;
 
-  @Column({ name: "campaign_id", type: "integer" })
-  campaignId: number;
+  /** The campaign that gave it; null when a challenge did. */
+  @Column({ name: "campaign_id", type: "integer", nullable: true })
+  campaignId: number | null;
+
+  /** The challenge whose completion gave it; null when a campaign did. */
+  @Column({ name: "challenge_id", type: "integer", nullable: true })
+  challengeId: number | null;
 
   @Column({ name: "member_id", type: "integer" })
   memberId: number;

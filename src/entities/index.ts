@@ -33,6 +33,8 @@ import {
   SettlementLineRecord,
   SettlementStatementRecord,
 } from "./coalition-records";
+import { BadgeRecord, BadgeRuleActivityRecord, MemberBadgeRecord, MemberDisplayedTitleRecord } from "./badge-records";
+import { ChallengeActivityRecord, ChallengePointGrantRecord, ChallengeProgressRecord, ChallengeRecord } from "./challenge-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -76,6 +78,14 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  BadgeRecord,
+  MemberBadgeRecord,
+  MemberDisplayedTitleRecord,
+  BadgeRuleActivityRecord,
+  ChallengeRecord,
+  ChallengeProgressRecord,
+  ChallengeActivityRecord,
+  ChallengePointGrantRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -140,4 +150,14 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  BadgeRecord,
+  MemberBadgeRecord,
+  MemberDisplayedTitleRecord,
+  BadgeRuleActivityRecord,
+  ChallengeRecord,
+  ChallengeProgressRecord,
+  ChallengeActivityRecord,
+  ChallengePointGrantRecord,
 ];
+export { badgeRuleActivityKinds, type BadgeRuleActivityKind } from "./badge-records";
+export { challengeGoalKinds, challengeGoalMeasures, type ChallengeGoalKind, type ChallengeGoalMeasure } from "./challenge-records";

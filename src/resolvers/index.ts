@@ -1,4 +1,6 @@
 import { BehaviourEventResolver } from "./behaviour-event-resolver";
+import { BadgeResolver, MemberBadgesResolver } from "./badge-resolver";
+import { ChallengeResolver, MemberChallengesResolver } from "./challenge-resolver";
 import { CampaignProgressResolver, CampaignResolver, MemberCampaignsResolver } from "./campaign-resolver";
 import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
@@ -62,4 +64,8 @@ export const resolvers = [
   StaffResolver,
   TierResolver,
   WebhookResolver,
+  ChallengeResolver,
+  MemberChallengesResolver,
+  BadgeResolver,
+  MemberBadgesResolver,
 ] as const;

@@ -30,6 +30,7 @@ import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
 import { EngagementHub } from "./engagement/engagement-hub";
+import { createChallengeServices } from "./engagement/challenges";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -126,6 +127,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
+    ...createChallengeServices({ dataSource, clock, config, audit, ledger, events, engagement, onBackgroundError }),
     webhooks,
     segmentMoveWebhooks,
     webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {

@@ -9,6 +9,7 @@ const coreTables = [
   "segment_schemes", "segments", "segment_memberships", "segment_moves", "webhook_endpoints", "webhook_deliveries", "segment_evaluation_runs",
   "campaigns", "campaign_assignments", "campaign_sends", "coupons",
   "partner_agreements", "member_partner_grants", "partner_member_links", "partner_benefits", "partner_benefit_redemptions", "settlement_statements", "settlement_lines",
+  "badges", "member_badges", "member_displayed_titles", "badge_rule_activities", "challenges", "challenge_progress", "challenge_activities", "challenge_point_grants",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
