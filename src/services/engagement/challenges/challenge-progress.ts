@@ -57,8 +57,12 @@ export class ChallengeProgress {
     const progress = await lockingRead(manager, ChallengeProgressRecord, "progress").where("progress.challengeId = :challengeId AND progress.memberId = :memberId", key).getOneOrFail();
     // Completed: the rest of the window changes nothing.
     if (progress.completedAt !== null) return;
-    // Under the progress lock, so the check and the insert cannot interleave with a twin of this activity.
-    if (await manager.existsBy(ChallengeActivityRecord, { ...key, reference })) return;
+    // Under the progress lock, so the check and the insert cannot interleave with a twin of this activity. A locking
+    // read: on MariaDB a plain one would see the transaction's snapshot, taken before a twin committed its row.
+    const counted = await lockingRead(manager, ChallengeActivityRecord, "counted")
+      .where("counted.challengeId = :challengeId AND counted.memberId = :memberId AND counted.reference = :reference", { ...key, reference })
+      .getExists();
+    if (counted) return;
     const added = contribution(goalOf(challenge), activity);
     await manager.insert(ChallengeActivityRecord, { ...key, reference, amount: added, occurredAt: activity.occurredAt, countedAt: now });
     const step = advance(goalOf(challenge), progress.progress, added);
