@@ -216,7 +216,7 @@ async function floorRun(dataSource: DataSource, config: Config, campaign: Campai
       const batch = sends.slice(start, start + batchSize);
       await runInTransaction(dataSource, async (manager) => {
         const coupons: CouponRecord[] = batch.map((send, offset) => ({
-          id: nextCouponId++, code: captured.couponCodes[start + offset], campaignId: campaign.id, memberId: send.memberId, value: captured.couponValue, validFrom: now, validUntil: captured.couponValidUntil, redeemedAt: null, createdAt: now,
+          id: nextCouponId++, code: captured.couponCodes[start + offset], campaignId: campaign.id, challengeId: null, memberId: send.memberId, value: captured.couponValue, validFrom: now, validUntil: captured.couponValidUntil, redeemedAt: null, createdAt: now,
         }));
         await insertRows(manager, CouponRecord, coupons);
         batch.forEach((send, offset) => {

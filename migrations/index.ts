@@ -12,6 +12,7 @@ import { CheckIns1764633600000 } from "./1764633600000-check-ins";
 import { MemberCodeUses1764640800000 } from "./1764640800000-member-code-uses";
 import { Referrals1764892800000 } from "./1764892800000-referrals";
 import { Lotteries1764979200000 } from "./1764979200000-lotteries";
+import { ChallengesAndBadges1764720000000 } from "./1764720000000-challenges-and-badges";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -25,6 +26,7 @@ export const migrations = [
   PartnerCoalition1764547200000,
   CheckIns1764633600000,
   MemberCodeUses1764640800000,
+  ChallengesAndBadges1764720000000,
   Referrals1764892800000,
   Lotteries1764979200000,
 ];

@@ -5,6 +5,7 @@ import { parseExpiryPolicy, type ExpiryPolicy, type TierPolicy } from "./engine"
 import { defaultScoringSettings, type ScoringSettings } from "./engine/scoring/types";
 import type { CampaignSettings } from "./services/campaigns/campaign-settings";
 import { defaultReferralSettings, type ReferralSettings } from "./services/engagement/referrals/referral-settings";
+import type { BadgeRuleSettings } from "./services/engagement/badges/badge-rules";
 
 export type Environment = "development" | "test" | "production";
 
@@ -61,6 +62,8 @@ export interface Config {
   memberCodeTtlSeconds: number;
   partnerLimits: PartnerLimitSettings;
   referrals: ReferralSettings;
+  /** Rule-awarded badges (docs/engagement-challenges.md). */
+  badges: BadgeRuleSettings;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -291,6 +294,11 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       phoneDistance: integer(environment, "REFERRAL_PHONE_DISTANCE", defaultReferralSettings.phoneDistance, 0, 1_000_000),
       ambassadorThreshold: integer(environment, "REFERRAL_AMBASSADOR_THRESHOLD", defaultReferralSettings.ambassadorThreshold, 0, 1_000_000),
       shareUrlTemplate: shareUrlTemplate(environment),
+    },
+    badges: {
+      socialStarTopPercent: integer(environment, "BADGE_SOCIAL_STAR_TOP_PERCENT", 5, 1, 100),
+      socialStarReferralWeight: integer(environment, "BADGE_SOCIAL_STAR_REFERRAL_WEIGHT", 10, 0, 1000),
+      utcOffsetMinutes,
     },
     webhooks: {
       // Tests send deliveries when they choose to.

@@ -1,4 +1,4 @@
-// `npm run jobs -- points-expiry|tier-review|behaviour-windows|settlement|referral-rewards|rescore|segments|campaigns|webhooks|all`: runs the scheduled jobs once, e.g. from cron when the server's
+// `npm run jobs -- points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|all`: runs the scheduled jobs once, e.g. from cron when the server's
 // own schedule is off (JOBS_INTERVAL_SECONDS=0).
 import { systemClock } from "../clock";
 import { openEventBus } from "../events/open-event-bus";
@@ -12,7 +12,7 @@ const summary = (run: SegmentEvaluationRunRecord) => ({ runId: run.id, status: r
 
 runCommand(async () => {
   const which = process.argv[2] ?? "all";
-  if (!["points-expiry", "tier-review", "behaviour-windows", "settlement", "referral-rewards", "rescore", "segments", "campaigns", "webhooks", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|settlement|referral-rewards|rescore|segments|campaigns|webhooks|all");
+  if (!["points-expiry", "tier-review", "behaviour-windows", "badges", "challenge-rewards", "settlement", "referral-rewards", "rescore", "segments", "campaigns", "webhooks", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|all");
   const { config, database } = await openConfiguredDatabase();
   // With REDIS_URL set, the moves a job makes reach the running servers' subscribers.
   const bus = await openEventBus(config);

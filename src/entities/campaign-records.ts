@@ -163,13 +163,17 @@ export class CouponRecord {
   @Column({ type: "varchar", length: 24, unique: true })
   code: string;
 
-  /** The campaign that gave it; null for a coupon won in a lottery. */
+  /** The campaign that gave it; null for a coupon won in a lottery or given for a completed challenge. */
   @Column({ name: "campaign_id", type: "integer", nullable: true })
   campaignId: number | null;
 
   /** The lottery whose draw won it (lotteries migration); left out by campaigns. */
   @Column({ name: "lottery_id", type: "integer", nullable: true })
   lotteryId?: number | null;
+
+  /** The challenge whose completion gave it; null when a campaign or lottery did. */
+  @Column({ name: "challenge_id", type: "integer", nullable: true })
+  challengeId: number | null;
 
   @Column({ name: "member_id", type: "integer" })
   memberId: number;

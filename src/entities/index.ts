@@ -37,6 +37,8 @@ import {
 } from "./coalition-records";
 import { MemberDeviceRecord, ReferralRecord, ReferralRewardRecord, ReferrerRecord } from "./referral-records";
 import { LotteryDrawRecord, LotteryPrizeRecord, LotteryRecord } from "./lottery-records";
+import { BadgeRecord, BadgeRuleActivityRecord, MemberBadgeRecord, MemberDisplayedTitleRecord } from "./badge-records";
+import { ChallengeActivityRecord, ChallengePointGrantRecord, ChallengeProgressRecord, ChallengeRecord } from "./challenge-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -90,6 +92,14 @@ export {
   LotteryRecord,
   LotteryPrizeRecord,
   LotteryDrawRecord,
+  BadgeRecord,
+  MemberBadgeRecord,
+  MemberDisplayedTitleRecord,
+  BadgeRuleActivityRecord,
+  ChallengeRecord,
+  ChallengeProgressRecord,
+  ChallengeActivityRecord,
+  ChallengePointGrantRecord,
 };
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
@@ -166,4 +176,14 @@ export const entities = [
   LotteryRecord,
   LotteryPrizeRecord,
   LotteryDrawRecord,
+  BadgeRecord,
+  MemberBadgeRecord,
+  MemberDisplayedTitleRecord,
+  BadgeRuleActivityRecord,
+  ChallengeRecord,
+  ChallengeProgressRecord,
+  ChallengeActivityRecord,
+  ChallengePointGrantRecord,
 ];
+export { badgeRuleActivityKinds, type BadgeRuleActivityKind } from "./badge-records";
+export { challengeGoalKinds, challengeGoalMeasures, type ChallengeGoalKind, type ChallengeGoalMeasure } from "./challenge-records";

@@ -4,7 +4,7 @@ import { bigintAsNumber } from "./column-types";
 export const pointEntryTypes = ["EARN", "REDEEM", "EXPIRE", "CLAWBACK", "DEBT_REPAYMENT", "ADJUST"] as const;
 export type PointEntryType = (typeof pointEntryTypes)[number];
 
-export const pointSources = ["ORDER", "CAMPAIGN", "CHECK_IN", "SIGN_UP", "REFERRAL", "PARTNER", "STAFF", "REWARD", "MEMBER", "EXPIRY", "LOTTERY"] as const;
+export const pointSources = ["ORDER", "CAMPAIGN", "CHECK_IN", "SIGN_UP", "REFERRAL", "PARTNER", "STAFF", "REWARD", "MEMBER", "EXPIRY", "LOTTERY", "CHALLENGE"] as const;
 export type PointSource = (typeof pointSources)[number];
 
 /** One line of the append-only points ledger. Rows are inserted, never updated or deleted. */

@@ -1,4 +1,6 @@
 import { BehaviourEventResolver } from "./behaviour-event-resolver";
+import { BadgeResolver, MemberBadgesResolver } from "./badge-resolver";
+import { ChallengeResolver, MemberChallengesResolver } from "./challenge-resolver";
 import { CampaignProgressResolver, CampaignResolver, MemberCampaignsResolver } from "./campaign-resolver";
 import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
@@ -73,4 +75,8 @@ export const resolvers = [
   ReferralAmbassadorResolver,
   LotteryResolver,
   MemberLotteryResolver,
+  ChallengeResolver,
+  MemberChallengesResolver,
+  BadgeResolver,
+  MemberBadgesResolver,
 ] as const;

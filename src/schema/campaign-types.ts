@@ -365,7 +365,7 @@ export class Campaign {
 @ObjectType({ simpleResolvers: true })
 export class CampaignConnection extends connectionTypes(Campaign, "Campaign") {}
 
-@ObjectType({ simpleResolvers: true, description: "A coupon a campaign (or a lottery draw) gave the member." })
+@ObjectType({ simpleResolvers: true, description: "A coupon a campaign, a lottery draw or a completed challenge gave the member." })
 export class Coupon {
   @Field()
   code: string;

@@ -94,6 +94,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
           await services.scoring.stop();
           await services.referralRewards.settle();
           await services.segmentEvaluations.settle();
+          await services.challengeRewards.settled();
           await bus?.close();
           await partnerRateLimits?.close();
           if (database.dataSource.isInitialized) await database.dataSource.destroy();

@@ -7,16 +7,20 @@ import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
   /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "badges" | "challenge-rewards" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks";
   run(): Promise<object>;
 }
 
-export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "settlement" | "referralRewards">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
+export function scheduledJobs(services: Pick<Services, "pointsExpiry" | "tierQualification" | "scoring" | "activity" | "settlement" | "referralRewards" | "badgeRules" | "challengeRewards">, rescoreEveryHours: number, dataSource: DataSource, clock: Clock): ScheduledJob[] {
   const jobs: ScheduledJob[] = [
     { name: "points-expiry", run: () => services.pointsExpiry.run() },
     { name: "tier-review", run: () => services.tierQualification.reviewDue() },
     // Windows end on the day they were summed for: after midnight every member's 30/90-day figures move on.
     { name: "behaviour-windows", run: async () => ({ refreshed: await services.activity.refreshWindows(dataSource, clock.now()) }) },
+    // After the windows moved: 社交达人 reads the members' 90-day interactions.
+    { name: "badges", run: () => services.badgeRules.awardSocialStars() },
+    // Challenge points are granted just after each completion commits; this catches any a crash left waiting.
+    { name: "challenge-rewards", run: () => services.challengeRewards.grantPending() },
     // Each partner's statement closes once its period has ended; what arrives later goes onto the next one.
     {
       name: "settlement",

@@ -35,6 +35,7 @@ import { ReferralRewards } from "./engagement/referrals/referral-rewards";
 import { ReferralService } from "./engagement/referrals/referral-service";
 import { ReferralSignUps } from "./engagement/referrals/referral-sign-ups";
 import { createLotteryServices } from "./engagement/lotteries";
+import { createChallengeServices } from "./engagement/challenges";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -140,6 +141,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     ...createLotteryServices({ dataSource, clock, cipher, audit, points, ledger, utcOffsetMinutes: programme.utcOffsetMinutes }),
+    ...createChallengeServices({ dataSource, clock, config, audit, ledger, events, engagement, onBackgroundError }),
     webhooks,
     segmentMoveWebhooks,
     webhookDispatcher: new WebhookDispatcher(dataSource, clock, webhooks, {

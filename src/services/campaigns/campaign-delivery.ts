@@ -165,7 +165,7 @@ export class CampaignDelivery {
       // 64 random bits: a collision (which would fail the batch, to be retried with new codes) is negligible.
       couponCode = randomBytes(8).toString("hex").toUpperCase();
       // Written with the batch's other coupons (insertCoupons), which sets the send's couponId.
-      coupons.push({ send, coupon: { code: couponCode, campaignId: campaign.id, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now } });
+      coupons.push({ send, coupon: { code: couponCode, campaignId: campaign.id, challengeId: null, memberId: member.id, value: variant.couponValue, validFrom: now, validUntil: new Date(now.getTime() + variant.couponValidDays * day), redeemedAt: null, createdAt: now } });
     }
     if (variant.benefitCode) {
       const validUntil = new Date(now.getTime() + variant.benefitValidDays * day);

@@ -49,7 +49,7 @@ export function validChannel(channel: string, field: string): SalesChannel {
 
 /** Sources a points award may name; ORDER comes only with a purchase, EXPIRY only from the ledger itself. */
 export function validAwardSource(source: string, field: string): PointSource {
-  const allowed = pointSources.filter((candidate) => !["ORDER", "EXPIRY", "REWARD", "MEMBER"].includes(candidate));
+  const allowed = pointSources.filter((candidate) => !["ORDER", "EXPIRY", "REWARD", "MEMBER", "CHALLENGE"].includes(candidate));
   if (!(allowed as readonly string[]).includes(source)) throw badUserInput(`${field} must be one of ${allowed.join(", ")} (got "${source}").`, field);
   return source as PointSource;
 }
