@@ -8,7 +8,7 @@ import type { AuthenticatedPartnerKey } from "../services/partner-service";
 
 /**
  * `countPartnerRequest` runs once a partner key is known to be valid: HTTP requests count it against the key's
- * rate limit (and may be refused); WebSocket operations pass none.
+ * rate limit (and may be refused); the WebSocket passes none, as it refuses partner keys before authenticating.
  */
 export async function authenticate(
   header: string | undefined | null,

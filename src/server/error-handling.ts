@@ -1,7 +1,7 @@
 // Errors clients caused pass through with their code; anything else is logged and shown masked with the request id.
 import type { ApolloServerPlugin } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import type { GraphQLError, GraphQLFormattedError } from "graphql";
 import type { Logger } from "pino";
 import { errorCodes } from "../errors";
 import type { RequestContext } from "./request-context";
@@ -14,6 +14,8 @@ const clientErrorCodes = new Set<string>([
   "OPERATION_RESOLUTION_FAILURE",
   "PERSISTED_QUERY_NOT_FOUND",
   "PERSISTED_QUERY_NOT_SUPPORTED",
+  // A subscription whose subscriber could not keep up (src/events/event-bus.ts): the client should subscribe again.
+  "SUBSCRIBER_FELL_BEHIND",
 ]);
 
 export const internalErrorMessage = "Internal server error: something went wrong on our side. Quote the requestId when you report it.";
@@ -56,4 +58,19 @@ export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<RequestCo
       };
     },
   };
+}
+
+/**
+ * The errors of an operation that never passed through Apollo (a WebSocket subscription), shown as Apollo would show
+ * them over HTTP: an error without a code is INTERNAL_SERVER_ERROR, then formatError masks it; each unexpected one is
+ * logged with the operation's request id, which its masked form carries.
+ */
+export function formatOperationErrors(errors: readonly GraphQLError[], requestId: string, logger: Logger): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const json = error.toJSON();
+    const formatted = formatError({ ...json, extensions: { ...json.extensions, code: error.extensions.code ?? "INTERNAL_SERVER_ERROR" } });
+    if (isClientError(formatted)) return formatted;
+    logger.error({ err: error.originalError ?? error, requestId, path: error.path }, "unexpected error in a GraphQL operation over WebSocket");
+    return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  });
 }

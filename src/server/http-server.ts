@@ -1,4 +1,4 @@
-// One Node http server: Apollo for queries and mutations, graphql-ws for subscriptions, on the same path and port.
+// One Node http server: Apollo for queries and mutations, graphql-ws for subscriptions only, on the same path and port.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,8 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloArmor } from "@escape.tech/graphql-armor";
 import express, { type Request, type Response } from "express";
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from "graphql";
-import { useServer } from "graphql-ws/use/ws";
+import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { DataSource } from "typeorm";
 import { WebSocketServer } from "ws";
@@ -25,6 +24,7 @@ import { errorLoggingPlugin, formatError } from "./error-handling";
 import { partnerCallAuditPlugin } from "./partner-call-audit";
 import { countPartnerRequest, requestedOperationName } from "./partner-rate-limit";
 import type { RequestContext } from "./request-context";
+import { serveSubscriptions } from "./subscriptions-over-websocket";
 
 export interface HttpServerDependencies {
   config: Config;
@@ -111,49 +111,17 @@ export async function startHttpServer(dependencies: HttpServerDependencies, list
     blockFieldSuggestion: { enabled: !config.introspection },
   }).protect();
 
-  const webSocketServer = new WebSocketServer({ server: httpServer, path: graphqlPath });
-  const webSocketCleanup = useServer<{ authorization?: string }>(
-    {
-      schema,
-      onConnect: async (connection) => {
-        // Every subscription follows someone's data, so an anonymous socket has nothing to receive: refuse it (4403).
-        try {
-          const identity = await authenticate(connection.connectionParams?.authorization, services, clock);
-          return identity.kind !== "anonymous";
-        } catch {
-          return false;
-        }
-      },
-      // Subscriptions pass the same depth, alias and cost limits as HTTP operations.
-      onSubscribe: async (connection, _id, payload) => {
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document, [...specifiedRules, ...armor.validationRules]);
-        if (errors.length > 0) return errors;
-        // The token is checked again per operation: it may have expired since the connection opened.
-        let identity: Identity;
-        try {
-          identity = await authenticate(connection.connectionParams?.authorization, services, clock);
-        } catch (error) {
-          // An UNAUTHENTICATED error for this operation; thrown, graphql-ws would close the whole socket (4500).
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-        return {
-          schema,
-          document,
-          variableValues: payload.variables,
-          operationName: payload.operationName,
-          contextValue: contextFor(identity, randomUUID()),
-        };
-      },
-    },
-    webSocketServer,
-  );
+  // Subscriptions only, for members and staff; the same limits, introspection rule and error masking as HTTP.
+  const webSocketCleanup = serveSubscriptions(new WebSocketServer({ server: httpServer, path: graphqlPath }), {
+    schema,
+    services,
+    clock,
+    logger,
+    limitRules: armor.validationRules,
+    maxTokens: limits.maxTokens,
+    introspection: config.introspection,
+    contextFor,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

@@ -1,6 +1,6 @@
 // A partner key's HTTP request is counted against the key's rate limit at authentication, once per request, before
-// its query is even parsed: malformed or over-complex requests count too. WebSocket operations are not counted:
-// every subscription refuses partners.
+// its query is even parsed: malformed or over-complex requests count too. Partner keys cannot open a WebSocket
+// (subscriptions-over-websocket.ts), so every partner call passes here.
 import type { Request } from "express";
 import { ClientError } from "../errors";
 import type { AuthenticatedPartnerKey } from "../services/partner-service";

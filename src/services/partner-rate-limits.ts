@@ -49,11 +49,17 @@ export class PartnerRateLimits {
     }
   }
 
-  /** Throws RATE_LIMITED while the partner has used up its look-up misses for the hour; called before a look-up. */
-  async assertLookupAllowed(partnerId: number): Promise<void> {
-    const state = await this.lookupMisses.get(String(partnerId));
-    if (state !== null && state.consumedPoints >= this.options.lookupMissesPerHour) {
-      const seconds = retryAfterSeconds(state);
+  /**
+   * Takes one of the partner's look-up misses for the hour before a look-up runs; throws RATE_LIMITED when none is
+   * left. Taken up front (one atomic count) rather than checked and counted after the miss: concurrent look-ups would
+   * all pass a check made before any of them was counted.
+   */
+  async takeLookupAttempt(partnerId: number): Promise<void> {
+    try {
+      await this.lookupMisses.consume(String(partnerId));
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = retryAfterSeconds(rejection);
       throw rateLimited(
         `This partner's look-ups found no member ${this.options.lookupMissesPerHour} times this hour, all it may: retry in ${seconds} seconds.`,
         seconds,
@@ -61,10 +67,12 @@ export class PartnerRateLimits {
     }
   }
 
-  /** Counts a look-up that found no member. */
-  async recordLookupMiss(partnerId: number): Promise<void> {
-    // A penalty adds to the count without refusing: refusing is assertLookupAllowed's, before the next look-up.
-    await this.lookupMisses.penalty(String(partnerId), 1);
+  /**
+   * Gives back the attempt a look-up took when it found a member, so that only misses count. A hit whose attempt was
+   * taken just before the window ended gives its point to the next window (one spare miss there).
+   */
+  async returnLookupAttempt(partnerId: number): Promise<void> {
+    await this.lookupMisses.reward(String(partnerId), 1);
   }
 
   /** Closes the Redis client, if any; the server calls it once its requests have drained. */

@@ -48,15 +48,24 @@ describeWithRedis("partner rate limits on Redis", () => {
     expect(Number.isInteger(seconds) && seconds >= 1 && seconds <= 60).toBe(true);
   });
 
-  it("shares a partner's look-up misses between instances", async () => {
+  it("shares a partner's look-up attempts between instances, and a returned attempt does not count", async () => {
     const prefix = `test-${randomUUID()}:`;
     const [first, second] = await Promise.all([open(prefix, 2), open(prefix, 2)]);
-    await first.recordLookupMiss(7);
-    expect(await codeOf(second.assertLookupAllowed(7))).toBe("ok");
-    await second.recordLookupMiss(7);
-    expect(await codeOf(first.assertLookupAllowed(7))).toBe("RATE_LIMITED");
-    expect(await codeOf(second.assertLookupAllowed(7))).toBe("RATE_LIMITED");
-    expect(await codeOf(first.assertLookupAllowed(8))).toBe("ok");
+    await first.takeLookupAttempt(7);
+    await second.takeLookupAttempt(7);
+    await second.returnLookupAttempt(7);
+    expect(await codeOf(second.takeLookupAttempt(7))).toBe("ok");
+    expect(await codeOf(first.takeLookupAttempt(7))).toBe("RATE_LIMITED");
+    expect(await codeOf(second.takeLookupAttempt(7))).toBe("RATE_LIMITED");
+    expect(await codeOf(first.takeLookupAttempt(8))).toBe("ok");
+  });
+
+  it("lets exactly the allowance through when many attempts arrive at once on two instances", async () => {
+    const prefix = `test-${randomUUID()}:`;
+    const [first, second] = await Promise.all([open(prefix, 20), open(prefix, 20)]);
+    const outcomes = await Promise.all(Array.from({ length: 60 }, (_, attempt) => codeOf((attempt % 2 === 0 ? first : second).takeLookupAttempt(7))));
+    expect(outcomes.filter((outcome) => outcome === "ok")).toHaveLength(20);
+    expect(outcomes.filter((outcome) => outcome === "RATE_LIMITED")).toHaveLength(40);
   });
 
   it("counts in the process while Redis cannot be reached, neither refusing every request nor letting them all through", async () => {
@@ -69,8 +78,8 @@ describeWithRedis("partner rate limits on Redis", () => {
     expect(await codeOf(limits.consumeRequest("key-a", 2))).toBe("ok");
     expect(await codeOf(limits.consumeRequest("key-a", 2))).toBe("ok");
     expect(await codeOf(limits.consumeRequest("key-a", 2))).toBe("RATE_LIMITED");
-    await limits.recordLookupMiss(7);
-    expect(await codeOf(limits.assertLookupAllowed(7))).toBe("RATE_LIMITED");
+    expect(await codeOf(limits.takeLookupAttempt(7))).toBe("ok");
+    expect(await codeOf(limits.takeLookupAttempt(7))).toBe("RATE_LIMITED");
   });
 
   it("stops start-up with a clear message when Redis cannot be reached", async () => {

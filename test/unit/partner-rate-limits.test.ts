@@ -42,24 +42,35 @@ describe("partner rate limits in the process", () => {
     await expect(limits.consumeRequest("key-a", 1)).resolves.toBeUndefined();
   });
 
-  it("lets a partner's look-ups miss up to the allowance in an hour, then refuses its look-ups; other partners are not affected", async () => {
+  it("lets a partner take look-up attempts up to the allowance in an hour, then refuses its look-ups; other partners are not affected", async () => {
     jest.useFakeTimers({ now: new Date("2026-11-23T08:00:00.000Z") });
     const limits = new PartnerRateLimits({ redis: null, keyPrefix: "test:", lookupMissesPerHour: 3 });
-    for (let miss = 0; miss < 3; miss += 1) {
-      await limits.assertLookupAllowed(7);
-      await limits.recordLookupMiss(7);
-    }
-    const refused = await refusal(limits.assertLookupAllowed(7));
+    for (let miss = 0; miss < 3; miss += 1) await limits.takeLookupAttempt(7);
+    const refused = await refusal(limits.takeLookupAttempt(7));
     expect(refused.extensions).toMatchObject({ code: "RATE_LIMITED", retryAfterSeconds: 3600 });
     expect(refused.message).toContain("3 times this hour");
-    // Misses recorded past the allowance do not throw: the refusal is the check's, before a look-up.
-    await expect(limits.recordLookupMiss(7)).resolves.toBeUndefined();
 
-    await expect(limits.assertLookupAllowed(8)).resolves.toBeUndefined();
-    await limits.recordLookupMiss(8);
-    await expect(limits.assertLookupAllowed(8)).resolves.toBeUndefined();
+    await expect(limits.takeLookupAttempt(8)).resolves.toBeUndefined();
 
     jest.advanceTimersByTime(3600_001);
-    await expect(limits.assertLookupAllowed(7)).resolves.toBeUndefined();
+    await expect(limits.takeLookupAttempt(7)).resolves.toBeUndefined();
+  });
+
+  it("counts only the attempts not given back: a look-up that found a member returns its attempt", async () => {
+    const limits = new PartnerRateLimits({ redis: null, keyPrefix: "test:", lookupMissesPerHour: 2 });
+    for (let hit = 0; hit < 10; hit += 1) {
+      await limits.takeLookupAttempt(7);
+      await limits.returnLookupAttempt(7);
+    }
+    await limits.takeLookupAttempt(7);
+    await limits.takeLookupAttempt(7);
+    expect((await refusal(limits.takeLookupAttempt(7))).extensions.code).toBe("RATE_LIMITED");
+  });
+
+  it("lets exactly the allowance through when many attempts arrive at once", async () => {
+    const limits = new PartnerRateLimits({ redis: null, keyPrefix: "test:", lookupMissesPerHour: 20 });
+    const outcomes = await Promise.all(Array.from({ length: 60 }, () => limits.takeLookupAttempt(7).then(() => "ok", (error: ClientError) => String(error.extensions.code))));
+    expect(outcomes.filter((outcome) => outcome === "ok")).toHaveLength(20);
+    expect(outcomes.filter((outcome) => outcome === "RATE_LIMITED")).toHaveLength(40);
   });
 });

@@ -29,10 +29,10 @@ export interface PartnerMemberReference {
   partnerMemberId: string;
 }
 
-/** What the rate limiter of phone misses must offer (PartnerRateLimits). */
+/** What the rate limiter of phone misses must offer (PartnerRateLimits): take an attempt before, return it on a hit. */
 export interface LookupMissLimiter {
-  assertLookupAllowed(partnerId: number): Promise<void>;
-  recordLookupMiss(partnerId: number): Promise<void>;
+  takeLookupAttempt(partnerId: number): Promise<void>;
+  returnLookupAttempt(partnerId: number): Promise<void>;
 }
 
 export class PartnerMemberDirectory {
@@ -136,20 +136,33 @@ export class PartnerMemberDirectory {
   }
 
   private async byPhone(partnerId: number, phone: string): Promise<PartnerMemberReference> {
-    await this.misses.assertLookupAllowed(partnerId);
     const normalized = normalizePhone(phone);
     if (!normalized) throw badUserInput("lookup.phone is not a mobile phone number: send 11 digits, optionally with +86.", "lookup.phone");
+    // Every look-up takes one of the partner's misses before it runs, and a hit gives it back: concurrent look-ups
+    // cannot overrun the allowance, and a partner past it is refused even for a number that would match.
+    await this.misses.takeLookupAttempt(partnerId);
+    let memberId: number | null;
+    try {
+      memberId = await this.grantedMemberIdByPhone(partnerId, normalized);
+    } catch (error) {
+      // A look-up that failed on our side is not a miss.
+      await this.misses.returnLookupAttempt(partnerId);
+      throw error;
+    }
+    if (memberId === null) throw notFound("No member who shares their membership with your brand has this phone number: ask the member to show their member code.");
+    await this.misses.returnLookupAttempt(partnerId);
+    return this.link(this.dataSource.manager, partnerId, memberId);
+  }
+
+  /** Only members who granted this partner access can be found by phone. */
+  private async grantedMemberIdByPhone(partnerId: number, normalizedPhone: string): Promise<number | null> {
     const found = await this.dataSource
       .getRepository(MemberRecord)
       .createQueryBuilder("member")
       .innerJoin(MemberPartnerGrantRecord, "partner_grant", "partner_grant.memberId = member.id AND partner_grant.partnerId = :partnerId", { partnerId })
-      .where("member.phoneHash = :phoneHash", { phoneHash: this.cipher.lookupHash(normalized) })
+      .where("member.phoneHash = :phoneHash", { phoneHash: this.cipher.lookupHash(normalizedPhone) })
       .select("member.id", "id")
       .getRawOne<{ id: number }>();
-    if (!found) {
-      await this.misses.recordLookupMiss(partnerId);
-      throw notFound("No member who shares their membership with your brand has this phone number: ask the member to show their member code.");
-    }
-    return this.link(this.dataSource.manager, partnerId, Number(found.id));
+    return found ? Number(found.id) : null;
   }
 }
