@@ -4,6 +4,7 @@ import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
+import { KpiResolver } from "./kpi-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
@@ -65,4 +66,5 @@ export const resolvers = [
   StaffResolver,
   TierResolver,
   WebhookResolver,
+  KpiResolver,
 ] as const;
