@@ -7,6 +7,7 @@ import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
 import { LotteryResolver, MemberLotteryResolver } from "./lotteries-resolver";
+import { KpiResolver } from "./kpi-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
@@ -79,4 +80,5 @@ export const resolvers = [
   MemberChallengesResolver,
   BadgeResolver,
   MemberBadgesResolver,
+  KpiResolver,
 ] as const;

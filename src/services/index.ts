@@ -29,6 +29,7 @@ import { IdempotencyService } from "./idempotency-service";
 import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
+import { createAnalyticsServices } from "./analytics";
 import { EngagementHub } from "./engagement/engagement-hub";
 import { CheckInService } from "./engagement/check-ins/check-in-service";
 import { ReferralRewards } from "./engagement/referrals/referral-rewards";
@@ -139,6 +140,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
+    ...createAnalyticsServices(dataSource, clock, config),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     ...createLotteryServices({ dataSource, clock, cipher, audit, points, ledger, utcOffsetMinutes: programme.utcOffsetMinutes }),
     ...createChallengeServices({ dataSource, clock, config, audit, ledger, events, engagement, onBackgroundError }),

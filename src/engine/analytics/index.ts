@@ -1,0 +1,3 @@
+export * from "./kpi-periods";
+export * from "./kpi-definitions";
+export * from "./kpi-csv";

@@ -1,0 +1,123 @@
+// What each KPI is, as arithmetic over measures the service sums per period and group. A KPI's point carries the
+// measures it was computed from (its figures), so an analyst can check every value by hand.
+
+export const kpiNames = [
+  "NEW_MEMBERS",
+  "GROWTH_RATE",
+  "ACTIVE_MEMBERS",
+  "STICKINESS",
+  "SPEND",
+  "ORDERS",
+  "AVERAGE_ORDER_VALUE",
+  "SPEND_PER_ACTIVE_MEMBER",
+  "REPURCHASE_RATE",
+  "POINTS_LIABILITY",
+] as const;
+export type KpiName = (typeof kpiNames)[number];
+
+export const kpiBreakdowns = ["NONE", "CHANNEL", "TIER", "CITY_TIER", "SEGMENT"] as const;
+export type KpiBreakdown = (typeof kpiBreakdowns)[number];
+
+/** What the service measures per period and group; each KPI needs some of them. */
+export interface KpiMeasures {
+  /** Members who joined in the period. */
+  newMembers: number;
+  /** Members who had joined before the period started. */
+  membersAtStart: number;
+  /** Distinct members with a login in the period. */
+  membersWithLogin: number;
+  /** Member-days with a login: the sum over the period's days of that day's active members. */
+  loginMemberDays: number;
+  /** Distinct members with a login or an order in the period. */
+  membersWithLoginOrOrder: number;
+  /** Net spend in fen (an order's refunds come off the order's day). */
+  spendFen: number;
+  orders: number;
+  /** Distinct members with an order in the period, and those with two or more. */
+  membersWithOrder: number;
+  membersWithRepeatOrder: number;
+  /** Points held by members at the period's end (the ledger's sum up to then). */
+  outstandingPoints: number;
+}
+
+export type KpiMeasureName = keyof KpiMeasures;
+
+export function emptyMeasures(): KpiMeasures {
+  return {
+    newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
+    membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0,
+  };
+}
+
+export interface KpiFigure {
+  name: string;
+  value: number;
+}
+
+export interface KpiValue {
+  /** Null when the KPI is a ratio whose denominator is zero (no members to divide by). */
+  value: number | null;
+  figures: KpiFigure[];
+}
+
+export interface KpiContext {
+  /** Local days in the period (stickiness averages over them). */
+  days: number;
+  pointValueFen: number;
+}
+
+/** The measures each KPI reads: the service computes only these. */
+export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
+  NEW_MEMBERS: ["newMembers"],
+  GROWTH_RATE: ["newMembers", "membersAtStart"],
+  ACTIVE_MEMBERS: ["membersWithLogin"],
+  STICKINESS: ["loginMemberDays", "membersWithLogin"],
+  SPEND: ["spendFen"],
+  ORDERS: ["orders"],
+  AVERAGE_ORDER_VALUE: ["spendFen", "orders"],
+  SPEND_PER_ACTIVE_MEMBER: ["spendFen", "membersWithLoginOrOrder"],
+  REPURCHASE_RATE: ["membersWithRepeatOrder", "membersWithOrder"],
+  POINTS_LIABILITY: ["outstandingPoints"],
+};
+
+function ratio(numerator: number, denominator: number): number | null {
+  return denominator === 0 ? null : numerator / denominator;
+}
+
+function figures(measures: KpiMeasures, kpi: KpiName): KpiFigure[] {
+  return measuresOfKpi[kpi].map((name) => ({ name, value: measures[name] }));
+}
+
+/** One KPI's value for one period and group, with the figures it came from. */
+export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContext): KpiValue {
+  const own = figures(measures, kpi);
+  switch (kpi) {
+    case "NEW_MEMBERS":
+      return { value: measures.newMembers, figures: own };
+    case "GROWTH_RATE":
+      return { value: ratio(measures.newMembers, measures.membersAtStart), figures: own };
+    case "ACTIVE_MEMBERS":
+      return { value: measures.membersWithLogin, figures: own };
+    case "STICKINESS":
+      // Average daily actives over the period's distinct actives: DAU/MAU for a month, DAU/WAU for a week.
+      return { value: ratio(measures.loginMemberDays / context.days, measures.membersWithLogin), figures: [...own, { name: "days", value: context.days }] };
+    case "SPEND":
+      return { value: measures.spendFen, figures: own };
+    case "ORDERS":
+      return { value: measures.orders, figures: own };
+    case "AVERAGE_ORDER_VALUE":
+      return { value: ratio(measures.spendFen, measures.orders), figures: own };
+    case "SPEND_PER_ACTIVE_MEMBER":
+      return { value: ratio(measures.spendFen, measures.membersWithLoginOrOrder), figures: own };
+    case "REPURCHASE_RATE":
+      return { value: ratio(measures.membersWithRepeatOrder, measures.membersWithOrder), figures: own };
+    case "POINTS_LIABILITY":
+      return { value: measures.outstandingPoints * context.pointValueFen, figures: [...own, { name: "pointValueFen", value: context.pointValueFen }] };
+  }
+}
+
+/** The figure names of a KPI's points, in order: the CSV export's columns. */
+export function figureNamesOfKpi(kpi: KpiName): string[] {
+  const extra = kpi === "STICKINESS" ? ["days"] : kpi === "POINTS_LIABILITY" ? ["pointValueFen"] : [];
+  return [...measuresOfKpi[kpi], ...extra];
+}

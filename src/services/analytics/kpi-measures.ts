@@ -1,0 +1,174 @@
+// Sums the measures KPIs are made of, per period and group, from the daily facts (member_daily_activity), the
+// members' join times, and the points ledger. Each query reads only the periods' range through an index; only the
+// measures a KPI needs are asked for. The daily facts are joined to the periods with no other bound on the day: with
+// one, SQLite's planner searched the whole series' range once per period instead of each period's own days.
+import type { DataSource } from "typeorm";
+import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
+import { emptyMeasures, periodIndexOfDay, type KpiBreakdown, type KpiMeasureName, type KpiMeasures, type KpiPeriod } from "../../engine/analytics";
+import { breakdownSql, groupLabel, localDaySql, periodsTableSql } from "./kpi-sql";
+
+/** Measures per group, one entry per period in series order. */
+export type MeasuresByGroup = Map<string, KpiMeasures[]>;
+
+export interface MeasureRequest {
+  periods: readonly KpiPeriod[];
+  breakdown: KpiBreakdown;
+  /** The segment scheme of a SEGMENT breakdown. */
+  schemeId: number | null;
+  measures: readonly KpiMeasureName[];
+}
+
+type Row = Record<string, unknown>;
+
+/** Distinct-member counts need the period in SQL; sums of daily activity could be folded later but share the scan. */
+const activityColumns: Partial<Record<KpiMeasureName, string>> = {
+  membersWithLogin: "COUNT(DISTINCT CASE WHEN a.logins > 0 THEN a.member_id END)",
+  loginMemberDays: "SUM(CASE WHEN a.logins > 0 THEN 1 ELSE 0 END)",
+  membersWithLoginOrOrder: "COUNT(DISTINCT CASE WHEN a.logins > 0 OR a.orders > 0 THEN a.member_id END)",
+  spendFen: "SUM(a.spend)",
+  orders: "SUM(a.orders)",
+};
+
+export class KpiMeasureReader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly utcOffsetMinutes: number,
+  ) {}
+
+  async read(request: MeasureRequest): Promise<MeasuresByGroup> {
+    const byGroup: MeasuresByGroup = new Map();
+    const wanted = new Set(request.measures);
+    const add = (group: string, period: number, values: Partial<KpiMeasures>) => {
+      if (period < 0 || period >= request.periods.length) return;
+      const series = byGroup.get(group) ?? request.periods.map(() => emptyMeasures());
+      byGroup.set(group, series);
+      const target = series[period];
+      for (const [name, value] of Object.entries(values) as [KpiMeasureName, number][]) target[name] += value;
+    };
+    const activity = Object.keys(activityColumns).filter((name) => wanted.has(name as KpiMeasureName)) as KpiMeasureName[];
+    if (activity.length > 0) await this.readActivity(request, activity, add);
+    if (wanted.has("membersWithOrder") || wanted.has("membersWithRepeatOrder")) await this.readBuyers(request, add);
+    if (wanted.has("newMembers") || wanted.has("membersAtStart")) await this.readJoins(request, add);
+    if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
+    return byGroup;
+  }
+
+  private async readActivity(request: MeasureRequest, names: KpiMeasureName[], add: Adder): Promise<void> {
+    const { periods } = request;
+    const table = periodsTableSql(periods);
+    const groups = breakdownSql(request.breakdown, "a.member_id", request.schemeId);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT p.period AS period, ${groups.group} AS group_value, ${names.map((name) => `${activityColumns[name]} AS ${name}`).join(", ")}
+         FROM ${table.sql} p
+         JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
+         ${groups.sql}
+        GROUP BY p.period, group_value`,
+      [...table.parameters, ...groups.parameters],
+    );
+    for (const row of rows) {
+      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), Object.fromEntries(names.map((name) => [name, numberFromDatabase(row[name] ?? 0)])));
+    }
+  }
+
+  /** Members with an order in the period, and those with two or more: orders summed per member first. */
+  private async readBuyers(request: MeasureRequest, add: Adder): Promise<void> {
+    const { periods } = request;
+    const table = periodsTableSql(periods);
+    const groups = breakdownSql(request.breakdown, "buyer.member_id", request.schemeId);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT buyer.period AS period, ${groups.group} AS group_value, COUNT(*) AS buyers, SUM(CASE WHEN buyer.orders >= 2 THEN 1 ELSE 0 END) AS repeat_buyers
+         FROM (SELECT p.period AS period, a.member_id AS member_id, SUM(a.orders) AS orders
+                 FROM ${table.sql} p
+                 JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
+                WHERE a.orders > 0
+                GROUP BY p.period, a.member_id) buyer
+         ${groups.sql}
+        GROUP BY buyer.period, group_value`,
+      [...table.parameters, ...groups.parameters],
+    );
+    for (const row of rows) {
+      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), {
+        membersWithOrder: numberFromDatabase(row.buyers),
+        membersWithRepeatOrder: numberFromDatabase(row.repeat_buyers ?? 0),
+      });
+    }
+  }
+
+  /** Members joined per local day (folded into periods here), and the members who joined before the series. */
+  private async readJoins(request: MeasureRequest, add: Adder): Promise<void> {
+    const { periods } = request;
+    const start = periods[0].start;
+    const end = periods[periods.length - 1].end;
+    const groups = breakdownSql(request.breakdown, "m.id", request.schemeId);
+    const day = localDaySql(this.dataSource, "m.joined_at", this.utcOffsetMinutes);
+    const joinedRows: Row[] = await this.dataSource.query(
+      `SELECT ${day} AS local_day, ${groups.group} AS group_value, COUNT(*) AS members
+         FROM members m ${groups.sql}
+        WHERE m.joined_at >= ? AND m.joined_at < ?
+        GROUP BY local_day, group_value`,
+      [...groups.parameters, timeToDatabase(this.dataSource, start), timeToDatabase(this.dataSource, end)],
+    );
+    const beforeRows: Row[] = await this.dataSource.query(
+      `SELECT ${groups.group} AS group_value, COUNT(*) AS members FROM members m ${groups.sql} WHERE m.joined_at < ? GROUP BY group_value`,
+      [...groups.parameters, timeToDatabase(this.dataSource, start)],
+    );
+    const joinedPerPeriod = new Map<string, number[]>();
+    for (const row of joinedRows) {
+      const group = groupLabel(request.breakdown, row.group_value);
+      const period = periodIndexOfDay(periods, numberFromDatabase(row.local_day));
+      const counts = joinedPerPeriod.get(group) ?? periods.map(() => 0);
+      joinedPerPeriod.set(group, counts);
+      if (period >= 0) counts[period] += numberFromDatabase(row.members);
+    }
+    const before = new Map(beforeRows.map((row) => [groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.members)]));
+    const groupNames = new Set([...joinedPerPeriod.keys(), ...before.keys()]);
+    for (const group of groupNames) {
+      const counts = joinedPerPeriod.get(group) ?? periods.map(() => 0);
+      let membersAtStart = before.get(group) ?? 0;
+      for (const period of periods) {
+        add(group, period.index, { newMembers: counts[period.index], membersAtStart });
+        membersAtStart += counts[period.index];
+      }
+    }
+  }
+
+  /**
+   * Points held at each period's end: today's balances (point_accounts, the ledger's sums) less every entry
+   * made at or after that end. Reads the accounts and the entries since the series began, not the whole ledger.
+   */
+  private async readOutstandingPoints(request: MeasureRequest, add: Adder): Promise<void> {
+    const { periods } = request;
+    const groups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
+    const day = localDaySql(this.dataSource, "e.created_at", this.utcOffsetMinutes);
+    const changeRows: Row[] = await this.dataSource.query(
+      `SELECT ${day} AS local_day, ${groups.group} AS group_value, SUM(e.amount) AS points
+         FROM point_entries e ${groups.sql}
+        WHERE e.created_at >= ?
+        GROUP BY local_day, group_value`,
+      [...groups.parameters, timeToDatabase(this.dataSource, periods[0].start)],
+    );
+    const accountGroups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
+    const balanceRows: Row[] = await this.dataSource.query(
+      `SELECT ${accountGroups.group} AS group_value, SUM(e.balance) AS points FROM point_accounts e ${accountGroups.sql} GROUP BY group_value`,
+      accountGroups.parameters,
+    );
+    const balances = new Map(balanceRows.map((row) => [groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.points ?? 0)]));
+    const changes = new Map<string, { day: number; points: number }[]>();
+    for (const row of changeRows) {
+      const group = groupLabel(request.breakdown, row.group_value);
+      changes.set(group, [...(changes.get(group) ?? []), { day: numberFromDatabase(row.local_day), points: numberFromDatabase(row.points ?? 0) }]);
+    }
+    for (const group of new Set([...balances.keys(), ...changes.keys()])) {
+      // Walk the periods from the last back, taking off the entries made on or after each period's end.
+      const dayChanges = (changes.get(group) ?? []).sort((first, second) => second.day - first.day);
+      let outstanding = balances.get(group) ?? 0;
+      let next = 0;
+      for (let index = periods.length - 1; index >= 0; index -= 1) {
+        while (next < dayChanges.length && dayChanges[next].day >= periods[index].endDay) outstanding -= dayChanges[next++].points;
+        add(group, index, { outstandingPoints: outstanding });
+      }
+    }
+  }
+}
+
+type Adder = (group: string, period: number, values: Partial<KpiMeasures>) => void;

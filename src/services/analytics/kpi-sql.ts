@@ -1,0 +1,58 @@
+// SQL pieces the KPI queries share, the same on SQLite and MySQL/MariaDB: a time column's local day number, the
+// periods as a derived table of day ranges, and the breakdown of members into groups by their current attributes.
+import type { DataSource } from "typeorm";
+import { isSqlite } from "../../database/transactions";
+import type { KpiBreakdown, KpiPeriod } from "../../engine/analytics";
+
+/** SQL and its positional parameters, in the order they appear. */
+export interface SqlPiece {
+  sql: string;
+  parameters: unknown[];
+}
+
+/**
+ * The local day number of a UTC datetime column. Both forms are exact at whole seconds, and local midnights are
+ * whole seconds: SQLite's strftime('%s') drops the milliseconds, MySQL's DATEDIFF counts calendar days whatever the
+ * session's time zone.
+ */
+export function localDaySql(dataSource: DataSource, column: string, utcOffsetMinutes: number): string {
+  const offset = Math.trunc(utcOffsetMinutes);
+  return isSqlite(dataSource)
+    ? `((CAST(strftime('%s', ${column}) AS INTEGER) + ${offset * 60} + 86400000000) / 86400 - 1000000)`
+    : `DATEDIFF(${column} + INTERVAL ${offset} MINUTE, '1970-01-01')`;
+}
+
+/**
+ * The periods as rows (period, first_day, end_day): joined on `day >= first_day AND day < end_day`, the planner
+ * walks the day index once per period. UNION ALL rather than VALUES, which MySQL and MariaDB spell differently.
+ */
+export function periodsTableSql(periods: readonly KpiPeriod[]): SqlPiece {
+  const rows = periods.map((period) => `SELECT ${period.index} AS period, ${period.firstDay} AS first_day, ${period.endDay} AS end_day`);
+  return { sql: `(${rows.join(" UNION ALL ")})`, parameters: [] };
+}
+
+/** How members are grouped: the joins from a member id column and the group's expression (NULL: no value). */
+export function breakdownSql(breakdown: KpiBreakdown, memberIdColumn: string, schemeId: number | null): SqlPiece & { group: string } {
+  switch (breakdown) {
+    case "NONE":
+      return { sql: "", parameters: [], group: "'ALL'" };
+    case "CHANNEL":
+      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn}`, parameters: [], group: "gm.join_channel" };
+    case "TIER":
+      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn} JOIN tiers gt ON gt.id = gm.tier_id`, parameters: [], group: "gt.code" };
+    case "CITY_TIER":
+      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn}`, parameters: [], group: "gm.city_tier" };
+    case "SEGMENT":
+      return {
+        sql: `LEFT JOIN segment_memberships gs ON gs.member_id = ${memberIdColumn} AND gs.scheme_id = ? LEFT JOIN segments gg ON gg.id = gs.segment_id`,
+        parameters: [schemeId],
+        group: "gg.code",
+      };
+  }
+}
+
+/** The label of a group value: members without a city tier are UNKNOWN, members outside the scheme UNPLACED. */
+export function groupLabel(breakdown: KpiBreakdown, value: unknown): string {
+  if (value === null || value === undefined) return breakdown === "SEGMENT" ? "UNPLACED" : "UNKNOWN";
+  return String(value);
+}
