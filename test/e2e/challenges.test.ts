@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { runInTransaction } from "../../src/database/transactions";
 import { ChallengePointGrantRecord, MemberRecord, SegmentMembershipRecord, SegmentRecord, SegmentSchemeRecord, TierRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
+import { systemContext } from "../../src/services/service-context";
 import { testDatabaseKinds } from "../support/databases";
 import { StaffSessions } from "../support/staff-sessions";
 import { startTestApplication, type TestApplication } from "../support/test-application";
@@ -177,6 +178,21 @@ describe.each(testDatabaseKinds())("challenges on $name", (kind) => {
     expect(done.me.points.balance).toBe(1_050);
     expect(challengeEntries(done)).toEqual([{ type: "EARN", amount: 500, source: "CHALLENGE", sourceRef: `challenge:${challenge.code}` }]);
     await expectLedgerVerifies();
+  });
+
+  it("counts no imported history: events loaded without points earn no progress", async () => {
+    const challenge = await newChallenge({ titleZh: "下单1次", titleEn: "One order", goal: { kind: "ORDER", target: 1 }, reward: { points: 100 } });
+    const member = await staff.newMember();
+    const history = [event(member.globalId, "ORDER", at(-60_000), { amount: 5_000, channel: "APP", storeCode: "S1", categories: ["FOOD"] }), event(member.globalId, "REVIEW", at(-60_000))];
+    const imported = await test.application.services.behaviourEvents.recordEvents(
+      systemContext("import-events"),
+      history.map((item) => ({ ...item, memberId: member.id, occurredAt: new Date(item.occurredAt) })),
+      { awardPoints: false, rescore: false },
+    );
+    expect(imported).toMatchObject({ accepted: 2 });
+    const data = await view(member.id);
+    expect(progressOn(data, challenge.code)).toMatchObject({ progress: 0, completed: false });
+    expect(challengeEntries(data)).toEqual([]);
   });
 
   it("counts nothing for members outside the challenge's tiers or segments, and says why", async () => {

@@ -55,13 +55,16 @@ export class ActivityRecorder {
    * Writes the event, adds its changes to the member's days and recomputes the member's aggregates row. The
    * aggregates row is locked first: it is the member's behaviour lock, so two events of one member never
    * interleave their day rows (no gap-lock deadlocks on MySQL) and the row is recomputed from settled days.
+   * `history`: an imported past event, which engagement listeners do not hear.
    */
-  async record(manager: EntityManager, event: Omit<BehaviourEventRecord, "id">, changes: DailyChange[], moments: MomentChanges, now: Date): Promise<void> {
+  async record(manager: EntityManager, event: Omit<BehaviourEventRecord, "id">, changes: DailyChange[], moments: MomentChanges, now: Date, history = false): Promise<void> {
     const aggregates = await lockingRead(manager, MemberAggregateRecord, "aggregates").where("aggregates.memberId = :memberId", { memberId: event.memberId }).getOneOrFail();
     await manager.insert(BehaviourEventRecord, event);
     for (const change of changes) await this.addToDay(manager, event.memberId, change);
     await this.updateAggregates(manager, aggregates, moments, now);
-    await this.engagement.publish(manager, { memberId: event.memberId, kind: event.kind, occurredAt: event.occurredAt, amount: event.amount, reference: `${event.source}:${event.externalId}` });
+    // Imported history (recorded without points) is the past: it feeds scores, but earns no challenge progress and
+    // qualifies no referral, which would pay rewards for what happened before the offer existed.
+    if (!history) await this.engagement.publish(manager, { memberId: event.memberId, kind: event.kind, occurredAt: event.occurredAt, amount: event.amount, reference: `${event.source}:${event.externalId}` });
   }
 
   private async addToDay(manager: EntityManager, memberId: number, change: DailyChange): Promise<void> {

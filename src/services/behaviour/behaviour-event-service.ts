@@ -158,7 +158,7 @@ export class BehaviourEventService {
       return { status: "ACCEPTED" };
     }
     try {
-      await runInTransaction(this.dataSource, (manager) => this.activity.record(manager, eventRow(event, now), dailyChanges(event, this.activity.dayOf(event.occurredAt)), momentChanges(event), now));
+      await runInTransaction(this.dataSource, (manager) => this.activity.record(manager, eventRow(event, now), dailyChanges(event, this.activity.dayOf(event.occurredAt)), momentChanges(event), now, !options.awardPoints));
     } catch (error) {
       if (isUniqueViolation(error)) return duplicateEvent(event);
       throw error;

@@ -167,6 +167,7 @@ export class PointsService {
         [{ day: this.activity.dayOf(placedAt), orders: 1, spend: amount }],
         { orderAt: placedAt },
         now,
+        !awardPoints,
       );
       const entries = awardPoints && earned.total > 0 ? await this.ledger.credit(manager, locked, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
       // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.

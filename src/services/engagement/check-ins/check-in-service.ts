@@ -63,7 +63,9 @@ export class CheckInService {
   }
 
   async checkIn(context: ServiceContext, memberId: number): Promise<CheckInOutcome> {
-    const today = localDayNumber(this.clock.now(), this.utcOffsetMinutes);
+    // One instant decides the day, the row's time and the activity's time, so a tap at 23:59:59.9 is one day's.
+    const requestedAt = this.clock.now();
+    const today = localDayNumber(requestedAt, this.utcOffsetMinutes);
     const existing = await this.dataSource.getRepository(CheckInRecord).findOneBy({ memberId, localDay: today });
     if (existing) return { checkIn: existing, alreadyCheckedIn: true, balance: await this.balance(memberId) };
     // The key names the day: twins racing past the read above are settled by the idempotency record, and the loser
@@ -72,11 +74,11 @@ export class CheckInService {
       const previous = await manager.getRepository(CheckInRecord).findOne({ where: { memberId }, order: { localDay: "DESC" } });
       const streak = streakOnCheckIn(previous && { day: previous.localDay, streak: previous.streak }, today);
       const award = checkInAward(streak, await this.rule(manager));
-      await manager.insert(CheckInRecord, { memberId, localDay: today, streak, points: award.points, bonusPoints: award.bonusPoints, checkedInAt: now });
+      await manager.insert(CheckInRecord, { memberId, localDay: today, streak, points: award.points, bonusPoints: award.bonusPoints, checkedInAt: requestedAt });
       const bonus = award.bonusPoints > 0 ? ` and a ${streak}-day streak bonus` : "";
       const origin = this.points.origin(context, { reason: `Daily check-in (day ${streak} of the streak)${bonus}`, source: "CHECK_IN", sourceRef: `check-in:${today}`, storeCode: null });
       const entries = await this.ledger.credit(manager, locked, "EARN", award.points + award.bonusPoints, origin, now);
-      await this.engagement.publish(manager, { memberId, kind: "CHECK_IN", occurredAt: now, amount: null, reference: `check-in:${memberId}:${today}` });
+      await this.engagement.publish(manager, { memberId, kind: "CHECK_IN", occurredAt: requestedAt, amount: null, reference: `check-in:${memberId}:${today}` });
       return { entries };
     });
     const checkIn = await this.dataSource.getRepository(CheckInRecord).findOneByOrFail({ memberId, localDay: today });
