@@ -1,4 +1,5 @@
 // Renders the coalition section of bench/RESULTS.md.
+import os from "node:os";
 import type { CoalitionBenchSettings, CoalitionDatabaseResults, TillMeasurement } from "./coalition";
 
 /** The coalition section starts here, so a run of one benchmark can keep the others' figures. */
@@ -36,7 +37,7 @@ function section(result: CoalitionDatabaseResults, settings: CoalitionBenchSetti
   return [
     `### ${result.label}`,
     "",
-    `${result.serverVersion}. ${whole(result.members)} demo members, seeded in ${result.seedSeconds.toFixed(1)} s.`,
+    `${result.serverVersion}. ${whole(result.members)} demo members, seeded in ${result.seedSeconds.toFixed(1)} s. The machine's one-minute load average was ${result.loadAverage.start.toFixed(1)} when this part began and ${result.loadAverage.end.toFixed(1)} when it ended (${os.cpus().length} cores; above that, other work shared them).`,
     "",
     "**Till throughput** (one operation = `partnerMember` look-up by member code with benefits, then `earnPartnerPoints`):",
     "",

@@ -7,6 +7,7 @@
 // Afterwards the settlement must verify against the ledger (verifySettlement) and the ledger itself (verifyLedger).
 import { randomUUID } from "node:crypto";
 import http from "node:http";
+import os from "node:os";
 import type { DataSource } from "typeorm";
 import { partnerScopes, type PartnerScope } from "../src/auth/permissions";
 import { ManualClock, systemClock } from "../src/clock";
@@ -105,6 +106,8 @@ export interface CoalitionDatabaseResults {
   closing: ClosingResults;
   settlement: SettlementReport;
   ledger: LedgerReport;
+  /** The machine's one-minute load average when this database's run began and ended: other work on the cores shows here. */
+  loadAverage: { start: number; end: number };
 }
 
 const lookupQuery = `query ($lookup: PartnerMemberLookupInput!) { partnerMember(lookup: $lookup) { partnerMemberId grantedFields tier { code } pointsBalance benefits { eligible usesLeft refusal benefit { code } } } }`;
@@ -488,6 +491,7 @@ async function benchmarkClosing(database: Database, services: Services, admin: S
 }
 
 export async function benchmarkCoalition(database: BenchDatabase, settings: CoalitionBenchSettings, log: (line: string) => void): Promise<CoalitionDatabaseResults> {
+  const loadAtStart = os.loadavg()[0];
   const config = benchConfig(database);
   const opened = await openDatabase(database.config);
   const { dataSource, queryCounter } = opened;
@@ -591,6 +595,7 @@ export async function benchmarkCoalition(database: BenchDatabase, settings: Coal
       closing,
       settlement,
       ledger,
+      loadAverage: { start: loadAtStart, end: os.loadavg()[0] },
     };
   } finally {
     await dataSource.destroy();
