@@ -17,6 +17,8 @@ import { systemContext } from "../src/services/service-context";
 import { StaffService } from "../src/services/staff-service";
 import { benchmarkCampaigns, campaignBenchSettings } from "./campaigns";
 import { campaignsSectionMarker, renderCampaignsResults } from "./campaigns-results";
+import { benchmarkCoalition, coalitionBenchSettings, type CoalitionDatabaseResults } from "./coalition";
+import { coalitionSectionMarker, renderCoalitionResults } from "./coalition-results";
 import { summariseProfile, type ProfileSummary } from "./cpu-profile";
 import { benchDatabases, type BenchDatabase } from "./databases";
 import { membersPageQuery } from "./members-page";
@@ -181,7 +183,9 @@ const segmentSettings = segmentBenchSettings(process.env);
 
 const campaignSettings = campaignBenchSettings(process.env);
 
-const sectionMarkers = { points: pointsSectionMarker, scoring: scoringSectionMarker, segments: segmentsSectionMarker, campaigns: campaignsSectionMarker };
+const coalitionSettings = coalitionBenchSettings(process.env);
+
+const sectionMarkers = { points: pointsSectionMarker, scoring: scoringSectionMarker, segments: segmentsSectionMarker, campaigns: campaignsSectionMarker, coalition: coalitionSectionMarker };
 
 /** Splits RESULTS.md into its sections (the members page first, then each from its marker), so a run of one benchmark keeps the others' figures. */
 function previousSections(text: string): { members: string } & Record<keyof typeof sectionMarkers, string> {
@@ -191,10 +195,10 @@ function previousSections(text: string): { members: string } & Record<keyof type
     const index = found.findIndex((start) => start.name === name);
     return index < 0 ? "" : text.slice(found[index].at, found[index + 1]?.at ?? text.length);
   };
-  return { members: text.slice(0, found[0]?.at ?? text.length), points: section("points"), scoring: section("scoring"), segments: section("segments"), campaigns: section("campaigns") };
+  return { members: text.slice(0, found[0]?.at ?? text.length), points: section("points"), scoring: section("scoring"), segments: section("segments"), campaigns: section("campaigns"), coalition: section("coalition") };
 }
 
-/** BENCH_ONLY=members, points, scoring, segments or campaigns runs one benchmark and keeps the others' figures from the existing file. */
+/** BENCH_ONLY=members, points, scoring, segments, campaigns or coalition runs one benchmark and keeps the others' figures from the existing file. */
 async function main(): Promise<void> {
   // Fails early on a bad environment, as the server would.
   loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
@@ -202,11 +206,13 @@ async function main(): Promise<void> {
   const databases = await benchDatabases(process.env.MYSQL_URL);
   const results: DatabaseResults[] = [];
   const pointsResults: PointsBenchResults[] = [];
+  const coalitionResults: CoalitionDatabaseResults[] = [];
   const runs = (name: string) => only === undefined || only === name;
   try {
     for (const database of databases) {
       if (runs("members")) results.push(await benchmark(database));
       if (runs("points")) pointsResults.push(await benchmarkPoints(database, pointsSettings, (line) => process.stderr.write(`${line}\n`)));
+      if (runs("coalition")) coalitionResults.push(await benchmarkCoalition(database, coalitionSettings, (line) => process.stderr.write(`${line}\n`)));
     }
   } finally {
     for (const database of databases) await database.drop();
@@ -221,10 +227,16 @@ async function main(): Promise<void> {
   const scoringPart = scoringResults ? renderScoringResults(scoringResults, scoringSettings) : previous.scoring;
   const segmentsPart = segmentResults ? renderSegmentsResults(segmentResults, segmentSettings) : previous.segments;
   const campaignsPart = campaignResults ? renderCampaignsResults(campaignResults, campaignSettings) : previous.campaigns;
-  writeFileSync(file, [membersPart, pointsPart, scoringPart, segmentsPart, campaignsPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
+  const coalitionPart = runs("coalition") ? renderCoalitionResults(coalitionResults, coalitionSettings) : previous.coalition;
+  writeFileSync(file, [membersPart, pointsPart, scoringPart, segmentsPart, campaignsPart, coalitionPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
   process.stderr.write(`\nWrote ${file}\n`);
   for (const result of pointsResults) {
     if (result.ledger.differences.length > 0) throw new Error(`${result.label}: the ledger does not verify after the points benchmark`);
+  }
+  for (const result of coalitionResults) {
+    if (result.settlement.problems.length > 0) throw new Error(`${result.label}: the settlement does not verify after the coalition benchmark: ${result.settlement.problems.slice(0, 3).join("; ")}`);
+    if (result.ledger.differences.length > 0 || result.ledger.membersWithoutAccount > 0) throw new Error(`${result.label}: the ledger does not verify after the coalition benchmark`);
+    if (result.tillOperations !== result.tillLines) throw new Error(`${result.label}: ${result.tillOperations} till operations left ${result.tillLines} settlement lines`);
   }
 }
 

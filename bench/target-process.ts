@@ -30,10 +30,11 @@ function request(child: ChildProcess, message: ParentMessage, expected: TargetMe
   });
 }
 
-export async function startTarget(mode: TargetMode, databaseUrl: string): Promise<RunningTarget> {
+/** `environment` adds to or overrides the target's environment; a variable set to undefined is left out. */
+export async function startTarget(mode: TargetMode, databaseUrl: string, environment: Record<string, string | undefined> = {}): Promise<RunningTarget> {
   const child = fork(path.join(__dirname, "target.js"), [mode], {
     // Request logs stay on, as in production, but go nowhere.
-    env: { ...process.env, ...secrets, NODE_ENV: "production", DATABASE_URL: databaseUrl, DEMO_MEMBERS: "0", LOG_LEVEL: "info", GRAPHQL_INTROSPECTION: "false" },
+    env: { ...process.env, ...secrets, NODE_ENV: "production", DATABASE_URL: databaseUrl, DEMO_MEMBERS: "0", LOG_LEVEL: "info", GRAPHQL_INTROSPECTION: "false", ...environment },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
   const ready = await new Promise<TargetMessage>((resolve, reject) => {
