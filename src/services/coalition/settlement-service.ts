@@ -4,8 +4,8 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { describeActor } from "../../auth/identity";
 import type { Clock } from "../../clock";
-import { nextStatementPeriod, statementPeriodContaining, statementTotals, type StatementPeriod } from "../../engine";
-import { PartnerAgreementRecord, PartnerRecord, SettlementLineRecord, SettlementStatementRecord, statementPeriods } from "../../entities";
+import { nextStatementPeriod, statementPeriodContaining, statementTotals, statementTotalsOfGroups, type StatementPeriod } from "../../engine";
+import { PartnerAgreementRecord, PartnerRecord, SettlementLineRecord, SettlementStatementRecord, statementPeriods, type SettlementLineKind } from "../../entities";
 import { badUserInput, ClientError, conflict, notFound } from "../../errors";
 import { lockingRead, runInTransaction } from "../../database/transactions";
 import type { AuditService } from "../audit-service";
@@ -148,12 +148,30 @@ export class SettlementService {
         .where("partnerId = :partnerId AND statementId IS NULL AND createdAt < :end", { partnerId, end: period.end })
         .execute();
       // Summed from the lines that were actually assigned: a transaction still open at the period's end commits
-      // its line later, and that line goes to the next statement.
-      const lines = await manager.getRepository(SettlementLineRecord).findBy({ statementId });
-      await manager.update(SettlementStatementRecord, { id: statementId }, statementTotals(lines));
-      await this.audit.record(manager, context, { action: "settlement.close", targetType: "partner", targetId: partnerId, details: { statementId, period: period.label, lines: lines.length } });
+      // its line later, and that line goes to the next statement. Summed by the database, per kind and sign (a
+      // month may hold a million lines), then totalled by the engine's own rule.
+      const totals = statementTotalsOfGroups(await this.lineGroups(manager, partnerId, statementId));
+      await manager.update(SettlementStatementRecord, { id: statementId }, totals);
+      await this.audit.record(manager, context, { action: "settlement.close", targetType: "partner", targetId: partnerId, details: { statementId, period: period.label, lines: totals.lineCount } });
       return manager.getRepository(SettlementStatementRecord).findOneByOrFail({ id: statementId });
     });
+  }
+
+  /** A statement's lines summed by kind and sign; filtered by partner too, so the (partner, statement) index serves it. */
+  private async lineGroups(manager: EntityManager, partnerId: number, statementId: number): Promise<{ kind: SettlementLineKind; lines: number; points: number; amount: number }[]> {
+    const positive = "CASE WHEN line.amount > 0 THEN 1 ELSE 0 END";
+    const rows: { kind: SettlementLineKind; lines: number | string; points: number | string; amount: number | string }[] = await manager
+      .getRepository(SettlementLineRecord)
+      .createQueryBuilder("line")
+      .select("line.kind", "kind")
+      .addSelect("COUNT(*)", "lines")
+      .addSelect("COALESCE(SUM(line.points), 0)", "points")
+      .addSelect("COALESCE(SUM(line.amount), 0)", "amount")
+      .where("line.partnerId = :partnerId AND line.statementId = :statementId", { partnerId, statementId })
+      .groupBy("line.kind")
+      .addGroupBy(positive)
+      .getRawMany();
+    return rows.map((row) => ({ kind: row.kind, lines: Number(row.lines), points: Number(row.points), amount: Number(row.amount) }));
   }
 
   /** The scheduled job: closes every period that has ended, for every partner with an agreement. */
