@@ -11,8 +11,6 @@ import {
   PartnerBenefitRedemptionRecord,
   PartnerRecord,
   SegmentMembershipRecord,
-  SegmentRecord,
-  TierRecord,
   partnerBenefitKinds,
   type PartnerBenefitKind,
   type PartnerBenefitStatus,
@@ -21,6 +19,7 @@ import { badUserInput, conflict, forbidden, notEligible, notFound, outOfStock } 
 import type { AuditService } from "../audit-service";
 import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
 import { validCode, validOptionalStoreCode } from "../points/points-input";
+import { checkEligibilityConditions } from "../eligibility-conditions";
 import type { ServiceContext } from "../service-context";
 import { agreementInForce, benefitRedeemedLine, writeSettlementLine } from "./settlement-lines";
 
@@ -105,7 +104,7 @@ export class PartnerBenefitService {
       if (!(await manager.existsBy(PartnerRecord, { id: partnerId }))) throw notFound("No partner has the id given.");
       const agreement = await agreementInForce(manager, partnerId, now);
       const coalitionSharePercent = this.sharePercent(context, input.coalitionSharePercent, agreement.benefitSharePercent, eligibleSegmentIds);
-      await this.checkConditions(manager, eligibleTierCodes, eligibleSegmentIds);
+      await checkEligibilityConditions(manager, eligibleTierCodes, eligibleSegmentIds, "a benefit");
       if (await manager.existsBy(PartnerBenefitRecord, { partnerId, code })) throw conflict(`Your brand already has a benefit with the code ${code}: change that one with updatePartnerBenefit, or choose another code.`);
       const record = manager.create(PartnerBenefitRecord, {
         partnerId, code, title, description, kind: input.kind, valueFen, coalitionSharePercent, stock, redeemedCount: 0, perMemberLimit,
@@ -202,20 +201,6 @@ export class PartnerBenefitService {
     if (requested) throw forbidden("Only the coalition's staff set a coalition share: publish the benefit, then ask them to co-fund it.");
     if (segmentIds.length > 0) throw forbidden("Only the coalition's staff attach segment conditions: segments are the programme's analysis of its members.");
     return 0;
-  }
-
-  private async checkConditions(manager: EntityManager, tierCodes: string[], segmentIds: number[]): Promise<void> {
-    if (tierCodes.length > 0) {
-      const known = new Set((await manager.find(TierRecord)).map((tier) => tier.code));
-      const unknown = tierCodes.filter((tierCode) => !known.has(tierCode));
-      if (unknown.length > 0) throw badUserInput(`input.eligibleTierCodes has unknown tiers ${unknown.join(", ")}: use ${[...known].join(", ")}.`, "input.eligibleTierCodes");
-    }
-    if (segmentIds.length > 0) {
-      const segments = await manager.getRepository(SegmentRecord).createQueryBuilder("segment").where("segment.id IN (:...segmentIds)", { segmentIds }).getMany();
-      const usable = new Set(segments.filter((segment) => segment.schemeId !== null).map((segment) => segment.id));
-      const bad = segmentIds.filter((segmentId) => !usable.has(segmentId));
-      if (bad.length > 0) throw badUserInput(`input.eligibleSegmentIds ${bad.join(", ")} are not segments of a scheme: a benefit can only depend on a scheme's segments, whose membership is kept up to date.`, "input.eligibleSegmentIds");
-    }
   }
 
   /** The member's tier, scheme segments and uses of the given benefits. */

@@ -2,10 +2,11 @@
 // inactive and counts nothing until activated. Once it has started, its goal, window start, eligibility and rewards
 // are what members were shown and stay fixed: a different offer is a new challenge.
 import type { DataSource, EntityManager } from "typeorm";
+import { checkEligibilityConditions } from "../../eligibility-conditions";
 import { describeActor } from "../../../auth/identity";
 import type { Clock } from "../../../clock";
 import { lockingRead, runInTransaction } from "../../../database/transactions";
-import { BadgeRecord, ChallengeRecord, SegmentRecord, TierRecord } from "../../../entities";
+import { BadgeRecord, ChallengeRecord } from "../../../entities";
 import { badUserInput, conflict, notFound } from "../../../errors";
 import type { AuditService } from "../../audit-service";
 import { isUniqueViolation } from "../../idempotency-service";
@@ -42,7 +43,7 @@ export class ChallengeService {
     const actor = describeActor(context.identity);
     try {
       return await runInTransaction(this.dataSource, async (manager) => {
-        await checkEligibility(manager, eligibleTierCodes, eligibleSegmentIds);
+        await checkEligibilityConditions(manager, eligibleTierCodes, eligibleSegmentIds, "a challenge");
         const record = manager.create(ChallengeRecord, {
           code,
           titleZh: validTitle(input.titleZh, "input.titleZh"),
@@ -89,7 +90,7 @@ export class ChallengeService {
       if (changes.startsAt || changes.endsAt) validWindow(challenge.startsAt, challenge.endsAt, now, "input");
       if (changes.eligibleTierCodes) challenge.eligibleTierCodes = validTierCodes(changes.eligibleTierCodes);
       if (changes.eligibleSegmentIds) challenge.eligibleSegmentIds = validSegmentIds(changes.eligibleSegmentIds);
-      await checkEligibility(manager, challenge.eligibleTierCodes, challenge.eligibleSegmentIds);
+      await checkEligibilityConditions(manager, challenge.eligibleTierCodes, challenge.eligibleSegmentIds, "a challenge");
       if (changes.reward) Object.assign(challenge, await rewardColumns(manager, validReward(changes.reward, "input.reward")));
       challenge.updatedAt = now;
       await manager.save(ChallengeRecord, challenge);
@@ -125,16 +126,3 @@ async function rewardColumns(manager: EntityManager, reward: ValidReward): Promi
   return { rewardPoints: reward.rewardPoints, rewardCouponValue: reward.rewardCouponValue, rewardCouponValidDays: reward.rewardCouponValidDays, rewardBadgeId };
 }
 
-async function checkEligibility(manager: EntityManager, tierCodes: string[], segmentIds: number[]): Promise<void> {
-  if (tierCodes.length > 0) {
-    const known = new Set((await manager.find(TierRecord)).map((tier) => tier.code));
-    const unknown = tierCodes.filter((tierCode) => !known.has(tierCode));
-    if (unknown.length > 0) throw badUserInput(`input.eligibleTierCodes has unknown tiers ${unknown.join(", ")}: use ${[...known].join(", ")}.`, "input.eligibleTierCodes");
-  }
-  if (segmentIds.length > 0) {
-    const segments = await manager.getRepository(SegmentRecord).createQueryBuilder("segment").where("segment.id IN (:...segmentIds)", { segmentIds }).getMany();
-    const usable = new Set(segments.filter((segment) => segment.schemeId !== null).map((segment) => segment.id));
-    const bad = segmentIds.filter((segmentId) => !usable.has(segmentId));
-    if (bad.length > 0) throw badUserInput(`input.eligibleSegmentIds ${bad.join(", ")} are not segments of a scheme: a challenge can only depend on a scheme's segments, whose membership is kept up to date.`, "input.eligibleSegmentIds");
-  }
-}
