@@ -8,6 +8,7 @@ import { SegmentEvaluationRuns1764288000000 } from "./1764288000000-segment-eval
 import { ManualSegmentPlacements1764374400000 } from "./1764374400000-manual-segment-placements";
 import { Campaigns1764460800000 } from "./1764460800000-campaigns";
 import { PartnerCoalition1764547200000 } from "./1764547200000-partner-coalition";
+import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -19,4 +20,5 @@ export const migrations = [
   ManualSegmentPlacements1764374400000,
   Campaigns1764460800000,
   PartnerCoalition1764547200000,
+  Leaderboards1764806400000,
 ];

@@ -33,6 +33,7 @@ import {
   SettlementLineRecord,
   SettlementStatementRecord,
 } from "./coalition-records";
+import { LeaderboardBoardRecord, LeaderboardEntryRecord, LeaderboardPreferenceRecord } from "./leaderboard-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -76,7 +77,11 @@ export {
   PartnerMemberLinkRecord,
   SettlementLineRecord,
   SettlementStatementRecord,
+  LeaderboardBoardRecord,
+  LeaderboardEntryRecord,
+  LeaderboardPreferenceRecord,
 };
+export { leaderboardBoardStatuses, leaderboardMetrics, type LeaderboardBoardStatus, type LeaderboardMetric } from "./leaderboard-records";
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
 export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEventDetails, type BehaviourEventKind } from "./behaviour-event-record";
@@ -140,4 +145,7 @@ export const entities = [
   PartnerBenefitRedemptionRecord,
   SettlementStatementRecord,
   SettlementLineRecord,
+  LeaderboardBoardRecord,
+  LeaderboardEntryRecord,
+  LeaderboardPreferenceRecord,
 ];

@@ -9,6 +9,7 @@ const coreTables = [
   "segment_schemes", "segments", "segment_memberships", "segment_moves", "webhook_endpoints", "webhook_deliveries", "segment_evaluation_runs",
   "campaigns", "campaign_assignments", "campaign_sends", "coupons",
   "partner_agreements", "member_partner_grants", "partner_member_links", "partner_benefits", "partner_benefit_redemptions", "settlement_statements", "settlement_lines",
+  "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
