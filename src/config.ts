@@ -59,6 +59,8 @@ export interface Config {
   /** How long a member code (the QR/barcode a member shows at a partner's till) stays valid. */
   memberCodeTtlSeconds: number;
   partnerLimits: PartnerLimitSettings;
+  /** How often the server rebuilds the leaderboards; 0 leaves them to `npm run jobs -- leaderboards`. */
+  leaderboardRefreshSeconds: number;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -272,6 +274,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       defaultRequestsPerMinute: integer(environment, "PARTNER_REQUESTS_PER_MINUTE", 600, 1, 100_000),
       lookupMissesPerHour: integer(environment, "PARTNER_LOOKUP_MISSES_PER_HOUR", 20, 1, 100_000),
     },
+    leaderboardRefreshSeconds: integer(environment, "LEADERBOARD_REFRESH_SECONDS", nodeEnvironment === "test" ? 0 : 300, 0, 86_400),
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),

@@ -18,6 +18,8 @@ export const permissions = [
   "scores:run",
   "partners:manage",
   "staff:manage",
+  // Running and configuring engagement features: leaderboards, check-ins, challenges, referrals, lotteries.
+  "engagement:write",
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -28,7 +30,7 @@ const rolePermissions: Record<StaffRole, readonly Permission[]> = {
   // Full rescoring is the admin's: it rewrites every member's scores and moves every segment at once.
   // Webhook endpoints send segment moves (no personal data) to systems the operators run campaigns from; an
   // endpoint for campaign messages, which carry phone numbers and e-mail addresses, needs pii:read as well.
-  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "webhooks:write", "campaigns:write", "events:write"],
+  operator: ["members:read", "members:write", "points:write", "rewards:write", "rules:write", "webhooks:write", "campaigns:write", "events:write", "engagement:write"],
   // Analysts read, never write, and see personal data masked.
   analyst: ["members:read"],
 };

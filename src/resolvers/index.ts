@@ -4,6 +4,7 @@ import { BonusRuleResolver } from "./bonus-rule-resolver";
 import { MemberConnectionResolver, MemberResolver } from "./member-resolver";
 import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member-subscription-resolver";
 import { MemberTierResolver } from "./member-tier-resolver";
+import { LeaderboardResolver, LeaderboardStandingResolver, MemberLeaderboardResolver } from "./leaderboard-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
 import { PartnerResolver } from "./partner-resolver";
@@ -62,4 +63,7 @@ export const resolvers = [
   StaffResolver,
   TierResolver,
   WebhookResolver,
+  LeaderboardResolver,
+  LeaderboardStandingResolver,
+  MemberLeaderboardResolver,
 ] as const;

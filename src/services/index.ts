@@ -30,6 +30,7 @@ import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
 import { EngagementHub } from "./engagement/engagement-hub";
+import { createLeaderboardServices } from "./engagement/leaderboards";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -125,6 +126,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     campaignRunner: new CampaignRunner(dataSource, clock, campaignAudience, new CampaignDelivery(dataSource, clock, ledger, webhooks, events, config.campaigns), config.campaigns.utcOffsetMinutes),
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
+    ...createLeaderboardServices(dataSource, clock, audit, programme.utcOffsetMinutes),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     webhooks,
     segmentMoveWebhooks,

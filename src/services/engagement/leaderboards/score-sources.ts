@@ -1,0 +1,62 @@
+// What a board ranks by, read for one period. Points earned is built in; a challenge-progress metric would be one more
+// LeaderboardScoreSource (its own metric name, its own read of the challenges' progress table) handed to the refresh.
+import type { DataSource } from "typeorm";
+import { numberFromDatabase, timeToDatabase } from "../../../database/raw-values";
+import { daySlices, type LeaderboardPeriod } from "../../../engine/engagement/leaderboards";
+import type { LeaderboardMetric } from "../../../entities";
+
+export interface LeaderboardScoreSource {
+  metric: LeaderboardMetric;
+  /** Each member's score in the period; members left out score zero. Reads in steps, so other work runs in between. */
+  scores(dataSource: DataSource, period: LeaderboardPeriod): Promise<Map<number, number>>;
+  /** Changes whenever a score may have: a refresh that finds it as the board was built keeps the board. */
+  watermark(dataSource: DataSource): Promise<number>;
+}
+
+/** Lets the event loop serve requests between two reads (better-sqlite3 reads block it while they run). */
+const yieldToOtherWork = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Points earned in the period: the EARN entries made in it, less what refunds made in the period took back of orders
+ * earned in it (buying to the top and refunding before the period ends does not count). ADJUST entries (staff
+ * corrections) do not count. Read a day at a time along the ledger's (type, created_at, member_id, amount) index.
+ */
+export const pointsEarnedSource: LeaderboardScoreSource = {
+  metric: "POINTS_EARNED",
+
+  async watermark(dataSource) {
+    const [{ id }] = await dataSource.query("SELECT COALESCE(MAX(id), 0) AS id FROM point_entries");
+    return numberFromDatabase(id);
+  },
+
+  async scores(dataSource, period) {
+    const scores = new Map<number, number>();
+    const add = (rows: { member_id: number | string; points: number | string }[]) => {
+      for (const row of rows) {
+        const memberId = numberFromDatabase(row.member_id);
+        scores.set(memberId, (scores.get(memberId) ?? 0) + numberFromDatabase(row.points));
+      }
+    };
+    const time = (instant: Date) => timeToDatabase(dataSource, instant);
+    for (const slice of daySlices(period.start, period.end)) {
+      add(
+        await dataSource.query(
+          "SELECT member_id, SUM(amount) AS points FROM point_entries WHERE type = 'EARN' AND created_at >= ? AND created_at < ? GROUP BY member_id",
+          [time(slice.start), time(slice.end)],
+        ),
+      );
+      await yieldToOtherWork();
+    }
+    // A claw-back's amount is what left the balance and its debt change what became debt: together, what was taken back.
+    add(
+      await dataSource.query(
+        `SELECT c.member_id, SUM(c.amount - c.debt_change) AS points FROM point_entries c
+          WHERE c.type = 'CLAWBACK' AND c.created_at >= ? AND c.created_at < ?
+            AND EXISTS (SELECT 1 FROM point_entries e WHERE e.member_id = c.member_id AND e.type = 'EARN' AND e.source_ref = c.source_ref AND e.created_at >= ? AND e.created_at < ?)
+          GROUP BY c.member_id`,
+        [time(period.start), time(period.end), time(period.start), time(period.end)],
+      ),
+    );
+    return scores;
+  },
+};
