@@ -100,13 +100,13 @@ export class Leaderboard {
   @Field(() => Int, { description: "Members ranked on this board (those who earned points in the period)." })
   rankedMembers: number;
 
-  @Field(() => [LeaderboardEntry], { description: "The first entries, best first (as many as `first` asked for)." })
-  top: LeaderboardEntry[];
-
   @Field(() => LeaderboardStanding, { nullable: true, description: "The signed-in member's place; null for staff." })
   me: LeaderboardStanding | null;
 
-  static fromView(view: LeaderboardView, top: LeaderboardEntryView[]): Leaderboard {
+  /** What the board's fields read from (the top list through LeaderboardResolver.top). */
+  view: LeaderboardView;
+
+  static fromView(view: LeaderboardView): Leaderboard {
     return Object.assign(new Leaderboard(), {
       period: view.period.kind,
       scope: view.request.scope,
@@ -118,7 +118,7 @@ export class Leaderboard {
       refreshedAt: view.board?.asOf ?? null,
       final: view.board !== null && view.board.asOf.getTime() >= view.period.end.getTime(),
       rankedMembers: view.rankedMembers,
-      top: top.map(LeaderboardEntry.fromView),
+      view,
       me: view.me ? LeaderboardStanding.fromView(view, view.me) : null,
     });
   }

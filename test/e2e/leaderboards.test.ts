@@ -9,9 +9,9 @@ import { testDatabaseKinds } from "../support/databases";
 import { startTestApplication, type TestApplication } from "../support/test-application";
 
 const board = `query ($period: LeaderboardPeriod!, $scope: LeaderboardScope, $previous: Boolean, $first: Int, $city: String, $tierCode: String, $count: Int) {
-  leaderboard(period: $period, scope: $scope, previous: $previous, first: $first, city: $city, tierCode: $tierCode) {
+  leaderboard(period: $period, scope: $scope, previous: $previous, city: $city, tierCode: $tierCode) {
     period scope periodLabel periodStart periodEnd city tierCode refreshedAt final rankedMembers
-    top { rank score displayName nameMasked isMe memberId city }
+    top(first: $first) { rank score displayName nameMasked isMe memberId city }
     me { rank score nameVisible neighbours(count: $count) { above { rank score displayName isMe } below { rank score displayName isMe } } }
   }
 }`;
@@ -302,12 +302,54 @@ describe.each(testDatabaseKinds())("leaderboards on $name", (kind) => {
     expect(final.me).toMatchObject({ score: 17 });
   });
 
-  it("lets operators refresh on demand and refuses analysts; leaves boards to the timer otherwise", async () => {
+  it("nets refunds made in the period against points earned in it, never reaching into a period already over", async () => {
+    await moveTo("2027-09-08T04:00:00.000Z"); // Wednesday of 2027-W36
+    const purchase = async (memberId: number, orderId: string, yuan: number) =>
+      test.application.services.points.earn(systemContext("test"), { memberId, purchase: { orderId, amount: yuan * 100, category: "APPAREL", channel: "OFFLINE_STORE", storeCode: "SH-001" } }, randomUUID());
+    const refund = (orderId: string, yuan: number) => test.application.services.points.refund(systemContext("test"), { orderId, amount: yuan * 100 }, randomUUID());
+    const partly = await member("退一半");
+    const wholly = await member("全退");
+    const later = await member("下周退");
+    const order = (name: string) => `${name}-${randomUUID().slice(0, 8)}`;
+    const partlyOrder = order("PARTLY");
+    const whollyOrder = order("WHOLLY");
+    const laterOrder = order("LATER");
+    await purchase(partly.id, partlyOrder, 200);
+    await refund(partlyOrder, 50);
+    await purchase(wholly.id, whollyOrder, 100);
+    await refund(whollyOrder, 100);
+    await purchase(later.id, laterOrder, 300);
+    await refresh();
+    const week = await read({ period: "WEEK" }, partly.token);
+    expect(week.top.map((entry: Entry) => [entry.displayName, entry.score])).toEqual([["下**", 300], ["退一半", 150]]);
+    expect((await read({ period: "WEEK" }, wholly.token)).me).toMatchObject({ rank: null, score: 0 });
+
+    await moveTo("2027-09-14T04:00:00.000Z"); // Tuesday of 2027-W37
+    await refund(laterOrder, 300);
+    await earn(later.id, 40);
+    await refresh();
+    const token = await test.memberToken(later.id);
+    expect(await read({ period: "WEEK", previous: true }, token)).toMatchObject({ final: true, me: { rank: 1, score: 300 } });
+    expect((await read({ period: "WEEK" }, token)).me).toMatchObject({ rank: null, score: 0 });
+    expect((await read({ period: "MONTH" }, token)).top.map((entry: Entry) => entry.score)).toEqual([150, 40]);
+  });
+
+  it("accepts the member app's full query within the query cost limit", async () => {
+    const viewer = await member("查询");
+    const full = `{ leaderboard(period: MONTH, scope: CITY) { periodLabel refreshedAt rankedMembers final city
+      top(first: 100) { rank score displayName nameMasked isMe memberId city }
+      me { rank score nameVisible neighbours(count: 10) { above { rank score displayName nameMasked isMe memberId city } below { rank score displayName nameMasked isMe memberId city } } } } }`;
+    const response = await test.graphql(full, {}, viewer.token);
+    expect(response.errors).toBeUndefined();
+  });
+
+  it("lets operators refresh on demand and refuses analysts", async () => {
     const mutation = `mutation { refreshLeaderboards { built { period rankedMembers seconds } kept } }`;
     const refused = await test.graphql(mutation, {}, analyst);
     expect(refused.errors?.[0].extensions?.code).toBe("FORBIDDEN");
     const done = await test.graphql(mutation, {}, operator);
     expect(done.errors).toBeUndefined();
-    expect(done.data!.refreshLeaderboards.kept).toEqual(expect.arrayContaining(["POINTS_EARNED 2027-07"]));
+    // Nothing changed since the last refresh: every board is kept.
+    expect(done.data!.refreshLeaderboards).toEqual({ built: [], kept: ["POINTS_EARNED 2027-W37", "POINTS_EARNED 2027-W36", "POINTS_EARNED 2027-09", "POINTS_EARNED 2027-08"] });
   });
 });

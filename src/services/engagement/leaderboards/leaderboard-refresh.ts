@@ -7,9 +7,10 @@ import type { Clock } from "../../../clock";
 import { insertRows } from "../../../database/bulk-insert";
 import { numberFromDatabase } from "../../../database/raw-values";
 import { runInTransaction } from "../../../database/transactions";
-import { leaderboardPeriodAt, leaderboardPeriodKinds, previousLeaderboardPeriod, rankMembers, type LeaderboardPeriod, type RankedMember, type ScoredMember } from "../../../engine/engagement/leaderboards";
+import { leaderboardPeriodAt, leaderboardPeriodKinds, previousLeaderboardPeriod, rankBoard, type BoardColumns, type LeaderboardPeriod } from "../../../engine/engagement/leaderboards";
 import { LeaderboardBoardRecord, LeaderboardEntryRecord } from "../../../entities";
 import { pointsEarnedSource, type LeaderboardScoreSource } from "./score-sources";
+import { yieldToOtherWork } from "./yield-to-other-work";
 
 export interface LeaderboardRefreshSettings {
   utcOffsetMinutes: number;
@@ -99,35 +100,64 @@ export class LeaderboardRefresh {
       })),
     );
     const scores = await source.scores(this.dataSource, period);
-    const ranked = rankMembers(await this.withCityAndTier(scores));
-    for (let start = 0; start < ranked.length; start += entriesPerTransaction) {
-      const rows = ranked.slice(start, start + entriesPerTransaction).map((member) => entryRow(board.id, member));
+    const columns = await this.boardColumns(scores);
+    const ranked = rankBoard(columns);
+    for (let start = 0; start < ranked.order.length; start += entriesPerTransaction) {
+      const rows = Array.from(ranked.order.subarray(start, start + entriesPerTransaction), (index) =>
+        Object.assign(new LeaderboardEntryRecord(), {
+          boardId: board.id,
+          memberId: columns.memberIds[index],
+          score: columns.scores[index],
+          positionAll: ranked.positionAll[index],
+          rankAll: ranked.rankAll[index],
+          city: columns.cityIndexes[index] < 0 ? null : columns.cities[columns.cityIndexes[index]],
+          positionCity: ranked.positionCity[index] || null,
+          rankCity: ranked.rankCity[index] || null,
+          tierId: columns.tierIds[index],
+          positionTier: ranked.positionTier[index],
+          rankTier: ranked.rankTier[index],
+        }),
+      );
       await runInTransaction(this.dataSource, (manager) => insertRows(manager, LeaderboardEntryRecord, rows));
+      await yieldToOtherWork();
     }
     await runInTransaction(this.dataSource, async (manager) => {
       const switchedAt = this.clock.now();
       await manager.update(LeaderboardBoardRecord, { metric: source.metric, periodKind: period.kind, periodKey: period.key, status: "CURRENT" }, { status: "RETIRED", retiredAt: switchedAt });
-      await manager.update(LeaderboardBoardRecord, { id: board.id }, { status: "CURRENT", rankedMembers: ranked.length });
+      await manager.update(LeaderboardBoardRecord, { id: board.id }, { status: "CURRENT", rankedMembers: ranked.order.length });
     });
-    return ranked.length;
+    return ranked.order.length;
   }
 
-  /** Each scored member's city and tier now; a member who no longer exists is left out. */
-  private async withCityAndTier(scores: Map<number, number>): Promise<ScoredMember[]> {
-    const memberIds = [...scores.keys()].filter((memberId) => scores.get(memberId)! > 0).sort((a, b) => a - b);
-    const scored: ScoredMember[] = [];
+  /** The members who scored, in member id order, with their city and tier now; a member who no longer exists scores zero. */
+  private async boardColumns(scores: Map<number, number>): Promise<BoardColumns & { cities: string[] }> {
+    const memberIds = Int32Array.from([...scores.keys()].filter((memberId) => scores.get(memberId)! > 0)).sort();
+    const columns = { memberIds, scores: new Float64Array(memberIds.length), cityIndexes: new Int32Array(memberIds.length).fill(-1), tierIds: new Int32Array(memberIds.length), cities: [] as string[] };
+    const cityIndexes = new Map<string, number>();
     for (let start = 0; start < memberIds.length; start += membersPerRead) {
-      const chunk = memberIds.slice(start, start + membersPerRead);
+      const chunk = Array.from(memberIds.subarray(start, start + membersPerRead));
       const rows: { id: number | string; city: string | null; tier_id: number | string }[] = await this.dataSource.query(
         `SELECT id, city, tier_id FROM members WHERE id IN (${chunk.map(() => "?").join(", ")})`,
         chunk,
       );
+      const indexOf = new Map(chunk.map((memberId, offset) => [memberId, start + offset]));
       for (const row of rows) {
         const memberId = numberFromDatabase(row.id);
-        scored.push({ memberId, score: scores.get(memberId)!, city: row.city, tierId: numberFromDatabase(row.tier_id) });
+        const index = indexOf.get(memberId)!;
+        columns.scores[index] = scores.get(memberId)!;
+        columns.tierIds[index] = numberFromDatabase(row.tier_id);
+        if (row.city !== null) {
+          let cityIndex = cityIndexes.get(row.city);
+          if (cityIndex === undefined) {
+            cityIndex = columns.cities.push(row.city) - 1;
+            cityIndexes.set(row.city, cityIndex);
+          }
+          columns.cityIndexes[index] = cityIndex;
+        }
       }
+      await yieldToOtherWork();
     }
-    return scored;
+    return columns;
   }
 
   /** Deletes boards replaced longer ago than the grace period and builds abandoned for an hour; a chunk per transaction. */
@@ -144,25 +174,10 @@ export class LeaderboardRefresh {
         await runInTransaction(this.dataSource, (manager) =>
           manager.query("DELETE FROM leaderboard_entries WHERE board_id = ? AND position_all > ? AND position_all <= ?", [board.id, from, from + entriesPerTransaction]),
         );
+        await yieldToOtherWork();
       }
       await runInTransaction(this.dataSource, (manager) => manager.delete(LeaderboardBoardRecord, { id: board.id }));
     }
     return old.length;
   }
-}
-
-function entryRow(boardId: number, member: RankedMember): LeaderboardEntryRecord {
-  return Object.assign(new LeaderboardEntryRecord(), {
-    boardId,
-    memberId: member.memberId,
-    score: member.score,
-    positionAll: member.inAll.position,
-    rankAll: member.inAll.rank,
-    city: member.city,
-    positionCity: member.inCity?.position ?? null,
-    rankCity: member.inCity?.rank ?? null,
-    tierId: member.tierId,
-    positionTier: member.inTier.position,
-    rankTier: member.inTier.rank,
-  });
 }

@@ -4,6 +4,7 @@ import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../../database/raw-values";
 import { daySlices, type LeaderboardPeriod } from "../../../engine/engagement/leaderboards";
 import type { LeaderboardMetric } from "../../../entities";
+import { yieldToOtherWork } from "./yield-to-other-work";
 
 export interface LeaderboardScoreSource {
   metric: LeaderboardMetric;
@@ -13,13 +14,12 @@ export interface LeaderboardScoreSource {
   watermark(dataSource: DataSource): Promise<number>;
 }
 
-/** Lets the event loop serve requests between two reads (better-sqlite3 reads block it while they run). */
-const yieldToOtherWork = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Points earned in the period: the EARN entries made in it, less what refunds made in the period took back of orders
- * earned in it (buying to the top and refunding before the period ends does not count). ADJUST entries (staff
- * corrections) do not count. Read a day at a time along the ledger's (type, created_at, member_id, amount) index.
+ * Points earned in the period, net of refunds made in it: the EARN entries made in the period, less what CLAWBACK
+ * entries made in the period took back (buying to the top and refunding before the period ends does not count; a
+ * refund never reaches into a period already over). ADJUST entries (staff corrections) do not count. The EARN entries
+ * are read a day at a time along the ledger's (type, created_at, member_id, amount) index, which holds all they need.
  */
 export const pointsEarnedSource: LeaderboardScoreSource = {
   metric: "POINTS_EARNED",
@@ -49,13 +49,10 @@ export const pointsEarnedSource: LeaderboardScoreSource = {
     }
     // A claw-back's amount is what left the balance and its debt change what became debt: together, what was taken back.
     add(
-      await dataSource.query(
-        `SELECT c.member_id, SUM(c.amount - c.debt_change) AS points FROM point_entries c
-          WHERE c.type = 'CLAWBACK' AND c.created_at >= ? AND c.created_at < ?
-            AND EXISTS (SELECT 1 FROM point_entries e WHERE e.member_id = c.member_id AND e.type = 'EARN' AND e.source_ref = c.source_ref AND e.created_at >= ? AND e.created_at < ?)
-          GROUP BY c.member_id`,
-        [time(period.start), time(period.end), time(period.start), time(period.end)],
-      ),
+      await dataSource.query("SELECT member_id, SUM(amount - debt_change) AS points FROM point_entries WHERE type = 'CLAWBACK' AND created_at >= ? AND created_at < ? GROUP BY member_id", [
+        time(period.start),
+        time(period.end),
+      ]),
     );
     return scores;
   },
