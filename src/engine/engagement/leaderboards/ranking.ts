@@ -59,6 +59,10 @@ export function rankBoard(columns: BoardColumns): RankedBoard {
   const size = columns.memberIds.length;
   if (size >= indexSpace) throw new Error(`A board of ${size} members is more than ranking handles (${indexSpace}).`);
   const keys = new Float64Array(size);
+  // Each member's tier as a small slot number, and the number of cities: counters are arrays indexed by them.
+  const tierSlots = new Map<number, number>();
+  const tierSlotOf = new Int32Array(size);
+  let cityCount = 0;
   let ranked = 0;
   for (let index = 0; index < size; index += 1) {
     if (index > 0 && columns.memberIds[index] <= columns.memberIds[index - 1]) throw new Error("Board columns must be in ascending member id order.");
@@ -67,6 +71,10 @@ export function rankBoard(columns: BoardColumns): RankedBoard {
     if (score >= scoreSpace || !Number.isInteger(score)) throw new Error(`Member ${columns.memberIds[index]} has a score of ${score}: scores are whole numbers below ${scoreSpace}.`);
     keys[ranked] = (scoreSpace - score) * indexSpace + index;
     ranked += 1;
+    let slot = tierSlots.get(columns.tierIds[index]);
+    if (slot === undefined) tierSlots.set(columns.tierIds[index], (slot = tierSlots.size));
+    tierSlotOf[index] = slot;
+    cityCount = Math.max(cityCount, columns.cityIndexes[index] + 1);
   }
   const sorted = keys.subarray(0, ranked).sort();
   const order = new Int32Array(sorted.length);
@@ -76,10 +84,6 @@ export function rankBoard(columns: BoardColumns): RankedBoard {
     positionCity: new Int32Array(size), rankCity: new Int32Array(size),
     positionTier: new Int32Array(size), rankTier: new Int32Array(size),
   };
-  let cityCount = 0;
-  for (const city of columns.cityIndexes) cityCount = Math.max(cityCount, city + 1);
-  const tierSlots = new Map<number, number>();
-  for (const tierId of columns.tierIds) if (!tierSlots.has(tierId)) tierSlots.set(tierId, tierSlots.size);
   const all = new Counters(1);
   const cities = new Counters(cityCount);
   const tiers = new Counters(tierSlots.size);
@@ -96,7 +100,7 @@ export function rankBoard(columns: BoardColumns): RankedBoard {
       board.positionCity[index] = cities.positions[city];
       board.rankCity[index] = cities.ranks[city];
     }
-    const tier = tierSlots.get(columns.tierIds[index])!;
+    const tier = tierSlotOf[index];
     tiers.next(tier, score);
     board.positionTier[index] = tiers.positions[tier];
     board.rankTier[index] = tiers.ranks[tier];

@@ -18,8 +18,8 @@ export interface LeaderboardScoreSource {
 /**
  * Points earned in the period, net of refunds made in it: the EARN entries made in the period, less what CLAWBACK
  * entries made in the period took back (buying to the top and refunding before the period ends does not count; a
- * refund never reaches into a period already over). ADJUST entries (staff corrections) do not count. The EARN entries
- * are read a day at a time along the ledger's (type, created_at, member_id, amount) index, which holds all they need.
+ * refund never reaches into a period already over). ADJUST entries (staff corrections) do not count. Read a day at a
+ * time along the ledger's (type, created_at, member_id, amount) index, which holds all an EARN sum needs.
  */
 export const pointsEarnedSource: LeaderboardScoreSource = {
   metric: "POINTS_EARNED",
@@ -39,21 +39,13 @@ export const pointsEarnedSource: LeaderboardScoreSource = {
     };
     const time = (instant: Date) => timeToDatabase(dataSource, instant);
     for (const slice of daySlices(period.start, period.end)) {
-      add(
-        await dataSource.query(
-          "SELECT member_id, SUM(amount) AS points FROM point_entries WHERE type = 'EARN' AND created_at >= ? AND created_at < ? GROUP BY member_id",
-          [time(slice.start), time(slice.end)],
-        ),
-      );
+      const range = [time(slice.start), time(slice.end)];
+      add(await dataSource.query("SELECT member_id, SUM(amount) AS points FROM point_entries WHERE type = 'EARN' AND created_at >= ? AND created_at < ? GROUP BY member_id", range));
+      await yieldToOtherWork();
+      // A claw-back's amount is what left the balance and its debt change what became debt: together, what was taken back.
+      add(await dataSource.query("SELECT member_id, SUM(amount - debt_change) AS points FROM point_entries WHERE type = 'CLAWBACK' AND created_at >= ? AND created_at < ? GROUP BY member_id", range));
       await yieldToOtherWork();
     }
-    // A claw-back's amount is what left the balance and its debt change what became debt: together, what was taken back.
-    add(
-      await dataSource.query("SELECT member_id, SUM(amount - debt_change) AS points FROM point_entries WHERE type = 'CLAWBACK' AND created_at >= ? AND created_at < ? GROUP BY member_id", [
-        time(period.start),
-        time(period.end),
-      ]),
-    );
     return scores;
   },
 };
