@@ -9,6 +9,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
 import Sqlite from "better-sqlite3";
+import { migrations } from "../migrations";
 import { TokenService } from "../src/auth/tokens";
 import { ManualClock } from "../src/clock";
 import { loadConfig } from "../src/config";
@@ -74,8 +75,9 @@ export interface LeaderboardBenchResults {
   members: number;
   databaseGigabytes: number;
   copySeconds: number | null;
-  /** Opening the copy with its pending migrations (the ledger's new index among them), when it had any. */
+  /** Opening the copy, with the migrations it lacked (the ledger's new index among them on a first run). */
   migrateSeconds: number;
+  pendingMigrations: number;
   clock: string;
   firstBuild: { seconds: number; summary: LeaderboardRefreshSummary; longestStallMilliseconds: number };
   steady: { seconds: number[]; summaries: LeaderboardRefreshSummary[]; longestStallMilliseconds: number[] };
@@ -213,6 +215,10 @@ async function startWith(mode: "graphql" | "leaderboard-floor", url: string, env
 export async function benchmarkLeaderboards(settings: LeaderboardBenchSettings, log: (line: string) => void): Promise<LeaderboardBenchResults> {
   const { file, copySeconds } = await preparedCopy(settings, log);
   const config = { ...loadConfig({ NODE_ENV: "production", ...secrets, LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
+  const probe = new Sqlite(file, { readonly: true });
+  const applied = (probe.prepare("SELECT COUNT(*) AS count FROM migrations").get() as { count: number }).count;
+  probe.close();
+  const pendingMigrations = migrations.length - applied;
   const { seconds: migrateSeconds, result: database } = await timed(() => openDatabase(config.database));
   log(`leaderboards: opened (with any pending migrations) in ${migrateSeconds.toFixed(1)} s`);
   const { dataSource } = database;
@@ -328,6 +334,7 @@ export async function benchmarkLeaderboards(settings: LeaderboardBenchSettings, 
       databaseGigabytes: statSync(file).size / 1e9,
       copySeconds,
       migrateSeconds,
+      pendingMigrations,
       clock: clock.now().toISOString(),
       firstBuild,
       steady,
