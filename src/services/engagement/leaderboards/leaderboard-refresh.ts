@@ -9,6 +9,7 @@ import { numberFromDatabase } from "../../../database/raw-values";
 import { runInTransaction } from "../../../database/transactions";
 import { leaderboardPeriodAt, leaderboardPeriodKinds, previousLeaderboardPeriod, rankBoard, type BoardColumns, type LeaderboardPeriod } from "../../../engine/engagement/leaderboards";
 import { LeaderboardBoardRecord, LeaderboardEntryRecord } from "../../../entities";
+import { LeaderboardReader } from "./leaderboard-reader";
 import { pointsEarnedSource, type LeaderboardScoreSource } from "./score-sources";
 import { yieldToOtherWork } from "./yield-to-other-work";
 
@@ -44,12 +45,16 @@ const entriesPerTransaction = 20_000;
 const membersPerRead = 5_000;
 
 export class LeaderboardRefresh {
+  private readonly reader: LeaderboardReader;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly settings: LeaderboardRefreshSettings,
     private readonly sources: readonly LeaderboardScoreSource[] = [pointsEarnedSource],
-  ) {}
+  ) {
+    this.reader = new LeaderboardReader(dataSource);
+  }
 
   /**
    * Rebuilds every board that may have changed. `skipYoungerThanSeconds`: a board built that recently is kept (the
@@ -65,7 +70,7 @@ export class LeaderboardRefresh {
         const current = leaderboardPeriodAt(kind, now, this.settings.utcOffsetMinutes);
         for (const period of [current, previousLeaderboardPeriod(current, this.settings.utcOffsetMinutes)]) {
           const name = `${source.metric} ${period.key}`;
-          const board = await this.currentBoard(source.metric, period);
+          const board = await this.reader.currentBoard(source.metric, period);
           if (board && !this.needsBuild(board, period, now, watermark, options.skipYoungerThanSeconds ?? 0)) {
             summary.kept.push(name);
             continue;
@@ -85,13 +90,6 @@ export class LeaderboardRefresh {
     const age = now.getTime() - board.asOf.getTime();
     if (age < skipYoungerThanSeconds * 1000) return false;
     return board.sourceWatermark !== watermark || age >= this.settings.rebuildUnchangedAfterSeconds * 1000 || now.getTime() >= period.end.getTime();
-  }
-
-  private currentBoard(metric: string, period: LeaderboardPeriod): Promise<LeaderboardBoardRecord | null> {
-    return this.dataSource.getRepository(LeaderboardBoardRecord).findOne({
-      where: { metric: metric as LeaderboardBoardRecord["metric"], periodKind: period.kind, periodKey: period.key, status: "CURRENT" },
-      order: { id: "DESC" },
-    });
   }
 
   private async build(source: LeaderboardScoreSource, period: LeaderboardPeriod, asOf: Date, watermark: number): Promise<number> {
