@@ -45,6 +45,7 @@ const targetNames: Record<TargetMode, string> = {
   floor: "raw-SQL floor (bare http + driver, 1 statement)",
   graphql: "**Loyalty Graph** (Apollo + type-graphql + TypeORM + DataLoader)",
   naive: "naive resolvers (same server, no DataLoader)",
+  "leaderboard-floor": "leaderboard floor (bare http + better-sqlite3)",
 };
 
 function versionOf(name: string): string {

@@ -1,5 +1,6 @@
 // A benchmark target in a process of its own, so the load generator does not share its event loop.
-//   node dist/bench/target.js graphql|naive|floor    (DATABASE_URL and the secrets come from the environment)
+//   node dist/bench/target.js graphql|naive|floor|leaderboard-floor    (DATABASE_URL and the secrets come from the environment;
+//   BENCH_CLOCK_AT fixes the server's clock, BENCH_LEADERBOARD_PERIOD names the leaderboard floor's month)
 // Talks to the parent over IPC: sends { ready, port }, answers { statements } and stops on { stop }.
 import "reflect-metadata";
 import { writeFileSync } from "node:fs";
@@ -11,9 +12,11 @@ import { TierRecord } from "../src/entities";
 import { topics, type EventBus } from "../src/events/event-bus";
 import { createLoaders, type Loaders } from "../src/loaders/create-loaders";
 import { startApplication } from "../src/server/application";
+import { ManualClock } from "../src/clock";
 import { createFloorServer } from "./floor-server";
+import { createLeaderboardFloorServer } from "./leaderboard-floor";
 
-export type TargetMode = "graphql" | "naive" | "floor";
+export type TargetMode = "graphql" | "naive" | "floor" | "leaderboard-floor";
 
 /** A segment move as the server published it: `at` is process.hrtime in milliseconds (one monotonic clock for every process of the machine). */
 export interface PublishedMove {
@@ -58,13 +61,21 @@ async function start(mode: TargetMode): Promise<{ port: number; statements(): nu
     await new Promise<void>((resolve) => floor.server.listen(0, "127.0.0.1", () => resolve()));
     return { port: (floor.server.address() as { port: number }).port, statements: floor.statements, stop: floor.close };
   }
-  const application = await startApplication({ config, port: 0, loaderFactory: mode === "naive" ? naiveLoaders : undefined });
+  if (mode === "leaderboard-floor") {
+    if (config.database.type !== "sqlite") throw new Error("the leaderboard floor reads SQLite");
+    const floor = createLeaderboardFloorServer(config.database.path, process.env.BENCH_LEADERBOARD_PERIOD ?? "");
+    await new Promise<void>((resolve) => floor.server.listen(0, "127.0.0.1", () => resolve()));
+    return { port: (floor.server.address() as { port: number }).port, statements: floor.statements, stop: floor.close };
+  }
+  // A fixed clock, for data seeded at another time (the leaderboard benchmark's periods).
+  const clock = process.env.BENCH_CLOCK_AT ? new ManualClock(new Date(process.env.BENCH_CLOCK_AT)) : undefined;
+  const application = await startApplication({ config, port: 0, clock, loaderFactory: mode === "naive" ? naiveLoaders : undefined });
   return { port: application.server.port, statements: () => application.database.queryCounter.statements, stop: () => application.stop(), events: application.events };
 }
 
 const mode = process.argv[2] as TargetMode;
-if (!["graphql", "naive", "floor"].includes(mode)) {
-  process.stderr.write("usage: target.js graphql|naive|floor\n");
+if (!["graphql", "naive", "floor", "leaderboard-floor"].includes(mode)) {
+  process.stderr.write("usage: target.js graphql|naive|floor|leaderboard-floor\n");
   process.exit(2);
 }
 start(mode).then(

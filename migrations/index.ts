@@ -13,6 +13,7 @@ import { MemberCodeUses1764640800000 } from "./1764640800000-member-code-uses";
 import { Referrals1764892800000 } from "./1764892800000-referrals";
 import { Lotteries1764979200000 } from "./1764979200000-lotteries";
 import { ChallengesAndBadges1764720000000 } from "./1764720000000-challenges-and-badges";
+import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -27,6 +28,7 @@ export const migrations = [
   CheckIns1764633600000,
   MemberCodeUses1764640800000,
   ChallengesAndBadges1764720000000,
+  Leaderboards1764806400000,
   Referrals1764892800000,
   Lotteries1764979200000,
 ];

@@ -64,6 +64,8 @@ export interface Config {
   referrals: ReferralSettings;
   /** Rule-awarded badges (docs/engagement-challenges.md). */
   badges: BadgeRuleSettings;
+  /** How often the server rebuilds the leaderboards; 0 leaves them to `npm run jobs -- leaderboards`. */
+  leaderboardRefreshSeconds: number;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -300,6 +302,7 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       socialStarReferralWeight: integer(environment, "BADGE_SOCIAL_STAR_REFERRAL_WEIGHT", 10, 0, 1000),
       utcOffsetMinutes,
     },
+    leaderboardRefreshSeconds: integer(environment, "LEADERBOARD_REFRESH_SECONDS", nodeEnvironment === "test" ? 0 : 300, 0, 86_400),
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),

@@ -19,6 +19,7 @@ export const permissions = [
   "partners:manage",
   "staff:manage",
   // Check-ins, challenges, leaderboards, referrals and lotteries: configuring them, approving referrals by hand.
+  // Running and configuring engagement features: leaderboards, check-ins, challenges, referrals, lotteries.
   "engagement:write",
 ] as const;
 export type Permission = (typeof permissions)[number];

@@ -39,6 +39,7 @@ import { MemberDeviceRecord, ReferralRecord, ReferralRewardRecord, ReferrerRecor
 import { LotteryDrawRecord, LotteryPrizeRecord, LotteryRecord } from "./lottery-records";
 import { BadgeRecord, BadgeRuleActivityRecord, MemberBadgeRecord, MemberDisplayedTitleRecord } from "./badge-records";
 import { ChallengeActivityRecord, ChallengePointGrantRecord, ChallengeProgressRecord, ChallengeRecord } from "./challenge-records";
+import { LeaderboardBoardRecord, LeaderboardEntryRecord, LeaderboardPreferenceRecord } from "./leaderboard-records";
 
 export {
   SegmentEvaluationRunRecord,
@@ -100,7 +101,11 @@ export {
   ChallengeProgressRecord,
   ChallengeActivityRecord,
   ChallengePointGrantRecord,
+  LeaderboardBoardRecord,
+  LeaderboardEntryRecord,
+  LeaderboardPreferenceRecord,
 };
+export { leaderboardBoardStatuses, leaderboardMetrics, type LeaderboardBoardStatus, type LeaderboardMetric } from "./leaderboard-records";
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
 export { rewardKinds, type RewardKind } from "./reward-record";
 export { behaviourEventKinds, interactionKinds, noEventDetails, type BehaviourEventDetails, type BehaviourEventKind } from "./behaviour-event-record";
@@ -184,6 +189,9 @@ export const entities = [
   ChallengeProgressRecord,
   ChallengeActivityRecord,
   ChallengePointGrantRecord,
+  LeaderboardBoardRecord,
+  LeaderboardEntryRecord,
+  LeaderboardPreferenceRecord,
 ];
 export { badgeRuleActivityKinds, type BadgeRuleActivityKind } from "./badge-records";
 export { challengeGoalKinds, challengeGoalMeasures, type ChallengeGoalKind, type ChallengeGoalMeasure } from "./challenge-records";

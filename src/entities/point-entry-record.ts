@@ -12,6 +12,8 @@ export type PointSource = (typeof pointSources)[number];
 @Index("idx_point_entries_member", ["memberId", "id"])
 @Index("idx_point_entries_member_type", ["memberId", "type", "id"])
 @Index("idx_point_entries_member_time", ["memberId", "createdAt"])
+// Leaderboards read a period's EARN entries by this index alone (migrations/1764806400000-leaderboards.ts).
+@Index("idx_point_entries_type_time", ["type", "createdAt", "memberId", "amount"])
 export class PointEntryRecord {
   @PrimaryGeneratedColumn({ type: "integer" })
   id: number;

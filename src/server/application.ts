@@ -14,7 +14,7 @@ import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign
 import { buildSchema } from "./build-schema";
 import { startHttpServer, type RunningHttpServer } from "./http-server";
 import { createLogger } from "./logger";
-import { campaignJob, startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
+import { campaignJob, leaderboardJob, startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
 
 export interface ApplicationOptions {
   config: Config;
@@ -76,6 +76,13 @@ export async function startApplication(options: ApplicationOptions): Promise<App
             else if (Object.values(result).some((count) => count > 0)) logger.info({ job, ...result }, "campaigns moved on");
           })
         : async () => undefined;
+    const stopLeaderboards =
+      config.leaderboardRefreshSeconds > 0
+        ? startJobTimer([leaderboardJob(services, config.leaderboardRefreshSeconds / 2)], config.leaderboardRefreshSeconds, (job, result) => {
+            if (result instanceof Error) logger.error({ job, err: result }, "leaderboard refresh failed");
+            else logger.info({ job, ...result }, "leaderboards refreshed");
+          })
+        : async () => undefined;
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -90,6 +97,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
           await server.stop();
           services.webhookDispatcher.stop();
           await stopCampaigns();
+          await stopLeaderboards();
           await stopWebhooks();
           await services.scoring.stop();
           await services.referralRewards.settle();

@@ -7,7 +7,7 @@ import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
   /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "badges" | "challenge-rewards" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "badges" | "challenge-rewards" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks" | "leaderboards";
   run(): Promise<object>;
 }
 
@@ -42,6 +42,14 @@ export function campaignJob(services: Pick<Services, "campaignRunner">): Schedul
 /** Sends the webhook deliveries that are due. The server runs it on a timer of its own, every few seconds. */
 export function webhookDispatchJob(services: Pick<Services, "webhookDispatcher">): ScheduledJob {
   return { name: "webhooks", run: () => services.webhookDispatcher.dispatchDue() };
+}
+
+/**
+ * Rebuilds the leaderboards that may have changed. The server runs it every LEADERBOARD_REFRESH_SECONDS; a board another
+ * process built within `skipYoungerThanSeconds` is kept.
+ */
+export function leaderboardJob(services: Pick<Services, "leaderboardRefresh">, skipYoungerThanSeconds = 0): ScheduledJob {
+  return { name: "leaderboards", run: () => services.leaderboardRefresh.refresh({ skipYoungerThanSeconds }) };
 }
 
 /**

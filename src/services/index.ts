@@ -37,6 +37,7 @@ import { ReferralService } from "./engagement/referrals/referral-service";
 import { ReferralSignUps } from "./engagement/referrals/referral-sign-ups";
 import { createLotteryServices } from "./engagement/lotteries";
 import { createChallengeServices } from "./engagement/challenges";
+import { createLeaderboardServices } from "./engagement/leaderboards";
 import { PartnerRateLimits } from "./partner-rate-limits";
 import { ProgrammeDataCache } from "./programme-data-cache";
 import { PointsExpiryJob } from "./points/points-expiry-job";
@@ -141,6 +142,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     ...createAnalyticsServices(dataSource, clock, config),
+    ...createLeaderboardServices(dataSource, clock, audit, programme.utcOffsetMinutes),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     ...createLotteryServices({ dataSource, clock, cipher, audit, points, ledger, utcOffsetMinutes: programme.utcOffsetMinutes }),
     ...createChallengeServices({ dataSource, clock, config, audit, ledger, events, engagement, onBackgroundError }),

@@ -13,6 +13,7 @@ const coreTables = [
   "referrers", "referrals", "referral_rewards", "member_devices",
   "lotteries", "lottery_prizes", "lottery_draws",
   "badges", "member_badges", "member_displayed_titles", "badge_rule_activities", "challenges", "challenge_progress", "challenge_activities", "challenge_point_grants",
+  "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {
