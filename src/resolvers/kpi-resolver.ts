@@ -1,7 +1,8 @@
-// KPIs for the admin console (staff with members:read): series, their CSV, tier distribution and migration, cohorts.
+// KPIs for the admin console (staff with members:read): series, their CSV, tier distribution and migration, cohorts,
+// the CLV distribution.
 import { Arg, Args, Authorized, Ctx, Int, Query, Resolver } from "type-graphql";
 import { expectNumberId } from "../schema/global-id";
-import { CohortMonth, JoinCohort, KpiSeries, KpiSeriesArgs, TierMigrationCell, TierShare } from "../schema/kpi-types";
+import { ClvBucket, CohortMonth, JoinCohort, KpiSeries, KpiSeriesArgs, TierMigrationCell, TierShare } from "../schema/kpi-types";
 import { Tier } from "../schema/tier-type";
 import type { RequestContext } from "../server/request-context";
 import type { KpiSeriesRequest } from "../services/analytics/kpi-service";
@@ -61,5 +62,13 @@ export class KpiResolver {
         retentionRate: active === null || cohort.members === 0 ? null : active / cohort.members,
       })),
     }));
+  }
+
+  @Authorized("members:read")
+  @Query(() => [ClvBucket], {
+    description: "Members' latest CLV (member_scores) in `buckets` equal-width buckets (1-100) from the lowest value to the highest, empty buckets included; one bucket when all are equal, none before any scoring. Staff.",
+  })
+  async clvDistribution(@Arg("buckets", () => Int, { defaultValue: 10 }) buckets: number, @Ctx() context: RequestContext): Promise<ClvBucket[]> {
+    return context.services.clvDistribution.distribution(buckets);
   }
 }

@@ -22,6 +22,10 @@ registerEnumType(KpiNameEnum, {
     SPEND_PER_ACTIVE_MEMBER: { description: "Net spend ÷ members with a login or an order in the period, in fen." },
     REPURCHASE_RATE: { description: "Members with two or more orders in the period ÷ members with an order." },
     POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen." },
+    LOGIN_FREQUENCY: { description: "Logins ÷ members with a login in the period." },
+    INTERACTIONS_PER_MEMBER: { description: "Interactions (browse, click, share, review, like) ÷ members with a login in the period." },
+    RETENTION_RATE: { description: "Of the members with a login or an order in the previous period, the share with one in this period too." },
+    CHURN_RATE: { description: "Of the members with a login or an order in the previous period, the share with none in this period (1 − retention)." },
   },
 });
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });
@@ -148,4 +152,16 @@ export class JoinCohort {
 
   @Field(() => [CohortMonth])
   months: CohortMonth[];
+}
+
+@ObjectType({ simpleResolvers: true, description: "Members whose latest CLV (fen) is in [lowerFen, upperFen); the last bucket also holds upperFen, the highest value." })
+export class ClvBucket {
+  @Field(() => Float, { description: "Fen, whole; Float because a CLV can pass 2^31 fen." })
+  lowerFen: number;
+
+  @Field(() => Float)
+  upperFen: number;
+
+  @Field(() => Int)
+  members: number;
 }

@@ -65,6 +65,17 @@ describe.each(testDatabaseKinds())("KPI queries on $name", (kind) => {
     ]);
   });
 
+  it("retains the member active the day before across local midnight", async () => {
+    // The evening member logged in on the 23rd and ordered on the 24th; the morning member was new on the 24th.
+    const retention = await test.graphql(series, { kpi: "RETENTION_RATE", ...twoDays }, analyst);
+    expect(retention.data?.kpiSeries.points.map((point: any) => [point.periodLabel, point.value, point.figures])).toEqual([
+      ["2026-11-23", null, [{ name: "activeBefore", value: 0 }, { name: "retained", value: 0 }]],
+      ["2026-11-24", 1, [{ name: "activeBefore", value: 1 }, { name: "retained", value: 1 }]],
+    ]);
+    expect(values(await test.graphql(series, { kpi: "CHURN_RATE", ...twoDays }, analyst))).toEqual([["2026-11-23", "ALL", null], ["2026-11-24", "ALL", 0]]);
+    expect(values(await test.graphql(series, { kpi: "LOGIN_FREQUENCY", ...twoDays }, analyst))).toEqual([["2026-11-23", "ALL", 1], ["2026-11-24", "ALL", null]]);
+  });
+
   it("exports a series as CSV with a header row and the figures", async () => {
     const response = await test.graphql(csv, { kpi: "ORDERS", ...twoDays, breakdown: "CHANNEL" }, analyst);
     expect(response.data?.kpiSeriesCsv.split("\r\n")).toEqual([
@@ -111,6 +122,15 @@ describe.each(testDatabaseKinds())("KPI queries on $name", (kind) => {
     expect(anonymous.errors?.[0].extensions?.code).toBe("UNAUTHENTICATED");
     const byOperator = await test.graphql(series, { kpi: "ORDERS", ...twoDays }, await test.staffToken("operator"));
     expect(byOperator.errors).toBeUndefined();
+  });
+
+  it("gives the CLV distribution to staff, none before any scoring", async () => {
+    const query = `query ($buckets: Int) { clvDistribution(buckets: $buckets) { lowerFen upperFen members } }`;
+    expect((await test.graphql(query, {}, analyst)).data?.clvDistribution).toEqual([]);
+    const tooMany = await test.graphql(query, { buckets: 101 }, analyst);
+    expect([tooMany.errors?.[0].extensions?.code, tooMany.errors?.[0].extensions?.field]).toEqual(["BAD_USER_INPUT", "buckets"]);
+    const member = await test.createMember();
+    expect((await test.graphql(query, {}, await test.memberToken(member.id))).errors?.[0].extensions?.code).toBe("FORBIDDEN");
   });
 
   it("says which argument to fix", async () => {

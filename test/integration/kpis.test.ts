@@ -1,5 +1,6 @@
 // Every KPI, breakdown and granularity against a reference computed here with plain SQL over the same tables,
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
+import { MemberScoreRecord } from "../../src/entities/member-score-record";
 import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
 import type { KpiPoint } from "../../src/services/analytics/kpi-service";
 import { testDatabaseKinds } from "../support/databases";
@@ -14,24 +15,29 @@ interface ReferencePeriod {
   label: string;
   start: Date;
   end: Date;
+  /** The start of the period before (which ends at `start`): retention and churn compare with it. */
+  previousStart: Date;
 }
 
 /** Periods written out by hand (local midnights at UTC+8), not by the code under test. */
 function referencePeriods(granularity: KpiGranularity): ReferencePeriod[] {
   if (granularity === "MONTH") {
     const months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"];
-    return months.slice(0, -1).map((month, index) => ({ label: month, start: local(`${month}-01T00:00:00`), end: local(`${months[index + 1]}-01T00:00:00`) }));
+    const previous = ["2025-12", ...months];
+    return months.slice(0, -1).map((month, index) => ({
+      label: month, start: local(`${month}-01T00:00:00`), end: local(`${months[index + 1]}-01T00:00:00`), previousStart: local(`${previous[index]}-01T00:00:00`),
+    }));
   }
   if (granularity === "WEEK") {
     // 2026-01-05 is the Monday of ISO week 2; 2026-06-01 the Monday of week 23.
     return Array.from({ length: 21 }, (_, index) => {
       const start = new Date(local("2026-01-05T00:00:00").getTime() + index * 7 * day);
-      return { label: `2026-W${String(index + 2).padStart(2, "0")}`, start, end: new Date(start.getTime() + 7 * day) };
+      return { label: `2026-W${String(index + 2).padStart(2, "0")}`, start, end: new Date(start.getTime() + 7 * day), previousStart: new Date(start.getTime() - 7 * day) };
     });
   }
   return Array.from({ length: 10 }, (_, index) => {
     const start = new Date(local("2026-02-25T00:00:00").getTime() + index * day);
-    return { label: new Date(start.getTime() + offset).toISOString().slice(0, 10), start, end: new Date(start.getTime() + day) };
+    return { label: new Date(start.getTime() + offset).toISOString().slice(0, 10), start, end: new Date(start.getTime() + day), previousStart: new Date(start.getTime() - day) };
   });
 }
 
@@ -133,6 +139,31 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       case "POINTS_LIABILITY":
         put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(e.amount) AS points FROM point_entries e ${groupJoins("e.member_id")} WHERE e.created_at < ? GROUP BY $group`, [time(period.end)]), "outstandingPoints", "points");
         break;
+      case "LOGIN_FREQUENCY": {
+        const rows = await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.logins) AS logins, COUNT(DISTINCT a.member_id) AS members FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
+        put(rows, "logins", "logins");
+        put(rows, "membersWithLogin", "members");
+        break;
+      }
+      case "INTERACTIONS_PER_MEMBER":
+        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.interactions) AS interactions FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? GROUP BY $group`, days), "interactions", "interactions");
+        put(await logins(), "membersWithLogin", "members");
+        break;
+      case "RETENTION_RATE":
+      case "CHURN_RATE": {
+        // Members active in the previous period, each checked for activity in this one.
+        const activeIn = (alias: string) => `EXISTS (SELECT 1 FROM member_daily_activity ${alias} WHERE ${alias}.member_id = earlier.member_id AND ${alias}.day >= ? AND ${alias}.day < ? AND (${alias}.logins > 0 OR ${alias}.orders > 0))`;
+        const rows = await byGroup(
+          breakdown,
+          `SELECT $group AS group_value, COUNT(*) AS active_before, SUM(CASE WHEN ${activeIn("n")} THEN 1 ELSE 0 END) AS retained, SUM(CASE WHEN NOT ${activeIn("l")} THEN 1 ELSE 0 END) AS lost
+             FROM (SELECT DISTINCT member_id FROM member_daily_activity WHERE day >= ? AND day < ? AND (logins > 0 OR orders > 0)) earlier
+             ${groupJoins("earlier.member_id")} GROUP BY $group`,
+          [...days, ...days, localDay(period.previousStart), localDay(period.start)],
+        );
+        put(rows, "activeBefore", "active_before");
+        put(rows, kpi === "RETENTION_RATE" ? "retained" : "lost", kpi === "RETENTION_RATE" ? "retained" : "lost");
+        break;
+      }
     }
     return result;
   }
@@ -152,6 +183,10 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       case "SPEND_PER_ACTIVE_MEMBER": return divide(figure("spendFen"), figure("membersWithLoginOrOrder"));
       case "REPURCHASE_RATE": return divide(figure("membersWithRepeatOrder"), figure("membersWithOrder"));
       case "POINTS_LIABILITY": return figure("outstandingPoints") * 3;
+      case "LOGIN_FREQUENCY": return divide(figure("logins"), figure("membersWithLogin"));
+      case "INTERACTIONS_PER_MEMBER": return divide(figure("interactions"), figure("membersWithLogin"));
+      case "RETENTION_RATE": return divide(figure("retained"), figure("activeBefore"));
+      case "CHURN_RATE": return divide(figure("lost"), figure("activeBefore"));
     }
   }
 
@@ -183,11 +218,14 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
   }
 
   it("builds facts that exercise every KPI", async () => {
-    const [activity] = await facts.dataSource.query("SELECT COUNT(*) AS days, SUM(orders) AS orders, SUM(logins) AS logins, SUM(refunds) AS refunds FROM member_daily_activity");
+    const [activity] = await facts.dataSource.query("SELECT COUNT(*) AS days, SUM(orders) AS orders, SUM(logins) AS logins, SUM(refunds) AS refunds, SUM(interactions) AS interactions FROM member_daily_activity");
+    const [interactionsWithoutLogin] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM member_daily_activity WHERE interactions > 0 AND logins = 0");
     const [changes] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM tier_changes");
     expect(Number(activity.orders)).toBeGreaterThan(50);
     expect(Number(activity.logins)).toBeGreaterThan(50);
     expect(Number(activity.refunds)).toBeGreaterThan(0);
+    expect(Number(activity.interactions)).toBeGreaterThan(20);
+    expect(Number(interactionsWithoutLogin.n)).toBeGreaterThan(0);
     expect(Number(changes.n)).toBeGreaterThan(3);
   });
 
@@ -204,6 +242,14 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       }
     }, 120_000);
   }
+
+  it("has members retained and members lost in the facts, and no members before the first month", async () => {
+    const retention = await facts.services.kpis.series({ kpi: "RETENTION_RATE", granularity: "MONTH", breakdown: "NONE", from: local("2026-01-01T00:00:00"), to: local("2026-06-01T00:00:00"), schemeId: null });
+    const figure = (name: string) => retention.map((point) => point.figures.find((each) => each.name === name)!.value);
+    expect(figure("activeBefore")[0]).toBe(0);
+    expect(retention[0].value).toBeNull();
+    expect(figure("retained").some((retained, index) => retained > 0 && retained < figure("activeBefore")[index])).toBe(true);
+  });
 
   /** Each member's tier at an instant, walked in JavaScript through the tier history. */
   async function referenceTiers(at: Date): Promise<Map<number, string>> {
@@ -271,5 +317,46 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     expect(cohorts[3].activeMembers).toHaveLength(4);
     const later = await facts.services.joinCohorts.cohorts(local("2026-05-01T00:00:00"), local("2026-05-02T00:00:00"), 3);
     expect(later[0].activeMembers.slice(1)).toEqual([0, null]);
+  });
+
+  /** Latest scores written directly, with the CLVs given (fen); every other score column a plain constant. */
+  async function writeScores(clvs: number[]): Promise<void> {
+    const repository = facts.dataSource.getRepository(MemberScoreRecord);
+    await repository.clear();
+    if (clvs.length > 0) await repository.insert(clvs.map((clv, index) => ({
+      memberId: facts.memberIds[index], runId: 1, recencyDays: null, recency: null, frequency: null, monetary: null, rfmCode: null, rfmSegment: "NEW", lifecycleStage: "NEW",
+      churnRiskPermille: 0, activity: 0, loyalty: 0, value: 0, clv, computedAt: facts.clock.now(), churnFactors: "[]", ageBand: null, cityTier: null, cluster: null,
+    })));
+  }
+
+  it("spreads the latest CLVs in equal-width buckets, matching plain SQL counts between bounds worked out here", async () => {
+    // Uneven values, ties at both ends, one past 2^31 fen.
+    const clvs = facts.memberIds.map((_, index) => (index === 0 ? 3_000_000_000 : index < 3 ? 0 : (index * index * 7_919) % 1_000_003));
+    clvs[3] = 3_000_000_000;
+    await writeScores(clvs);
+    for (const buckets of [1, 7, 10, 100]) {
+      const distribution = await facts.services.clvDistribution.distribution(buckets);
+      const [range] = await facts.dataSource.query("SELECT MIN(clv) AS lowest, MAX(clv) AS highest FROM member_scores");
+      const [lowest, highest] = [Number(range.lowest), Number(range.highest)];
+      expect(distribution).toHaveLength(buckets);
+      for (const [k, bucket] of distribution.entries()) {
+        // Bucket k holds the values v with (v − lowest) ÷ (highest − lowest) in [k ÷ buckets, (k + 1) ÷ buckets), the last one also the highest.
+        const lower = lowest + Math.ceil((k * (highest - lowest)) / buckets);
+        const upper = lowest + Math.ceil(((k + 1) * (highest - lowest)) / buckets);
+        const last = k === buckets - 1;
+        const [count] = await facts.dataSource.query(`SELECT COUNT(*) AS n FROM member_scores WHERE clv >= ? AND (clv < ? ${last ? "OR clv = ?" : ""})`, last ? [lower, upper, highest] : [lower, upper]);
+        expect({ buckets, k, ...bucket }).toEqual({ buckets, k, lowerFen: lower, upperFen: upper, members: Number(count.n) });
+      }
+      expect(distribution.reduce((sum, bucket) => sum + bucket.members, 0)).toBe(clvs.length);
+    }
+    expect((await facts.services.clvDistribution.distribution(10)).at(-1)!.members).toBeGreaterThanOrEqual(2);
+
+    await writeScores([5_000, 5_000, 5_000]);
+    expect(await facts.services.clvDistribution.distribution(10)).toEqual([{ lowerFen: 5_000, upperFen: 5_000, members: 3 }]);
+    await writeScores([]);
+    expect(await facts.services.clvDistribution.distribution(10)).toEqual([]);
+    for (const buckets of [0, 101, 2.5]) {
+      await expect(facts.services.clvDistribution.distribution(buckets)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "buckets" } });
+    }
   });
 });

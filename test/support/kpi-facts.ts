@@ -1,4 +1,4 @@
-// Members, logins, orders and a refund on known days, written through the real services with the clock at each
+// Members, logins, interactions, orders and a refund on known days, written through the real services with the clock at each
 // moment, so the daily facts, the ledger and the tier history are what production would have. Used by the KPI
 // suites; times sit on both sides of local midnight (UTC+8) on purpose.
 import { randomUUID } from "node:crypto";
@@ -83,6 +83,9 @@ export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promi
       const at = new Date(joinAt.getTime() + random.integer(0, 140) * day + offset - (joinAt.getTime() % day) + day);
       if (at >= factsEnd) continue;
       if (random.chance(0.6)) record(index, at, { kind: "LOGIN" });
+      // Interactions without drawing from the random sequence (so the rest of the facts stay as they were): after
+      // every third event so far, whether or not this day had a login, so some interactions have no login beside them.
+      if (eventNumber % 3 === 0) record(index, new Date(at.getTime() + 30_000), { kind: eventNumber % 2 === 0 ? "BROWSE" : "LIKE" });
       if (random.chance(0.35)) {
         const orderId = record(index, new Date(at.getTime() + 60_000), { kind: "ORDER", amount: random.integer(1, 40) * 10_000, channel: "APP", storeCode: "S1" });
         if (random.chance(0.1) && at.getTime() + 2 * day < factsEnd.getTime()) record(index, new Date(at.getTime() + 2 * day), { kind: "REFUND", amount: 5_000, orderExternalId: orderId });

@@ -12,6 +12,10 @@ export const kpiNames = [
   "SPEND_PER_ACTIVE_MEMBER",
   "REPURCHASE_RATE",
   "POINTS_LIABILITY",
+  "LOGIN_FREQUENCY",
+  "INTERACTIONS_PER_MEMBER",
+  "RETENTION_RATE",
+  "CHURN_RATE",
 ] as const;
 export type KpiName = (typeof kpiNames)[number];
 
@@ -38,6 +42,15 @@ export interface KpiMeasures {
   membersWithRepeatOrder: number;
   /** Points held by members at the period's end (the ledger's sum up to then). */
   outstandingPoints: number;
+  /** Logins in the period (a member's every login, not distinct members). */
+  logins: number;
+  /** Interactions (browse, click, share, review, like) in the period. */
+  interactions: number;
+  /** Distinct members with a login or an order in the previous period (the one just before this one). */
+  activeBefore: number;
+  /** Of those, the members with a login or an order in this period too, and those without. */
+  retained: number;
+  lost: number;
 }
 
 export type KpiMeasureName = keyof KpiMeasures;
@@ -45,7 +58,7 @@ export type KpiMeasureName = keyof KpiMeasures;
 export function emptyMeasures(): KpiMeasures {
   return {
     newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
-    membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0,
+    membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0, logins: 0, interactions: 0, activeBefore: 0, retained: 0, lost: 0,
   };
 }
 
@@ -78,6 +91,10 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   SPEND_PER_ACTIVE_MEMBER: ["spendFen", "membersWithLoginOrOrder"],
   REPURCHASE_RATE: ["membersWithRepeatOrder", "membersWithOrder"],
   POINTS_LIABILITY: ["outstandingPoints"],
+  LOGIN_FREQUENCY: ["logins", "membersWithLogin"],
+  INTERACTIONS_PER_MEMBER: ["interactions", "membersWithLogin"],
+  RETENTION_RATE: ["activeBefore", "retained"],
+  CHURN_RATE: ["activeBefore", "lost"],
 };
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -113,6 +130,17 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       return { value: ratio(measures.membersWithRepeatOrder, measures.membersWithOrder), figures: own };
     case "POINTS_LIABILITY":
       return { value: measures.outstandingPoints * context.pointValueFen, figures: [...own, { name: "pointValueFen", value: context.pointValueFen }] };
+    case "LOGIN_FREQUENCY":
+      return { value: ratio(measures.logins, measures.membersWithLogin), figures: own };
+    case "INTERACTIONS_PER_MEMBER":
+      // Per member who logged in, as ACTIVE_MEMBERS counts them; an interaction by a member without a login in the
+      // period (recorded from another channel) still counts above the line.
+      return { value: ratio(measures.interactions, measures.membersWithLogin), figures: own };
+    case "RETENTION_RATE":
+      return { value: ratio(measures.retained, measures.activeBefore), figures: own };
+    case "CHURN_RATE":
+      // Retention's complement over the same members: retained + lost = activeBefore.
+      return { value: ratio(measures.lost, measures.activeBefore), figures: own };
   }
 }
 

@@ -100,3 +100,9 @@ export function periodIndexOfDay(periods: readonly KpiPeriod[], day: number): nu
   }
   return -1;
 }
+
+/** The period just before `first` (index -1): retention compares each period with the one before it. */
+export function periodBefore(first: KpiPeriod, granularity: KpiGranularity, utcOffsetMinutes: number): KpiPeriod {
+  const start = periodStartOf(new Date(first.start.getTime() - 1), granularity, utcOffsetMinutes);
+  return { index: -1, start, end: first.start, firstDay: localDayNumber(start, utcOffsetMinutes), endDay: first.firstDay, label: periodLabel(start, granularity, utcOffsetMinutes) };
+}

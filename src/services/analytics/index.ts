@@ -1,8 +1,9 @@
-// The analytics services of the admin console (KPIs, tier distribution and migration, join cohorts): read-only,
+// The analytics services of the admin console (KPIs, tier distribution and migration, join cohorts, CLV spread): read-only,
 // built once per process.
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Config } from "../../config";
+import { ClvDistribution } from "./clv-distribution";
 import { JoinCohorts } from "./join-cohorts";
 import { KpiService } from "./kpi-service";
 import { TierAnalytics } from "./tier-analytics";
@@ -14,5 +15,6 @@ export function createAnalyticsServices(dataSource: DataSource, clock: Clock, co
     kpis: new KpiService(dataSource, { utcOffsetMinutes, pointValueFen: config.campaigns.pointValue }),
     tierAnalytics: new TierAnalytics(dataSource),
     joinCohorts: new JoinCohorts(dataSource, clock, utcOffsetMinutes),
+    clvDistribution: new ClvDistribution(dataSource),
   };
 }

@@ -12,6 +12,8 @@ export type MeasuresByGroup = Map<string, KpiMeasures[]>;
 
 export interface MeasureRequest {
   periods: readonly KpiPeriod[];
+  /** The period before the first (index -1): where the first period's retention starts from. */
+  periodBefore: KpiPeriod;
   breakdown: KpiBreakdown;
   /** The segment scheme of a SEGMENT breakdown. */
   schemeId: number | null;
@@ -27,6 +29,8 @@ const activityColumns: Partial<Record<KpiMeasureName, string>> = {
   membersWithLoginOrOrder: "COUNT(DISTINCT CASE WHEN a.logins > 0 OR a.orders > 0 THEN a.member_id END)",
   spendFen: "SUM(a.spend)",
   orders: "SUM(a.orders)",
+  logins: "SUM(a.logins)",
+  interactions: "SUM(a.interactions)",
 };
 
 export class KpiMeasureReader {
@@ -50,6 +54,7 @@ export class KpiMeasureReader {
     if (wanted.has("membersWithOrder") || wanted.has("membersWithRepeatOrder")) await this.readBuyers(request, add);
     if (wanted.has("newMembers") || wanted.has("membersAtStart")) await this.readJoins(request, add);
     if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
+    if (wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost")) await this.readRetention(request, add);
     return byGroup;
   }
 
@@ -91,6 +96,37 @@ export class KpiMeasureReader {
         membersWithOrder: numberFromDatabase(row.buyers),
         membersWithRepeatOrder: numberFromDatabase(row.repeat_buyers ?? 0),
       });
+    }
+  }
+
+  /**
+   * Members active (a login or an order) in the period before each period, and how many of them are active in the
+   * period itself. Distinct active members per period are listed once over the series and the period before it,
+   * then each period's list is matched with the next period's.
+   */
+  private async readRetention(request: MeasureRequest, add: Adder): Promise<void> {
+    const { periods } = request;
+    const table = periodsTableSql([request.periodBefore, ...periods]);
+    const groups = breakdownSql(request.breakdown, "earlier.member_id", request.schemeId);
+    const activeMembers = `SELECT DISTINCT p.period AS period, a.member_id AS member_id
+                             FROM ${table.sql} p
+                             JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
+                            WHERE a.logins > 0 OR a.orders > 0`;
+    // The last period's actives are nobody's "before" in this series.
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT earlier.period + 1 AS period, ${groups.group} AS group_value, COUNT(*) AS active_before,
+              SUM(CASE WHEN later.member_id IS NULL THEN 0 ELSE 1 END) AS retained
+         FROM (${activeMembers}) earlier
+         LEFT JOIN (${activeMembers}) later ON later.period = earlier.period + 1 AND later.member_id = earlier.member_id
+         ${groups.sql}
+        WHERE earlier.period < ?
+        GROUP BY earlier.period, group_value`,
+      [...table.parameters, ...table.parameters, ...groups.parameters, periods.length - 1],
+    );
+    for (const row of rows) {
+      const activeBefore = numberFromDatabase(row.active_before);
+      const retained = numberFromDatabase(row.retained ?? 0);
+      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), { activeBefore, retained, lost: activeBefore - retained });
     }
   }
 

@@ -3,7 +3,7 @@
 import type { DataSource } from "typeorm";
 import { SegmentSchemeRecord } from "../../entities";
 import {
-  emptyMeasures, kpiPeriods, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiFigure, type KpiGranularity, type KpiName, type KpiPeriod,
+  emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiFigure, type KpiGranularity, type KpiName, type KpiPeriod,
 } from "../../engine/analytics";
 import { badUserInput, notFound } from "../../errors";
 import { KpiMeasureReader } from "./kpi-measures";
@@ -55,7 +55,9 @@ export class KpiService {
     } else if (request.schemeId !== null) {
       throw badUserInput("schemeId is only for the SEGMENT breakdown.", "schemeId");
     }
-    const byGroup = await this.measures.read({ periods, breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi] });
+    const byGroup = await this.measures.read({
+      periods, periodBefore: periodBefore(periods[0], request.granularity, this.settings.utcOffsetMinutes), breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi],
+    });
     // Without a breakdown the one group is there even when nothing happened, so a chart has its zeros.
     if (request.breakdown === "NONE" && !byGroup.has("ALL")) byGroup.set("ALL", periods.map(() => emptyMeasures()));
     const groups = [...byGroup.keys()].sort();
