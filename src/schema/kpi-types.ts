@@ -22,6 +22,7 @@ registerEnumType(KpiNameEnum, {
     SPEND_PER_ACTIVE_MEMBER: { description: "Net spend ÷ members with a login or an order in the period, in fen." },
     REPURCHASE_RATE: { description: "Members with two or more orders in the period ÷ members with an order." },
     POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen." },
+    ACQUISITION_COST: { description: "CAC: campaigns' recorded spend (campaign_sends.cost) in the period ÷ members who joined in it, in fen. Breakdown NONE or CHANNEL only." },
   },
 });
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });

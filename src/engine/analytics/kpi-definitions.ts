@@ -12,6 +12,7 @@ export const kpiNames = [
   "SPEND_PER_ACTIVE_MEMBER",
   "REPURCHASE_RATE",
   "POINTS_LIABILITY",
+  "ACQUISITION_COST",
 ] as const;
 export type KpiName = (typeof kpiNames)[number];
 
@@ -38,6 +39,8 @@ export interface KpiMeasures {
   membersWithRepeatOrder: number;
   /** Points held by members at the period's end (the ledger's sum up to then). */
   outstandingPoints: number;
+  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost): the only spend recorded. */
+  marketingSpendFen: number;
 }
 
 export type KpiMeasureName = keyof KpiMeasures;
@@ -46,6 +49,7 @@ export function emptyMeasures(): KpiMeasures {
   return {
     newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
     membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0,
+    marketingSpendFen: 0,
   };
 }
 
@@ -78,6 +82,7 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   SPEND_PER_ACTIVE_MEMBER: ["spendFen", "membersWithLoginOrOrder"],
   REPURCHASE_RATE: ["membersWithRepeatOrder", "membersWithOrder"],
   POINTS_LIABILITY: ["outstandingPoints"],
+  ACQUISITION_COST: ["marketingSpendFen", "newMembers"],
 };
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -113,8 +118,19 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       return { value: ratio(measures.membersWithRepeatOrder, measures.membersWithOrder), figures: own };
     case "POINTS_LIABILITY":
       return { value: measures.outstandingPoints * context.pointValueFen, figures: [...own, { name: "pointValueFen", value: context.pointValueFen }] };
+    case "ACQUISITION_COST":
+      // CAC: what was spent on marketing in the period for each member who joined in it.
+      return { value: ratio(measures.marketingSpendFen, measures.newMembers), figures: own };
   }
 }
+
+/**
+ * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Marketing spend is recorded per send to a member, so it can
+ * follow the member's join channel, but a tier, city tier or segment of spend is not something anyone budgets by.
+ */
+export const breakdownsOfKpi: Partial<Record<KpiName, readonly KpiBreakdown[]>> = {
+  ACQUISITION_COST: ["NONE", "CHANNEL"],
+};
 
 /** The figure names of a KPI's points, in order: the CSV export's columns. */
 export function figureNamesOfKpi(kpi: KpiName): string[] {

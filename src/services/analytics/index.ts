@@ -3,6 +3,7 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Config } from "../../config";
+import { CampaignRollup } from "./campaign-rollup";
 import { JoinCohorts } from "./join-cohorts";
 import { KpiService } from "./kpi-service";
 import { TierAnalytics } from "./tier-analytics";
@@ -14,5 +15,6 @@ export function createAnalyticsServices(dataSource: DataSource, clock: Clock, co
     kpis: new KpiService(dataSource, { utcOffsetMinutes, pointValueFen: config.campaigns.pointValue }),
     tierAnalytics: new TierAnalytics(dataSource),
     joinCohorts: new JoinCohorts(dataSource, clock, utcOffsetMinutes),
+    campaignRollup: new CampaignRollup(dataSource, utcOffsetMinutes),
   };
 }
