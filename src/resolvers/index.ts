@@ -8,6 +8,7 @@ import { MemberSubscriptionResolver, PointsSubscriptionResolver } from "./member
 import { MemberTierResolver } from "./member-tier-resolver";
 import { LotteryResolver, MemberLotteryResolver } from "./lotteries-resolver";
 import { KpiResolver } from "./kpi-resolver";
+import { CampaignRollupResolver } from "./campaign-rollup-resolver";
 import { LeaderboardResolver, LeaderboardStandingResolver, MemberLeaderboardResolver } from "./leaderboard-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
@@ -82,6 +83,7 @@ export const resolvers = [
   BadgeResolver,
   MemberBadgesResolver,
   KpiResolver,
+  CampaignRollupResolver,
   LeaderboardResolver,
   LeaderboardStandingResolver,
   MemberLeaderboardResolver,

@@ -16,6 +16,7 @@ export const kpiNames = [
   "INTERACTIONS_PER_MEMBER",
   "RETENTION_RATE",
   "CHURN_RATE",
+  "ACQUISITION_COST",
 ] as const;
 export type KpiName = (typeof kpiNames)[number];
 
@@ -51,6 +52,8 @@ export interface KpiMeasures {
   /** Of those, the members with a login or an order in this period too, and those without. */
   retained: number;
   lost: number;
+  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost): the only spend recorded. */
+  marketingSpendFen: number;
 }
 
 export type KpiMeasureName = keyof KpiMeasures;
@@ -59,6 +62,7 @@ export function emptyMeasures(): KpiMeasures {
   return {
     newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
     membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0, logins: 0, interactions: 0, activeBefore: 0, retained: 0, lost: 0,
+    marketingSpendFen: 0,
   };
 }
 
@@ -95,6 +99,7 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   INTERACTIONS_PER_MEMBER: ["interactions", "membersWithLogin"],
   RETENTION_RATE: ["activeBefore", "retained"],
   CHURN_RATE: ["activeBefore", "lost"],
+  ACQUISITION_COST: ["marketingSpendFen", "newMembers"],
 };
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -141,8 +146,19 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
     case "CHURN_RATE":
       // Retention's complement over the same members: retained + lost = activeBefore.
       return { value: ratio(measures.lost, measures.activeBefore), figures: own };
+    case "ACQUISITION_COST":
+      // CAC: what was spent on marketing in the period for each member who joined in it.
+      return { value: ratio(measures.marketingSpendFen, measures.newMembers), figures: own };
   }
 }
+
+/**
+ * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Marketing spend is recorded per send to a member, so it can
+ * follow the member's join channel, but a tier, city tier or segment of spend is not something anyone budgets by.
+ */
+export const breakdownsOfKpi: Partial<Record<KpiName, readonly KpiBreakdown[]>> = {
+  ACQUISITION_COST: ["NONE", "CHANNEL"],
+};
 
 /** The figure names of a KPI's points, in order: the CSV export's columns. */
 export function figureNamesOfKpi(kpi: KpiName): string[] {

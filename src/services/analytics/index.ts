@@ -4,6 +4,7 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import type { Config } from "../../config";
 import { ClvDistribution } from "./clv-distribution";
+import { CampaignRollup } from "./campaign-rollup";
 import { JoinCohorts } from "./join-cohorts";
 import { KpiService } from "./kpi-service";
 import { TierAnalytics } from "./tier-analytics";
@@ -16,5 +17,6 @@ export function createAnalyticsServices(dataSource: DataSource, clock: Clock, co
     tierAnalytics: new TierAnalytics(dataSource),
     joinCohorts: new JoinCohorts(dataSource, clock, utcOffsetMinutes),
     clvDistribution: new ClvDistribution(dataSource),
+    campaignRollup: new CampaignRollup(dataSource, utcOffsetMinutes),
   };
 }

@@ -6,6 +6,7 @@ import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
 import { emptyMeasures, periodIndexOfDay, type KpiBreakdown, type KpiMeasureName, type KpiMeasures, type KpiPeriod } from "../../engine/analytics";
 import { breakdownSql, groupLabel, localDaySql, periodsTableSql } from "./kpi-sql";
+import { readMarketingSpend } from "./marketing-spend";
 
 /** Measures per group, one entry per period in series order. */
 export type MeasuresByGroup = Map<string, KpiMeasures[]>;
@@ -55,6 +56,7 @@ export class KpiMeasureReader {
     if (wanted.has("newMembers") || wanted.has("membersAtStart")) await this.readJoins(request, add);
     if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
     if (wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost")) await this.readRetention(request, add);
+    if (wanted.has("marketingSpendFen")) await readMarketingSpend(this.dataSource, this.utcOffsetMinutes, request, add);
     return byGroup;
   }
 

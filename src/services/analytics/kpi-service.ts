@@ -3,7 +3,7 @@
 import type { DataSource } from "typeorm";
 import { SegmentSchemeRecord } from "../../entities";
 import {
-  emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiFigure, type KpiGranularity, type KpiName, type KpiPeriod,
+  breakdownsOfKpi, emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiFigure, type KpiGranularity, type KpiName, type KpiPeriod,
 } from "../../engine/analytics";
 import { badUserInput, notFound } from "../../errors";
 import { KpiMeasureReader } from "./kpi-measures";
@@ -49,6 +49,10 @@ export class KpiService {
   /** Points in period order, then by group name. */
   async series(request: KpiSeriesRequest): Promise<KpiPoint[]> {
     const periods = this.periodsOf(request);
+    const breakdowns = breakdownsOfKpi[request.kpi];
+    if (breakdowns && !breakdowns.includes(request.breakdown)) {
+      throw badUserInput(`${request.kpi} can be broken down by ${breakdowns.join(" or ")} only.`, "breakdown");
+    }
     if (request.breakdown === "SEGMENT") {
       if (request.schemeId === null) throw badUserInput("A SEGMENT breakdown needs schemeId: the scheme whose segments are the groups.", "schemeId");
       if (!(await this.dataSource.getRepository(SegmentSchemeRecord).existsBy({ id: request.schemeId }))) throw notFound(`No segment scheme ${request.schemeId}.`);
