@@ -304,7 +304,8 @@ async function prepareClosingMonth(dataSource: DataSource, config: Config, admin
   const partner = await services.partners.create(admin, { code: "BENCH_MONTH_END", name: "BENCH_MONTH_END" });
   await services.settlement.setAgreement(admin, partner.id, { earnPointsPer100Yuan: 100, issuedPointValue: 100, redeemedPointValue: 90, benefitSharePercent: 50, statementPeriod: "MONTHLY" });
   const context: ServiceContext = { identity: { kind: "partner", partnerId: partner.id, keyId: "in-process", scopes: allScopes }, requestId: null };
-  const benefit = await services.partnerBenefits.publish(context, partner.id, { code: "MONTH_GIFT", title: "Monthly gift", kind: "GIFT", valueFen: 1_500, perMemberLimit: 1_000, coalitionSharePercent: 40 });
+  // Co-funded, so staff publish it: a partner's own benefits cost the coalition nothing.
+  const benefit = await services.partnerBenefits.publish(admin, partner.id, { code: "MONTH_GIFT", title: "Monthly gift", kind: "GIFT", valueFen: 1_500, perMemberLimit: 1_000, coalitionSharePercent: 40 });
 
   const commands = Math.min(settings.closingCommandLines, settings.closingLines);
   const earns = Math.ceil(commands * 0.7);
@@ -321,7 +322,8 @@ async function prepareClosingMonth(dataSource: DataSource, config: Config, admin
   });
   const spenders = [...new Set(earners)];
   await inParallel(redemptions, 10, async (index) => {
-    tick();
+    // A second on for each: a member code spends once, and codes issued within one second are the same code.
+    clock.advance(1_000);
     const memberId = spenders[index % spenders.length];
     await services.partnerPoints.redeem(context, partner.id, { memberCode: services.partnerDirectory.issueMemberCode(memberId).code, points: 20, storeCode: "MONTH-01", reference: `R-${index}` }, randomUUID());
   });
