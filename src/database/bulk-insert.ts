@@ -42,29 +42,3 @@ function skipDuplicatesClause(manager: EntityManager, primaryColumn: string): st
   const key = manager.connection.driver.escape(primaryColumn);
   return ` ON DUPLICATE KEY UPDATE ${key} = ${key}`;
 }
-
-/**
- * Inserts one row unless its key is taken, and says whether it did. INSERT IGNORE on MySQL: an ON DUPLICATE KEY
- * no-op reports the duplicate as a changed row there (mysql2 connects with FOUND_ROWS). For rows the code builds
- * whole, where IGNORE's other silences (NOT NULL, truncation) cannot arise.
- */
-export async function insertIfAbsent(manager: EntityManager, entity: new () => object, row: object): Promise<boolean> {
-  const { driver } = manager.connection;
-  const metadata = manager.connection.getMetadata(entity);
-  const columns = metadata.columns.filter((column) => column.isInsert && !column.isVirtualProperty && !(column.isGenerated && column.getEntityValue(row) === undefined));
-  const names = columns.map((column) => driver.escape(column.databaseName)).join(", ");
-  const placeholders = columns.map(() => "?").join(", ");
-  const sql = isSqlite(manager.connection)
-    ? `INSERT INTO ${driver.escape(metadata.tableName)} (${names}) VALUES (${placeholders}) ON CONFLICT DO NOTHING`
-    : `INSERT IGNORE INTO ${driver.escape(metadata.tableName)} (${names}) VALUES (${placeholders})`;
-  const parameters = columns.map((column) => {
-    const value = column.getEntityValue(row);
-    return value === undefined ? null : driver.preparePersistentValue(value, column);
-  });
-  const runner = manager.queryRunner ?? manager.connection.createQueryRunner();
-  try {
-    return ((await runner.query(sql, parameters, true)).affected ?? 0) > 0;
-  } finally {
-    if (!manager.queryRunner) await runner.release();
-  }
-}

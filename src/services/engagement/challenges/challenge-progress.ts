@@ -4,7 +4,7 @@
 // challenge once and rewards it in the same transaction (points through the outbox, see challenge-rewards.ts).
 import type { EntityManager } from "typeorm";
 import type { Clock } from "../../../clock";
-import { insertIfAbsent, insertRows } from "../../../database/bulk-insert";
+import { insertRows } from "../../../database/bulk-insert";
 import { lockingRead } from "../../../database/transactions";
 import { challengeEligibility, type MemberStanding } from "../../../engine/engagement/challenges/challenge-eligibility";
 import { advance, challengeGoalKinds, contribution, inWindow, lateReportGraceMilliseconds, type ChallengeGoalKind } from "../../../engine/engagement/challenges/challenge-goal";
@@ -57,11 +57,14 @@ export class ChallengeProgress {
     const progress = await lockingRead(manager, ChallengeProgressRecord, "progress").where("progress.challengeId = :challengeId AND progress.memberId = :memberId", key).getOneOrFail();
     // Completed: the rest of the window changes nothing.
     if (progress.completedAt !== null) return;
-    // Counted once per reference: the insert skips a reference a twin already counted, and says so. Not a locking
-    // read of the (usually absent) row first: on MariaDB that takes a gap lock, and two members' first activities in
-    // one gap then deadlock on their inserts. The progress lock already keeps one member's twins apart.
+    // Under the progress lock, so the check and the insert cannot interleave with a twin of this activity. A locking
+    // read: on MariaDB a plain one would see the transaction's snapshot, taken before a twin committed its row.
+    const counted = await lockingRead(manager, ChallengeActivityRecord, "counted")
+      .where("counted.challengeId = :challengeId AND counted.memberId = :memberId AND counted.reference = :reference", { ...key, reference })
+      .getExists();
+    if (counted) return;
     const added = contribution(goalOf(challenge), activity);
-    if (!(await insertIfAbsent(manager, ChallengeActivityRecord, { ...key, reference, amount: added, occurredAt: activity.occurredAt, countedAt: now }))) return;
+    await manager.insert(ChallengeActivityRecord, { ...key, reference, amount: added, occurredAt: activity.occurredAt, countedAt: now });
     const step = advance(goalOf(challenge), progress.progress, added);
     await manager.update(ChallengeProgressRecord, key, { progress: step.progress, updatedAt: now, ...(step.completes ? { completedAt: now } : {}) });
     if (step.completes) await this.rewards.onCompletion(manager, challenge, activity.memberId, now);
