@@ -1,8 +1,8 @@
 // Conditions on who may use an offer (a partner benefit, a challenge): tier codes that exist, and segments of a
 // scheme, whose membership is kept up to date (ad-hoc segments are evaluated on read and cannot gate an offer).
 import type { EntityManager } from "typeorm";
-import { SegmentRecord, TierRecord } from "../entities";
-import { badUserInput } from "../errors";
+import { MemberRecord, SegmentMembershipRecord, SegmentRecord, TierRecord } from "../entities";
+import { badUserInput, notFound } from "../errors";
 
 /** `what` names the offer in the error: "a benefit", "a challenge". */
 export async function checkEligibilityConditions(manager: EntityManager, tierCodes: string[], segmentIds: number[], what: string): Promise<void> {
@@ -17,4 +17,13 @@ export async function checkEligibilityConditions(manager: EntityManager, tierCod
     const bad = segmentIds.filter((segmentId) => !usable.has(segmentId));
     if (bad.length > 0) throw badUserInput(`input.eligibleSegmentIds ${bad.join(", ")} are not segments of a scheme: ${what} can only depend on a scheme's segments, whose membership is kept up to date.`, "input.eligibleSegmentIds");
   }
+}
+
+/** What those conditions are decided on: the member's tier code and scheme segments now. */
+export async function memberStanding(manager: EntityManager, memberId: number): Promise<{ tierCode: string; segmentIds: number[] }> {
+  const member = await manager.findOne(MemberRecord, { select: { id: true, tierId: true }, where: { id: memberId } });
+  if (!member) throw notFound("No member has the id given.");
+  const tier = await manager.findOneByOrFail(TierRecord, { id: member.tierId });
+  const memberships = await manager.findBy(SegmentMembershipRecord, { memberId });
+  return { tierCode: tier.code, segmentIds: memberships.map((membership) => membership.segmentId) };
 }

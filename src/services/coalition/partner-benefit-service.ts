@@ -6,11 +6,9 @@ import type { Clock } from "../../clock";
 import { lockingRead, runInTransaction } from "../../database/transactions";
 import { benefitEligibility, type BenefitRefusal } from "../../engine";
 import {
-  MemberRecord,
   PartnerBenefitRecord,
   PartnerBenefitRedemptionRecord,
   PartnerRecord,
-  SegmentMembershipRecord,
   partnerBenefitKinds,
   type PartnerBenefitKind,
   type PartnerBenefitStatus,
@@ -19,7 +17,7 @@ import { badUserInput, conflict, forbidden, notEligible, notFound, outOfStock } 
 import type { AuditService } from "../audit-service";
 import { isUniqueViolation, type IdempotencyService } from "../idempotency-service";
 import { validCode, validOptionalStoreCode } from "../points/points-input";
-import { checkEligibilityConditions } from "../eligibility-conditions";
+import { checkEligibilityConditions, memberStanding } from "../eligibility-conditions";
 import type { ServiceContext } from "../service-context";
 import { agreementInForce, benefitRedeemedLine, writeSettlementLine } from "./settlement-lines";
 
@@ -205,9 +203,7 @@ export class PartnerBenefitService {
 
   /** The member's tier, scheme segments and uses of the given benefits. */
   private async standing(manager: EntityManager, memberId: number, benefitIds: number[]): Promise<{ tierCode: string; segmentIds: number[]; uses: Map<number, number> }> {
-    const member = await manager.getRepository(MemberRecord).findOne({ where: { id: memberId }, relations: { tier: true } });
-    if (!member) throw notFound("No member has the id given.");
-    const memberships = await manager.getRepository(SegmentMembershipRecord).findBy({ memberId });
+    const { tierCode, segmentIds } = await memberStanding(manager, memberId);
     const uses = await manager
       .getRepository(PartnerBenefitRedemptionRecord)
       .createQueryBuilder("redemption")
@@ -216,6 +212,6 @@ export class PartnerBenefitService {
       .where("redemption.memberId = :memberId AND redemption.benefitId IN (:...benefitIds)", { memberId, benefitIds })
       .groupBy("redemption.benefitId")
       .getRawMany<{ benefitId: number; uses: number | string }>();
-    return { tierCode: member.tier!.code, segmentIds: memberships.map((membership) => membership.segmentId), uses: new Map(uses.map((row) => [Number(row.benefitId), Number(row.uses)])) };
+    return { tierCode, segmentIds, uses: new Map(uses.map((row) => [Number(row.benefitId), Number(row.uses)])) };
   }
 }

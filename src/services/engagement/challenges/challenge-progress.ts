@@ -5,10 +5,11 @@
 import type { EntityManager } from "typeorm";
 import type { Clock } from "../../../clock";
 import { insertRows } from "../../../database/bulk-insert";
+import { memberStanding } from "../../eligibility-conditions";
 import { lockingRead } from "../../../database/transactions";
-import { challengeEligibility, type MemberStanding } from "../../../engine/engagement/challenges/challenge-eligibility";
+import { challengeEligibility } from "../../../engine/engagement/challenges/challenge-eligibility";
 import { advance, challengeGoalKinds, contribution, inWindow, lateReportGraceMilliseconds, type ChallengeGoalKind } from "../../../engine/engagement/challenges/challenge-goal";
-import { ChallengeActivityRecord, ChallengeProgressRecord, ChallengeRecord, MemberRecord, SegmentMembershipRecord, TierRecord } from "../../../entities";
+import { ChallengeActivityRecord, ChallengeProgressRecord, ChallengeRecord } from "../../../entities";
 import type { EngagementActivity } from "../engagement-hub";
 import type { ChallengeRewards } from "./challenge-rewards";
 
@@ -73,12 +74,4 @@ export class ChallengeProgress {
 
 export function goalOf(challenge: ChallengeRecord) {
   return { kind: challenge.goalKind, measure: challenge.goalMeasure, target: challenge.goalTarget };
-}
-
-/** The member's tier code and scheme segments now, which eligibility is decided on. */
-export async function memberStanding(manager: EntityManager, memberId: number): Promise<MemberStanding> {
-  const member = await manager.findOneOrFail(MemberRecord, { select: { id: true, tierId: true }, where: { id: memberId } });
-  const tier = await manager.findOneByOrFail(TierRecord, { id: member.tierId });
-  const memberships = await manager.findBy(SegmentMembershipRecord, { memberId });
-  return { tierCode: tier.code, segmentIds: memberships.map((membership) => membership.segmentId) };
 }

@@ -4,7 +4,7 @@ import type { DataSource } from "typeorm";
 import type { Clock } from "../../../clock";
 import { challengeEligibility, type ChallengeEligibility } from "../../../engine/engagement/challenges/challenge-eligibility";
 import { ChallengeProgressRecord, ChallengeRecord } from "../../../entities";
-import { memberStanding } from "./challenge-progress";
+import { memberStanding } from "../../eligibility-conditions";
 
 /** A challenge as one member sees it. */
 export interface MemberChallengeView {
