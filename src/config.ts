@@ -66,6 +66,8 @@ export interface Config {
   badges: BadgeRuleSettings;
   /** How often the server rebuilds the leaderboards; 0 leaves them to `npm run jobs -- leaderboards`. */
   leaderboardRefreshSeconds: number;
+  /** How often the server folds appended KPI fact changes into the facts; 0 leaves it to `npm run jobs -- kpi-facts`. */
+  kpiFactsFoldSeconds: number;
 }
 
 /** Rate limits on partners' API keys and look-ups (counted in Redis when REDIS_URL is set). */
@@ -303,6 +305,8 @@ export function loadConfig(environment: Environment_ = process.env): Config {
       utcOffsetMinutes,
     },
     leaderboardRefreshSeconds: integer(environment, "LEADERBOARD_REFRESH_SECONDS", nodeEnvironment === "test" ? 0 : 300, 0, 86_400),
+    // Queries read unfolded changes too, so folding only keeps them few; tests fold when they choose to.
+    kpiFactsFoldSeconds: integer(environment, "KPI_FACTS_FOLD_SECONDS", nodeEnvironment === "test" ? 0 : 10, 0, 86_400),
     webhooks: {
       // Tests send deliveries when they choose to.
       dispatchIntervalSeconds: integer(environment, "WEBHOOK_DISPATCH_INTERVAL_SECONDS", nodeEnvironment === "test" ? 0 : 5, 0, 3600),

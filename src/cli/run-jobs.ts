@@ -1,8 +1,8 @@
-// `npm run jobs -- points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|leaderboards|all`: runs the scheduled jobs once, e.g. from cron when the server's
+// `npm run jobs -- points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|leaderboards|kpi-facts|all`: runs the scheduled jobs once, e.g. from cron when the server's
 // own schedule is off (JOBS_INTERVAL_SECONDS=0).
 import { systemClock } from "../clock";
 import { openEventBus } from "../events/open-event-bus";
-import { campaignJob, leaderboardJob, scheduledJobs, webhookDispatchJob, type ScheduledJob } from "../server/scheduled-jobs";
+import { campaignJob, kpiFactsJob, leaderboardJob, scheduledJobs, webhookDispatchJob, type ScheduledJob } from "../server/scheduled-jobs";
 import type { SegmentEvaluationRunRecord } from "../entities";
 import { createServices } from "../services";
 import { openConfiguredDatabase } from "./open-configured-database";
@@ -12,7 +12,7 @@ const summary = (run: SegmentEvaluationRunRecord) => ({ runId: run.id, status: r
 
 runCommand(async () => {
   const which = process.argv[2] ?? "all";
-  if (!["points-expiry", "tier-review", "behaviour-windows", "badges", "challenge-rewards", "settlement", "referral-rewards", "rescore", "segments", "campaigns", "webhooks", "leaderboards", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|leaderboards|all");
+  if (!["points-expiry", "tier-review", "behaviour-windows", "badges", "challenge-rewards", "settlement", "referral-rewards", "rescore", "segments", "campaigns", "webhooks", "leaderboards", "kpi-facts", "all"].includes(which)) throw new Error("usage: run-jobs.js points-expiry|tier-review|behaviour-windows|badges|challenge-rewards|settlement|referral-rewards|rescore|segments|campaigns|webhooks|leaderboards|kpi-facts|all");
   const { config, database } = await openConfiguredDatabase();
   // With REDIS_URL set, the moves a job makes reach the running servers' subscribers.
   const bus = await openEventBus(config);
@@ -29,6 +29,7 @@ runCommand(async () => {
       webhookDispatchJob(services),
       // After everything that writes points.
       leaderboardJob(services),
+      kpiFactsJob(database.dataSource, systemClock),
     ];
     for (const job of jobs) {
       if (which !== "all" && job.name !== which) continue;

@@ -3,6 +3,7 @@ import { runCommand } from "./run-command";
 import { loadConfig } from "../config";
 import { MemberRecord } from "../entities";
 import { seedDemoData } from "../seed/demo-data";
+import { rebuildKpiFacts } from "../services/analytics/kpi-facts-rebuild";
 import { startApplication } from "../server/application";
 import { scheduledJobs, startJobTimer } from "../server/scheduled-jobs";
 import { startSegmentSchedule } from "../server/segment-schedule";
@@ -33,6 +34,9 @@ runCommand(async () => {
       logger.info({ runId: run.id, membersScored: run.membersScored }, "demo members scored");
       const placement = await services.segmentEvaluations.run("COMMAND_LINE", "system:seed");
       logger.info({ runId: placement.id, status: placement.status, members: placement.membersDone, moves: placement.moves }, "demo members placed in segments");
+      // The seeded history was counted in the groups members joined with; now that they are scored and placed, it
+      // counts in these, so the demo's KPI breakdowns by segment are not all "unplaced".
+      await rebuildKpiFacts(database.dataSource, config.programme.utcOffsetMinutes, { regroup: true });
     },
   });
 

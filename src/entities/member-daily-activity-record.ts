@@ -39,4 +39,18 @@ export class MemberDailyActivityRecord {
 
   @Column({ type: "integer", default: 0 })
   surveys: number;
+
+  /** The member's groups when the row was written: the groups the row's KPI facts count in (docs/kpis.md). */
+  @Column({ name: "group_channel", type: "varchar", length: 32, nullable: true })
+  groupChannel: string | null;
+
+  @Column({ name: "group_city_tier", type: "integer", nullable: true })
+  groupCityTier: number | null;
+
+  @Column({ name: "group_tier_id", type: "integer", nullable: true })
+  groupTierId: number | null;
+
+  /** "schemeId:segmentId" pairs joined by ";". */
+  @Column({ name: "group_segments", type: "varchar", length: 1000, nullable: true })
+  groupSegments: string | null;
 }

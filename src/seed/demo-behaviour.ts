@@ -40,7 +40,8 @@ export function simulateDemoBehaviour(random: Random, member: { id: number; join
     const number = localDayNumber(at, settings.utcOffsetMinutes);
     let facts = days.get(number);
     if (!facts) {
-      facts = { memberId: member.id, day: number, orders: 0, spend: 0, refunds: 0, refundAmount: 0, logins: 0, sessionSeconds: 0, interactions: 0, complaints: 0, surveys: 0 };
+      // Groups are filled in by the KPI facts rebuild that follows seeding (docs/kpis.md).
+      facts = { memberId: member.id, day: number, orders: 0, spend: 0, refunds: 0, refundAmount: 0, logins: 0, sessionSeconds: 0, interactions: 0, complaints: 0, surveys: 0, groupChannel: null, groupCityTier: null, groupTierId: null, groupSegments: null };
       days.set(number, facts);
     }
     return facts;

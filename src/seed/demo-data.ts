@@ -18,6 +18,7 @@ import { simulateDemoLedger, type IdSequences } from "./demo-ledger";
 import { defaultScoringSettings } from "../engine/scoring/types";
 import { demoMemberProfile } from "./demo-members";
 import { randomFor } from "../engine/random";
+import { addBulkMembersToKpiFacts } from "../services/analytics/kpi-facts-rebuild";
 
 /** Known only to local and demo installations; documented in the README. */
 export const demoStaffPassword = "loyalty-demo-password";
@@ -160,6 +161,8 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
       await insertRows(manager, BehaviourEventRecord, behaviours.flatMap((behaviour) => behaviour.events.map((event) => ({ ...event, id: nextEventId++ }))));
       await insertRows(manager, MemberDailyActivityRecord, behaviours.flatMap((behaviour) => behaviour.days));
       await insertRows(manager, MemberAggregateRecord, behaviours.map((behaviour) => behaviour.aggregates));
+      // The daily rows went in without the recorder: their KPI facts are added here, in the same transaction.
+      await addBulkMembersToKpiFacts(manager, behaviours.map((behaviour) => behaviour.aggregates.memberId), programme.utcOffsetMinutes);
       inserted += fresh.length;
       skipped += size - fresh.length;
     });

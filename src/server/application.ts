@@ -14,7 +14,8 @@ import { LoggingSignInCodeSender, type SignInCodeSender } from "../services/sign
 import { buildSchema } from "./build-schema";
 import { startHttpServer, type RunningHttpServer } from "./http-server";
 import { createLogger } from "./logger";
-import { campaignJob, leaderboardJob, startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
+import { campaignJob, kpiFactsJob, leaderboardJob, startJobTimer, webhookDispatchJob } from "./scheduled-jobs";
+import { ensureKpiFacts } from "../services/analytics/kpi-facts-rebuild";
 
 export interface ApplicationOptions {
   config: Config;
@@ -56,6 +57,8 @@ export async function startApplication(options: ApplicationOptions): Promise<App
     const services = createServices({ dataSource: database.dataSource, clock, config, events, signInCodeSender, onBackgroundError, partnerRateLimits });
     await services.tiers.ensureDefaultLadder();
     await services.segments.ensureBuiltInSchemes();
+    // A database with activity from before the KPI facts existed gets them built once, before anything is recorded.
+    if (await ensureKpiFacts(database.dataSource, config.programme.utcOffsetMinutes)) logger.info("KPI facts built from the members' daily activity");
     await options.beforeListen?.({ database, services, logger, clock });
     const schema = await buildSchema(events);
     const server = await startHttpServer(
@@ -83,6 +86,12 @@ export async function startApplication(options: ApplicationOptions): Promise<App
             else logger.info({ job, ...result }, "leaderboards refreshed");
           })
         : async () => undefined;
+    const stopKpiFacts =
+      config.kpiFactsFoldSeconds > 0
+        ? startJobTimer([kpiFactsJob(database.dataSource, clock)], config.kpiFactsFoldSeconds, (job, result) => {
+            if (result instanceof Error) logger.error({ job, err: result }, "KPI facts fold failed");
+          })
+        : async () => undefined;
     let stopping: Promise<void> | null = null;
     return {
       config,
@@ -98,6 +107,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
           services.webhookDispatcher.stop();
           await stopCampaigns();
           await stopLeaderboards();
+          await stopKpiFacts();
           await stopWebhooks();
           await services.scoring.stop();
           await services.referralRewards.settle();

@@ -3,11 +3,12 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Services } from "../services";
+import { foldAllFactChanges } from "../services/analytics/kpi-fact-store";
 import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
   /** "segments", "campaigns" and "webhooks" have timers of their own in the server (a cron, a short interval); the command line runs them with these. */
-  name: "points-expiry" | "tier-review" | "behaviour-windows" | "badges" | "challenge-rewards" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks" | "leaderboards";
+  name: "points-expiry" | "tier-review" | "behaviour-windows" | "badges" | "challenge-rewards" | "rescore" | "settlement" | "referral-rewards" | "segments" | "campaigns" | "webhooks" | "leaderboards" | "kpi-facts";
   run(): Promise<object>;
 }
 
@@ -84,4 +85,9 @@ export function startJobTimer(jobs: ScheduledJob[], intervalSeconds: number, onR
     if (timer) clearTimeout(timer);
     await running;
   };
+}
+
+/** Adds the KPI fact changes events appended into the facts. The server runs it every KPI_FACTS_FOLD_SECONDS. */
+export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob {
+  return { name: "kpi-facts", run: async () => ({ folded: await foldAllFactChanges(dataSource, clock.now()) }) };
 }

@@ -3,6 +3,8 @@
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
 import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
 import type { KpiPoint } from "../../src/services/analytics/kpi-service";
+import { foldAllFactChanges, foldFactChanges } from "../../src/services/analytics/kpi-fact-store";
+import { rebuildKpiFacts } from "../../src/services/analytics/kpi-facts-rebuild";
 import { testDatabaseKinds } from "../support/databases";
 import { buildKpiFacts, sqlTime, type KpiFacts } from "../support/kpi-facts";
 
@@ -56,37 +58,102 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
 
   beforeAll(async () => {
     facts = await buildKpiFacts(kind);
+    await buildReferencePeriodGroups();
   }, 240_000);
 
   afterAll(async () => {
     await facts?.close();
   });
 
-  /** Joins from a member id column to the member's groups: every breakdown's column is then at hand. */
-  const groupJoins = (memberId: string) =>
+  /** A period of the facts: activity counts in the groups of the member's first day row in it. */
+  interface FactPeriodOf {
+    granularity: KpiGranularity;
+    firstDay: number;
+  }
+
+  /**
+   * Joins from a member id column to the member's groups: every breakdown's column is then at hand. Without a
+   * period, the groups now (members' attributes, the scheme's memberships); with one, tier and segment are those
+   * of the member's first day row in the period, when that row was written (reference_period_groups, worked out
+   * from the tier and segment histories below). Channel and city tier never change here.
+   */
+  const groupJoins = (memberId: string, period?: FactPeriodOf) =>
     `JOIN members rm ON rm.id = ${memberId} JOIN tiers rt ON rt.id = rm.tier_id
-     LEFT JOIN segment_memberships rs ON rs.member_id = rm.id AND rs.scheme_id = ${facts.schemeId} LEFT JOIN segments rg ON rg.id = rs.segment_id`;
+     LEFT JOIN segment_memberships rs ON rs.member_id = rm.id AND rs.scheme_id = ${facts.schemeId} LEFT JOIN segments rg ON rg.id = rs.segment_id` +
+    (period ? ` JOIN reference_period_groups rpg ON rpg.member_id = rm.id AND rpg.granularity = '${period.granularity}' AND rpg.first_day = ${period.firstDay}` : "");
 
   const label = (breakdown: KpiBreakdown, value: unknown) => (value === null ? (breakdown === "SEGMENT" ? "UNPLACED" : "UNKNOWN") : String(value));
 
-  async function byGroup(breakdown: KpiBreakdown, sql: string, parameters: unknown[]): Promise<Map<string, Record<string, unknown>>> {
-    const rows: Record<string, unknown>[] = await facts.dataSource.query(sql.split("$group").join(groupColumn[breakdown]), parameters);
+  /** `atTheTime`: tier and segment are the period's (from groupJoins with a period), not today's. */
+  async function byGroup(breakdown: KpiBreakdown, sql: string, parameters: unknown[], atTheTime = true): Promise<Map<string, Record<string, unknown>>> {
+    const column = atTheTime && breakdown === "TIER" ? "rpg.tier_code" : atTheTime && breakdown === "SEGMENT" ? "rpg.segment_code" : groupColumn[breakdown];
+    const rows: Record<string, unknown>[] = await facts.dataSource.query(sql.split("$group").join(column), parameters);
     return new Map(rows.map((row) => [label(breakdown, row.group_value), row]));
   }
 
+  const asDate = (value: unknown) => (value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`));
+
+  /**
+   * For every reference period (and the one before each), each member with a day row in it and the tier and
+   * segment they were in when their first row in it was written: the time of their first event that day (events
+   * are recorded in time order here), the tier by the tier history (a change at that very instant is the event's
+   * own order upgrading them, after the row was written), the segment by the scheme's moves.
+   */
+  async function buildReferencePeriodGroups(): Promise<void> {
+    const query = (sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> => facts.dataSource.query(sql, parameters);
+    await query("CREATE TABLE reference_period_groups (granularity VARCHAR(5), first_day INTEGER, member_id INTEGER, tier_code VARCHAR(32), segment_code VARCHAR(32))");
+    const firstEvent = new Map<string, number>();
+    for (const event of await query("SELECT member_id, occurred_at FROM behaviour_events")) {
+      const at = asDate(event.occurred_at);
+      const key = `${Number(event.member_id)}:${localDay(at)}`;
+      firstEvent.set(key, Math.min(firstEvent.get(key) ?? Number.POSITIVE_INFINITY, at.getTime()));
+    }
+    const rowDays = new Map<number, number[]>();
+    for (const row of await query("SELECT member_id, day FROM member_daily_activity ORDER BY member_id, day")) rowDays.set(Number(row.member_id), [...(rowDays.get(Number(row.member_id)) ?? []), Number(row.day)]);
+    const currentTier = new Map((await query("SELECT m.id, t.code FROM members m JOIN tiers t ON t.id = m.tier_id")).map((row) => [Number(row.id), String(row.code)]));
+    const changes = await query("SELECT c.member_id, c.created_at, f.code AS from_tier, t.code AS to_tier FROM tier_changes c JOIN tiers f ON f.id = c.from_tier_id JOIN tiers t ON t.id = c.to_tier_id ORDER BY c.id");
+    const moves = await query("SELECT m.member_id, m.moved_at, s.code FROM segment_moves m JOIN segments s ON s.id = m.to_segment_id WHERE m.scheme_id = ? ORDER BY m.id", [facts.schemeId]);
+    const tierAt = (memberId: number, at: number) => {
+      const own = changes.filter((change) => Number(change.member_id) === memberId);
+      const before = own.filter((change) => asDate(change.created_at).getTime() < at);
+      return before.length > 0 ? String(before[before.length - 1].to_tier) : own.length > 0 ? String(own[0].from_tier) : currentTier.get(memberId)!;
+    };
+    const segmentAt = (memberId: number, at: number) => {
+      const before = moves.filter((move) => Number(move.member_id) === memberId && asDate(move.moved_at).getTime() <= at);
+      return before.length > 0 ? String(before[before.length - 1].code) : null;
+    };
+    for (const granularity of ["MONTH", "WEEK", "DAY"] as const) {
+      const ranges = new Map<number, number>();
+      for (const period of referencePeriods(granularity)) {
+        ranges.set(localDay(period.previousStart), localDay(period.start));
+        ranges.set(localDay(period.start), localDay(period.end));
+      }
+      for (const [firstDay, endDay] of ranges) {
+        for (const [memberId, days] of rowDays) {
+          const first = days.find((rowDay) => rowDay >= firstDay && rowDay < endDay);
+          if (first === undefined) continue;
+          const at = firstEvent.get(`${memberId}:${first}`)!;
+          await query("INSERT INTO reference_period_groups (granularity, first_day, member_id, tier_code, segment_code) VALUES (?, ?, ?, ?, ?)", [granularity, firstDay, memberId, tierAt(memberId, at), segmentAt(memberId, at)]);
+        }
+      }
+    }
+  }
+
   /** The figures of one KPI in one period, per group, by plain SQL. */
-  async function referenceFigures(kpi: KpiName, breakdown: KpiBreakdown, period: ReferencePeriod): Promise<Map<string, Figures>> {
+  async function referenceFigures(kpi: KpiName, breakdown: KpiBreakdown, granularity: KpiGranularity, period: ReferencePeriod): Promise<Map<string, Figures>> {
+    const here: FactPeriodOf = { granularity, firstDay: localDay(period.start) };
+    const before: FactPeriodOf = { granularity, firstDay: localDay(period.previousStart) };
     const time = (instant: Date) => sqlTime(facts.dataSource, instant);
     const days = [localDay(period.start), localDay(period.end)];
     const result = new Map<string, Figures>();
     const put = (rows: Map<string, Record<string, unknown>>, name: string, column: string) => {
       for (const [group, row] of rows) result.set(group, { ...(result.get(group) ?? {}), [name]: Number(row[column] ?? 0) });
     };
-    const joined = () => byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM members m ${groupJoins("m.id")} WHERE m.joined_at >= ? AND m.joined_at < ? GROUP BY $group`, [time(period.start), time(period.end)]);
-    const joinedBefore = () => byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM members m ${groupJoins("m.id")} WHERE m.joined_at < ? GROUP BY $group`, [time(period.start)]);
+    const joined = () => byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM members m ${groupJoins("m.id")} WHERE m.joined_at >= ? AND m.joined_at < ? GROUP BY $group`, [time(period.start), time(period.end)], false);
+    const joinedBefore = () => byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM members m ${groupJoins("m.id")} WHERE m.joined_at < ? GROUP BY $group`, [time(period.start)], false);
     const logins = () =>
-      byGroup(breakdown, `SELECT $group AS group_value, COUNT(DISTINCT a.member_id) AS members, COUNT(*) AS member_days FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
-    const sums = () => byGroup(breakdown, `SELECT $group AS group_value, SUM(a.spend) AS spend, SUM(a.orders) AS orders FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? GROUP BY $group`, days);
+      byGroup(breakdown, `SELECT $group AS group_value, COUNT(DISTINCT a.member_id) AS members, COUNT(*) AS member_days FROM member_daily_activity a ${groupJoins("a.member_id", here)} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
+    const sums = () => byGroup(breakdown, `SELECT $group AS group_value, SUM(a.spend) AS spend, SUM(a.orders) AS orders FROM member_daily_activity a ${groupJoins("a.member_id", here)} WHERE a.day >= ? AND a.day < ? GROUP BY $group`, days);
     switch (kpi) {
       case "NEW_MEMBERS":
         put(await joined(), "newMembers", "n");
@@ -119,7 +186,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       case "SPEND_PER_ACTIVE_MEMBER":
         put(await sums(), "spendFen", "spend");
         put(
-          await byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM (SELECT DISTINCT member_id FROM member_daily_activity WHERE day >= ? AND day < ? AND (logins > 0 OR orders > 0)) active ${groupJoins("active.member_id")} GROUP BY $group`, days),
+          await byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM (SELECT DISTINCT member_id FROM member_daily_activity WHERE day >= ? AND day < ? AND (logins > 0 OR orders > 0)) active ${groupJoins("active.member_id", here)} GROUP BY $group`, days),
           "membersWithLoginOrOrder",
           "n",
         );
@@ -129,7 +196,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
           breakdown,
           `SELECT $group AS group_value, COUNT(*) AS buyers, SUM(CASE WHEN buyer.orders > 1 THEN 1 ELSE 0 END) AS repeaters
              FROM (SELECT member_id, SUM(orders) AS orders FROM member_daily_activity WHERE day >= ? AND day < ? GROUP BY member_id HAVING SUM(orders) > 0) buyer
-             ${groupJoins("buyer.member_id")} GROUP BY $group`,
+             ${groupJoins("buyer.member_id", here)} GROUP BY $group`,
           days,
         );
         put(rows, "membersWithRepeatOrder", "repeaters");
@@ -137,16 +204,16 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
         break;
       }
       case "POINTS_LIABILITY":
-        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(e.amount) AS points FROM point_entries e ${groupJoins("e.member_id")} WHERE e.created_at < ? GROUP BY $group`, [time(period.end)]), "outstandingPoints", "points");
+        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(e.amount) AS points FROM point_entries e ${groupJoins("e.member_id")} WHERE e.created_at < ? GROUP BY $group`, [time(period.end)], false), "outstandingPoints", "points");
         break;
       case "LOGIN_FREQUENCY": {
-        const rows = await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.logins) AS logins, COUNT(DISTINCT a.member_id) AS members FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
+        const rows = await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.logins) AS logins, COUNT(DISTINCT a.member_id) AS members FROM member_daily_activity a ${groupJoins("a.member_id", here)} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
         put(rows, "logins", "logins");
         put(rows, "membersWithLogin", "members");
         break;
       }
       case "INTERACTIONS_PER_MEMBER":
-        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.interactions) AS interactions FROM member_daily_activity a ${groupJoins("a.member_id")} WHERE a.day >= ? AND a.day < ? GROUP BY $group`, days), "interactions", "interactions");
+        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.interactions) AS interactions FROM member_daily_activity a ${groupJoins("a.member_id", here)} WHERE a.day >= ? AND a.day < ? GROUP BY $group`, days), "interactions", "interactions");
         put(await logins(), "membersWithLogin", "members");
         break;
       case "RETENTION_RATE":
@@ -157,7 +224,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
           breakdown,
           `SELECT $group AS group_value, COUNT(*) AS active_before, SUM(CASE WHEN ${activeIn("n")} THEN 1 ELSE 0 END) AS retained, SUM(CASE WHEN NOT ${activeIn("l")} THEN 1 ELSE 0 END) AS lost
              FROM (SELECT DISTINCT member_id FROM member_daily_activity WHERE day >= ? AND day < ? AND (logins > 0 OR orders > 0)) earlier
-             ${groupJoins("earlier.member_id")} GROUP BY $group`,
+             ${groupJoins("earlier.member_id", before)} GROUP BY $group`,
           [...days, ...days, localDay(period.previousStart), localDay(period.start)],
         );
         put(rows, "activeBefore", "active_before");
@@ -199,7 +266,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     });
     expect([...new Set(points.map((point) => point.periodLabel))]).toEqual(periods.map((period) => period.label));
     for (const period of periods) {
-      const expected = await referenceFigures(kpi, breakdown, period);
+      const expected = await referenceFigures(kpi, breakdown, granularity, period);
       const actual = points.filter((point) => point.periodLabel === period.label);
       expect(actual.every((point) => point.periodStart.getTime() === period.start.getTime() && point.periodEnd.getTime() === period.end.getTime())).toBe(true);
       // Every group the reference sees is in the series; groups only the series has are all zeros there.
@@ -361,5 +428,51 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     for (const buckets of [0, 101, 2.5]) {
       await expect(facts.services.clvDistribution.distribution(buckets)).rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "buckets" } });
     }
+  });
+
+  it("has activity counted in tiers and segments members later left, so the breakdowns at the time are tested", async () => {
+    const [movedTier] = await facts.dataSource.query(
+      "SELECT COUNT(*) AS n FROM reference_period_groups g JOIN members m ON m.id = g.member_id JOIN tiers t ON t.id = m.tier_id WHERE g.tier_code <> t.code",
+    );
+    const [movedSegment] = await facts.dataSource.query(
+      `SELECT COUNT(*) AS n FROM reference_period_groups g JOIN segment_memberships s ON s.member_id = g.member_id AND s.scheme_id = ? JOIN segments c ON c.id = s.segment_id
+        WHERE g.segment_code <> c.code`,
+      [facts.schemeId],
+    );
+    expect(Number(movedTier.n)).toBeGreaterThan(5);
+    expect(Number(movedSegment.n)).toBeGreaterThan(5);
+  });
+
+  /** Every KPI by month in each breakdown, by week and by day: what folding and rebuilding must leave alone. */
+  async function manySeries(): Promise<KpiPoint[][]> {
+    const series: KpiPoint[][] = [];
+    const from = local("2026-01-01T00:00:00");
+    const to = local("2026-06-01T00:00:00");
+    for (const kpi of kpiNames.filter((name) => name !== "ACQUISITION_COST")) {
+      for (const breakdown of breakdowns) series.push(await facts.services.kpis.series({ kpi, granularity: "MONTH", breakdown, from, to, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null }));
+      if (kpi !== "STICKINESS") series.push(await facts.services.kpis.series({ kpi, granularity: "DAY", breakdown: "TIER", from: local("2026-03-10T00:00:00"), to: local("2026-03-25T00:00:00"), schemeId: null }));
+      series.push(await facts.services.kpis.series({ kpi, granularity: "WEEK", breakdown: "SEGMENT", from, to, schemeId: facts.schemeId }));
+    }
+    series.push((await facts.services.joinCohorts.cohorts(from, to, 4)).map((cohort) => ({ periodStart: cohort.period.start, periodEnd: cohort.period.end, periodLabel: cohort.period.label, group: String(cohort.members), value: null, figures: cohort.activeMembers.map((value, k) => ({ name: `month${k}`, value: value ?? -1 })) })));
+    return series;
+  }
+
+  it("answers the same once the appended changes are folded into the facts, part by part, and after a rebuild from the daily rows", async () => {
+    const [{ n: appended }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_fact_changes");
+    expect(Number(appended)).toBeGreaterThan(100);
+    const before = await manySeries();
+    expect(await foldFactChanges(facts.dataSource, facts.clock.now(), 37)).toBe(37);
+    expect(await manySeries()).toEqual(before);
+    expect(await foldAllFactChanges(facts.dataSource, facts.clock.now())).toBe(Number(appended) - 37);
+    const [{ n: left }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_fact_changes");
+    expect(Number(left)).toBe(0);
+    expect(await manySeries()).toEqual(before);
+    // From scratch, the facts the events kept by difference, row for row (a row whose changes cancelled out is all zeros).
+    const counters = "logins + interactions + orders + ABS(spend) + login_days + login_members + active_members + order_members + repeat_members + retained";
+    const factRows = () => facts.dataSource.query(`SELECT * FROM kpi_facts WHERE ${counters} <> 0 ORDER BY granularity, period_first_day, scheme_id, channel, city_tier, tier_id, segment_id`);
+    const incremental = await factRows();
+    await rebuildKpiFacts(facts.dataSource, facts.config.programme.utcOffsetMinutes);
+    expect(await factRows()).toEqual(incremental);
+    expect(await manySeries()).toEqual(before);
   });
 });

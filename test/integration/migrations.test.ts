@@ -12,6 +12,7 @@ const coreTables = [
   "check_ins", "check_in_rules", "member_code_uses",
   "referrers", "referrals", "referral_rewards", "member_devices",
   "lotteries", "lottery_prizes", "lottery_draws",
+  "kpi_facts", "kpi_fact_changes", "kpi_fold_state",
   "badges", "member_badges", "member_displayed_titles", "badge_rule_activities", "challenges", "challenge_progress", "challenge_activities", "challenge_point_grants",
   "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
 ];

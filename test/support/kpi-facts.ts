@@ -21,7 +21,7 @@ export interface KpiFacts {
   clock: ManualClock;
   services: Services;
   memberIds: number[];
-  /** The test scheme whose segments (EVEN, ODD) hold all members but the last. */
+  /** The test scheme whose segments (EVEN, ODD) hold all members but the last, from a millisecond after they join. */
   schemeId: number;
   close(): Promise<void>;
 }
@@ -36,6 +36,8 @@ type Action = { at: Date; run: () => Promise<void> };
 /** Local midnight of 2026-01-05 at UTC+8, the first join day. */
 export const firstJoin = new Date("2026-01-04T16:00:00.000Z");
 export const factsEnd = new Date("2026-06-01T00:00:00.000+08:00");
+/** When every third member moves to the other segment of the test scheme. */
+export const segmentMoveAt = new Date("2026-03-16T12:00:00.000+08:00");
 
 export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promise<KpiFacts> {
   const scratch = await kind.create();
@@ -61,10 +63,12 @@ export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promi
     });
     return externalId;
   };
+  const joinActions: Date[] = [];
   for (let index = 0; index < members; index += 1) {
     // Joins spread over January to April; every fifth member joins a minute either side of a local midnight.
     const joinDay = random.integer(0, 110);
     const joinAt = new Date(firstJoin.getTime() + joinDay * day + (index % 5 === 0 ? (index % 10 === 0 ? -60_000 : 60_000) : random.integer(1, 23) * hour));
+    joinActions.push(joinAt);
     actions.push({
       at: joinAt,
       run: async () => {
@@ -92,13 +96,21 @@ export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promi
       }
     }
   }
+  // Every member but the last is placed in EVEN or ODD (by index) a millisecond after joining; every third member
+  // moves to the other segment in mid-March, so activity before and after counts in different segments.
+  const { schemeId, segmentOf } = await createTestScheme(dataSource, clock.now());
+  const segmentFor = (index: number, moved: boolean) => segmentOf.get((index % 2 === 0) !== moved ? "EVEN" : "ODD")!;
+  for (let index = 0; index < members - 1; index += 1) {
+    const joinAction = joinActions[index];
+    actions.push({ at: new Date(joinAction.getTime() + 1), run: () => placeInTestScheme(dataSource, schemeId, memberIds[index], segmentFor(index, false), clock.now()) });
+    if (index % 3 === 0) actions.push({ at: segmentMoveAt, run: async () => (joinAction < segmentMoveAt ? placeInTestScheme(dataSource, schemeId, memberIds[index], segmentFor(index, true), clock.now()) : undefined) });
+  }
   actions.sort((first, second) => first.at.getTime() - second.at.getTime());
   for (const action of actions) {
     clock.advance(action.at.getTime() - clock.now().getTime());
     await action.run();
   }
   clock.advance(factsEnd.getTime() - clock.now().getTime());
-  const schemeId = await placeInTestScheme(dataSource, memberIds.slice(0, -1), clock.now());
   return {
     scratch, dataSource, config, clock, services, memberIds, schemeId,
     async close() {
@@ -108,20 +120,23 @@ export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promi
   };
 }
 
-/** A scheme of two segments written directly: members by the parity of their id; the rest are unplaced. */
-async function placeInTestScheme(dataSource: DataSource, memberIds: number[], now: Date): Promise<number> {
-  const time = now;
-  await dataSource.query("INSERT INTO segment_schemes (code, name, name_en, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", ["KPI_TEST", "测试", "Test", 0, ...[time, time].map((value) => sqlTime(dataSource, value))]);
+/** A scheme of two segments (EVEN, ODD) written directly; members are placed as they join (placeInTestScheme). */
+async function createTestScheme(dataSource: DataSource, now: Date): Promise<{ schemeId: number; segmentOf: Map<string, number> }> {
+  await dataSource.query("INSERT INTO segment_schemes (code, name, name_en, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", ["KPI_TEST", "测试", "Test", 0, ...[now, now].map((value) => sqlTime(dataSource, value))]);
   const [{ id: schemeId }] = await dataSource.query("SELECT id FROM segment_schemes WHERE code = ?", ["KPI_TEST"]);
   for (const [position, code] of ["EVEN", "ODD"].entries()) {
-    await dataSource.query("INSERT INTO segments (scheme_id, code, name, name_en, position, rule, catch_all, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [schemeId, code, code, code, position, "{}", position === 1 ? 1 : 0, sqlTime(dataSource, time), sqlTime(dataSource, time)]);
+    await dataSource.query("INSERT INTO segments (scheme_id, code, name, name_en, position, rule, catch_all, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [schemeId, code, code, code, position, "{}", position === 1 ? 1 : 0, sqlTime(dataSource, now), sqlTime(dataSource, now)]);
   }
   const segments: { id: number; code: string }[] = await dataSource.query("SELECT id, code FROM segments WHERE scheme_id = ?", [schemeId]);
-  const segmentOf = new Map(segments.map((segment) => [segment.code, Number(segment.id)]));
-  for (const memberId of memberIds) {
-    await dataSource.query("INSERT INTO segment_memberships (member_id, scheme_id, segment_id, entered_at, pinned) VALUES (?, ?, ?, ?, ?)", [memberId, schemeId, segmentOf.get(memberId % 2 === 0 ? "EVEN" : "ODD"), sqlTime(dataSource, time), 0]);
-  }
-  return Number(schemeId);
+  return { schemeId: Number(schemeId), segmentOf: new Map(segments.map((segment) => [segment.code, Number(segment.id)])) };
+}
+
+/** Puts a member in a segment of the scheme at `now`, with the move the segment history keeps. */
+async function placeInTestScheme(dataSource: DataSource, schemeId: number, memberId: number, segmentId: number, now: Date): Promise<void> {
+  const [current] = await dataSource.query("SELECT segment_id FROM segment_memberships WHERE member_id = ? AND scheme_id = ?", [memberId, schemeId]);
+  if (current) await dataSource.query("UPDATE segment_memberships SET segment_id = ?, entered_at = ? WHERE member_id = ? AND scheme_id = ?", [segmentId, sqlTime(dataSource, now), memberId, schemeId]);
+  else await dataSource.query("INSERT INTO segment_memberships (member_id, scheme_id, segment_id, entered_at, pinned) VALUES (?, ?, ?, ?, ?)", [memberId, schemeId, segmentId, sqlTime(dataSource, now), 0]);
+  await dataSource.query("INSERT INTO segment_moves (member_id, scheme_id, from_segment_id, to_segment_id, reason, moved_at) VALUES (?, ?, ?, ?, ?, ?)", [memberId, schemeId, current ? Number(current.segment_id) : null, segmentId, current ? "MANUAL" : "INITIAL", sqlTime(dataSource, now)]);
 }
 
 /** A time as the tables hold it: TypeORM's UTC text on SQLite, a Date for mysql2. */

@@ -1,3 +1,4 @@
 export * from "./kpi-periods";
 export * from "./kpi-definitions";
 export * from "./kpi-csv";
+export * from "./kpi-facts";

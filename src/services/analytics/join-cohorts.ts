@@ -1,12 +1,13 @@
 // Monthly join cohorts: members who joined in each local month, and how many of them were active (an order or a
-// login) in each month since joining; month 0 is the joining month itself.
+// login) in each month since joining; month 0 is the joining month itself. Activity comes from the KPI facts.
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
 import { addLocalMonths } from "../../engine";
-import { kpiPeriods, periodIndexOfDay, type KpiPeriod } from "../../engine/analytics";
+import { joinMonthScheme, kpiPeriods, periodIndexOfDay, type KpiPeriod } from "../../engine/analytics";
 import { badUserInput } from "../../errors";
-import { localDaySql, periodsTableSql } from "./kpi-sql";
+import { readFactSums } from "./kpi-fact-store";
+import { localDaySql } from "./kpi-sql";
 
 export const maximumCohorts = 60;
 export const maximumCohortMonths = 36;
@@ -41,17 +42,16 @@ export class JoinCohorts {
       `SELECT ${joinDay} AS join_day, COUNT(*) AS members FROM members m WHERE m.joined_at >= ? AND m.joined_at < ? GROUP BY join_day`,
       [start, end],
     );
-    const table = periodsTableSql(monthPeriods);
-    // One member has one join day, so distinct counts per join day add up to distinct counts per cohort.
-    const activeRows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${joinDay} AS join_day, p.period AS period, COUNT(DISTINCT a.member_id) AS members
-         FROM members m
-         JOIN member_daily_activity a ON a.member_id = m.id
-         JOIN ${table.sql} p ON a.day >= p.first_day AND a.day < p.end_day
-        WHERE m.joined_at >= ? AND m.joined_at < ? AND (a.logins > 0 OR a.orders > 0)
-        GROUP BY join_day, period`,
-      [...table.parameters, start, end],
-    );
+    // Active members per join month and calendar month, from the KPI facts' join-month rows.
+    const activeRows = await readFactSums(this.dataSource, {
+      granularity: "MONTH",
+      fromDay: monthPeriods[0].firstDay,
+      toDay: monthPeriods[monthPeriods.length - 1].endDay,
+      schemeIds: [joinMonthScheme],
+      groupColumn: "segment_id",
+      counters: ["activeMembers"],
+    });
+    const monthOfDay = new Map(monthPeriods.map((period) => [period.firstDay, period.index]));
     const now = this.clock.now();
     const cohorts: JoinCohort[] = cohortPeriods.map((period) => ({
       period,
@@ -64,11 +64,13 @@ export class JoinCohorts {
       if (cohort >= 0) cohorts[cohort].members += numberFromDatabase(row.members);
     }
     for (const row of activeRows) {
-      const cohort = periodIndexOfDay(cohortPeriods, numberFromDatabase(row.join_day));
-      const monthsSinceJoining = numberFromDatabase(row.period) - cohort;
-      if (cohort < 0 || monthsSinceJoining < 0 || monthsSinceJoining >= months) continue;
+      const cohort = periodIndexOfDay(cohortPeriods, numberFromDatabase(row.group));
+      const month = monthOfDay.get(row.periodFirstDay);
+      if (cohort < 0 || month === undefined) continue;
+      const monthsSinceJoining = month - cohort;
+      if (monthsSinceJoining < 0 || monthsSinceJoining >= months) continue;
       const counts = cohorts[cohort].activeMembers;
-      if (counts[monthsSinceJoining] !== null) counts[monthsSinceJoining]! += numberFromDatabase(row.members);
+      if (counts[monthsSinceJoining] !== null) counts[monthsSinceJoining]! += row.counters.activeMembers ?? 0;
     }
     return cohorts;
   }

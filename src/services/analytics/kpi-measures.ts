@@ -1,17 +1,20 @@
-// Sums the measures KPIs are made of, per period and group, from the daily facts (member_daily_activity), the
-// members' join times, and the points ledger. Each query reads only the periods' range through an index; only the
-// measures a KPI needs are asked for. The daily facts are joined to the periods with no other bound on the day: with
-// one, SQLite's planner searched the whole series' range once per period instead of each period's own days.
+// Sums the measures KPIs are made of, per period and group: activity from the programme-wide KPI facts (a few rows
+// per period and group, kept as events arrive), joins from the members' join times, and points from the ledger.
+// Only the measures a KPI needs are asked for.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
-import { emptyMeasures, periodIndexOfDay, type KpiBreakdown, type KpiMeasureName, type KpiMeasures, type KpiPeriod } from "../../engine/analytics";
-import { breakdownSql, groupLabel, localDaySql, periodsTableSql } from "./kpi-sql";
+import {
+  emptyMeasures, periodIndexOfDay, programmeScheme, type KpiBreakdown, type KpiCounterName, type KpiCounters, type KpiGranularity, type KpiMeasureName, type KpiMeasures, type KpiPeriod,
+} from "../../engine/analytics";
+import { readFactSums } from "./kpi-fact-store";
+import { breakdownSql, factGroups, groupLabel, localDaySql } from "./kpi-sql";
 import { readMarketingSpend } from "./marketing-spend";
 
 /** Measures per group, one entry per period in series order. */
 export type MeasuresByGroup = Map<string, KpiMeasures[]>;
 
 export interface MeasureRequest {
+  granularity: KpiGranularity;
   periods: readonly KpiPeriod[];
   /** The period before the first (index -1): where the first period's retention starts from. */
   periodBefore: KpiPeriod;
@@ -23,15 +26,18 @@ export interface MeasureRequest {
 
 type Row = Record<string, unknown>;
 
-/** Distinct-member counts need the period in SQL; sums of daily activity could be folded later but share the scan. */
-const activityColumns: Partial<Record<KpiMeasureName, string>> = {
-  membersWithLogin: "COUNT(DISTINCT CASE WHEN a.logins > 0 THEN a.member_id END)",
-  loginMemberDays: "SUM(CASE WHEN a.logins > 0 THEN 1 ELSE 0 END)",
-  membersWithLoginOrOrder: "COUNT(DISTINCT CASE WHEN a.logins > 0 OR a.orders > 0 THEN a.member_id END)",
-  spendFen: "SUM(a.spend)",
-  orders: "SUM(a.orders)",
-  logins: "SUM(a.logins)",
-  interactions: "SUM(a.interactions)",
+/** The measures the programme-wide facts give, and the counter each is read from. */
+const factMeasures: Partial<Record<KpiMeasureName, KpiCounterName>> = {
+  membersWithLogin: "loginMembers",
+  loginMemberDays: "loginDays",
+  membersWithLoginOrOrder: "activeMembers",
+  spendFen: "spend",
+  orders: "orders",
+  logins: "logins",
+  interactions: "interactions",
+  membersWithOrder: "orderMembers",
+  membersWithRepeatOrder: "repeatMembers",
+  retained: "retained",
 };
 
 export class KpiMeasureReader {
@@ -50,85 +56,67 @@ export class KpiMeasureReader {
       const target = series[period];
       for (const [name, value] of Object.entries(values) as [KpiMeasureName, number][]) target[name] += value;
     };
-    const activity = Object.keys(activityColumns).filter((name) => wanted.has(name as KpiMeasureName)) as KpiMeasureName[];
-    if (activity.length > 0) await this.readActivity(request, activity, add);
-    if (wanted.has("membersWithOrder") || wanted.has("membersWithRepeatOrder")) await this.readBuyers(request, add);
+    const fromFacts = (Object.keys(factMeasures) as KpiMeasureName[]).filter((name) => wanted.has(name));
+    const retention = wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost");
+    if (fromFacts.length > 0 || retention) await this.readFacts(request, fromFacts, retention, add);
     if (wanted.has("newMembers") || wanted.has("membersAtStart")) await this.readJoins(request, add);
     if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
-    if (wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost")) await this.readRetention(request, add);
     if (wanted.has("marketingSpendFen")) await readMarketingSpend(this.dataSource, this.utcOffsetMinutes, request, add);
     return byGroup;
   }
 
-  private async readActivity(request: MeasureRequest, names: KpiMeasureName[], add: Adder): Promise<void> {
-    const { periods } = request;
-    const table = periodsTableSql(periods);
-    const groups = breakdownSql(request.breakdown, "a.member_id", request.schemeId);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT p.period AS period, ${groups.group} AS group_value, ${names.map((name) => `${activityColumns[name]} AS ${name}`).join(", ")}
-         FROM ${table.sql} p
-         JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
-         ${groups.sql}
-        GROUP BY p.period, group_value`,
-      [...table.parameters, ...groups.parameters],
-    );
-    for (const row of rows) {
-      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), Object.fromEntries(names.map((name) => [name, numberFromDatabase(row[name] ?? 0)])));
-    }
-  }
-
-  /** Members with an order in the period, and those with two or more: orders summed per member first. */
-  private async readBuyers(request: MeasureRequest, add: Adder): Promise<void> {
-    const { periods } = request;
-    const table = periodsTableSql(periods);
-    const groups = breakdownSql(request.breakdown, "buyer.member_id", request.schemeId);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT buyer.period AS period, ${groups.group} AS group_value, COUNT(*) AS buyers, SUM(CASE WHEN buyer.orders >= 2 THEN 1 ELSE 0 END) AS repeat_buyers
-         FROM (SELECT p.period AS period, a.member_id AS member_id, SUM(a.orders) AS orders
-                 FROM ${table.sql} p
-                 JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
-                WHERE a.orders > 0
-                GROUP BY p.period, a.member_id) buyer
-         ${groups.sql}
-        GROUP BY buyer.period, group_value`,
-      [...table.parameters, ...groups.parameters],
-    );
-    for (const row of rows) {
-      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), {
-        membersWithOrder: numberFromDatabase(row.buyers),
-        membersWithRepeatOrder: numberFromDatabase(row.repeat_buyers ?? 0),
-      });
-    }
-  }
-
   /**
-   * Members active (a login or an order) in the period before each period, and how many of them are active in the
-   * period itself. Distinct active members per period are listed once over the series and the period before it,
-   * then each period's list is matched with the next period's.
+   * The activity measures from the programme-wide facts (docs/kpis.md), one statement over a few rows per period
+   * and group. Retention reads the period before the first too: a period's members active before are the previous
+   * period's active members of the same group. A segment breakdown reads the programme's totals beside the scheme's
+   * placed segments: members who were in no segment of the scheme are the difference.
    */
-  private async readRetention(request: MeasureRequest, add: Adder): Promise<void> {
-    const { periods } = request;
-    const table = periodsTableSql([request.periodBefore, ...periods]);
-    const groups = breakdownSql(request.breakdown, "earlier.member_id", request.schemeId);
-    const activeMembers = `SELECT DISTINCT p.period AS period, a.member_id AS member_id
-                             FROM ${table.sql} p
-                             JOIN member_daily_activity a ON a.day >= p.first_day AND a.day < p.end_day
-                            WHERE a.logins > 0 OR a.orders > 0`;
-    // The last period's actives are nobody's "before" in this series.
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT earlier.period + 1 AS period, ${groups.group} AS group_value, COUNT(*) AS active_before,
-              SUM(CASE WHEN later.member_id IS NULL THEN 0 ELSE 1 END) AS retained
-         FROM (${activeMembers}) earlier
-         LEFT JOIN (${activeMembers}) later ON later.period = earlier.period + 1 AND later.member_id = earlier.member_id
-         ${groups.sql}
-        WHERE earlier.period < ?
-        GROUP BY earlier.period, group_value`,
-      [...table.parameters, ...table.parameters, ...groups.parameters, periods.length - 1],
-    );
-    for (const row of rows) {
-      const activeBefore = numberFromDatabase(row.active_before);
-      const retained = numberFromDatabase(row.retained ?? 0);
-      add(groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.period), { activeBefore, retained, lost: activeBefore - retained });
+  private async readFacts(request: MeasureRequest, names: KpiMeasureName[], retention: boolean, add: Adder): Promise<void> {
+    const { periods, breakdown } = request;
+    const counters = new Set<KpiCounterName>(names.map((name) => factMeasures[name]!));
+    if (retention) counters.add("activeMembers").add("retained");
+    const groups = await factGroups(this.dataSource, breakdown, request.schemeId);
+    const sums = await readFactSums(this.dataSource, {
+      granularity: request.granularity,
+      fromDay: retention ? request.periodBefore.firstDay : periods[0].firstDay,
+      toDay: periods[periods.length - 1].endDay,
+      schemeIds: groups.schemeIds,
+      groupColumn: groups.column,
+      counters: [...counters],
+    });
+    const periodOfDay = new Map<number, number>([[request.periodBefore.firstDay, -1], ...periods.map((period) => [period.firstDay, period.index] as [number, number])]);
+    // Per group, the counters of each period, index + 1 (0 is the period before the first).
+    const table = new Map<string, Partial<KpiCounters>[]>();
+    // Groups with facts in the series' periods get a point in each (zeros included); the period before adds none.
+    const inSeries = new Set<string>();
+    const put = (group: string, period: number, values: Partial<KpiCounters>, sign: number) => {
+      const row = table.get(group) ?? Array.from({ length: periods.length + 1 }, (): Partial<KpiCounters> => ({}));
+      table.set(group, row);
+      if (period >= 0) inSeries.add(group);
+      for (const [name, value] of Object.entries(values) as [KpiCounterName, number][]) row[period + 1][name] = (row[period + 1][name] ?? 0) + sign * value;
+    };
+    for (const sum of sums) {
+      const period = periodOfDay.get(sum.periodFirstDay);
+      if (period === undefined) continue;
+      if (breakdown === "SEGMENT") {
+        // The scheme's rows count in their segment and come off the programme's total, which leaves the unplaced.
+        put("UNPLACED", period, sum.counters, sum.schemeId === programmeScheme ? 1 : -1);
+        if (sum.schemeId !== programmeScheme) put(groups.label(sum.group), period, sum.counters, 1);
+      } else put(groups.label(sum.group), period, sum.counters, 1);
+    }
+    for (const [group, row] of table) {
+      if (!inSeries.has(group)) continue;
+      for (const period of periods) {
+        const counters = row[period.index + 1];
+        const before = row[period.index];
+        const values: Partial<KpiMeasures> = Object.fromEntries(names.map((name) => [name, counters[factMeasures[name]!] ?? 0]));
+        if (retention) {
+          const activeBefore = before.activeMembers ?? 0;
+          const retained = counters.retained ?? 0;
+          Object.assign(values, { activeBefore, retained, lost: activeBefore - retained });
+        }
+        add(group, period.index, values);
+      }
     }
   }
 

@@ -60,7 +60,7 @@ export class KpiService {
       throw badUserInput("schemeId is only for the SEGMENT breakdown.", "schemeId");
     }
     const byGroup = await this.measures.read({
-      periods, periodBefore: periodBefore(periods[0], request.granularity, this.settings.utcOffsetMinutes), breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi],
+      granularity: request.granularity, periods, periodBefore: periodBefore(periods[0], request.granularity, this.settings.utcOffsetMinutes), breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi],
     });
     // Without a breakdown the one group is there even when nothing happened, so a chart has its zeros.
     if (request.breakdown === "NONE" && !byGroup.has("ALL")) byGroup.set("ALL", periods.map(() => emptyMeasures()));

@@ -1,8 +1,10 @@
 // SQL pieces the KPI queries share, the same on SQLite and MySQL/MariaDB: a time column's local day number, the
-// periods as a derived table of day ranges, and the breakdown of members into groups by their current attributes.
+// periods as a derived table of day ranges, the breakdown of members into groups by their current attributes, and
+// the groups of the programme-wide KPI facts.
 import type { DataSource } from "typeorm";
 import { isSqlite } from "../../database/transactions";
-import type { KpiBreakdown, KpiPeriod } from "../../engine/analytics";
+import { numberFromDatabase } from "../../database/raw-values";
+import { programmeScheme, type KpiBreakdown, type KpiPeriod } from "../../engine/analytics";
 
 /** SQL and its positional parameters, in the order they appear. */
 export interface SqlPiece {
@@ -55,4 +57,34 @@ export function breakdownSql(breakdown: KpiBreakdown, memberIdColumn: string, sc
 export function groupLabel(breakdown: KpiBreakdown, value: unknown): string {
   if (value === null || value === undefined) return breakdown === "SEGMENT" ? "UNPLACED" : "UNKNOWN";
   return String(value);
+}
+
+/** How the KPI facts are grouped for a breakdown: the schemes' rows to read, the column, and each value's label. */
+export interface FactGroups {
+  schemeIds: number[];
+  column: string;
+  label(value: unknown): string;
+}
+
+export async function factGroups(dataSource: DataSource, breakdown: KpiBreakdown, schemeId: number | null): Promise<FactGroups> {
+  const programme = [programmeScheme];
+  switch (breakdown) {
+    case "NONE":
+      return { schemeIds: programme, column: "'ALL'", label: () => "ALL" };
+    case "CHANNEL":
+      return { schemeIds: programme, column: "channel", label: (value) => String(value) };
+    case "CITY_TIER":
+      return { schemeIds: programme, column: "city_tier", label: (value) => (numberFromDatabase(value) === 0 ? "UNKNOWN" : String(numberFromDatabase(value))) };
+    case "TIER": {
+      const tiers: Record<string, unknown>[] = await dataSource.query("SELECT id, code FROM tiers");
+      const codes = new Map(tiers.map((tier) => [numberFromDatabase(tier.id), String(tier.code)]));
+      return { schemeIds: programme, column: "tier_id", label: (value) => codes.get(numberFromDatabase(value)) ?? `TIER_${String(value)}` };
+    }
+    case "SEGMENT": {
+      // The programme's rows (scheme 0) are the totals the unplaced are worked out from.
+      const segments: Record<string, unknown>[] = await dataSource.query("SELECT id, code FROM segments WHERE scheme_id = ?", [schemeId]);
+      const codes = new Map(segments.map((segment) => [numberFromDatabase(segment.id), String(segment.code)]));
+      return { schemeIds: [programmeScheme, schemeId!], column: "segment_id", label: (value) => codes.get(numberFromDatabase(value)) ?? `SEGMENT_${String(value)}` };
+    }
+  }
 }

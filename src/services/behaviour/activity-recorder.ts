@@ -5,6 +5,7 @@ import { EngagementHub } from "../engagement/engagement-hub";
 import { isSqlite, lockingRead, runInTransaction } from "../../database/transactions";
 import { localDayNumber, oldestWindowDay, summariseTotals, summariseWindows, type DailyFacts } from "../../engine";
 import { BehaviourEventRecord, MemberAggregateRecord } from "../../entities";
+import { groupColumns, MemberKpiFacts, type GroupColumns } from "../analytics/member-kpi-facts";
 
 export interface ActivitySettings {
   utcOffsetMinutes: number;
@@ -35,13 +36,18 @@ const dailyColumns = [
 ] as const;
 
 const refreshChunkSize = 2_000;
+const groupColumnNames: (keyof GroupColumns)[] = ["group_channel", "group_city_tier", "group_tier_id", "group_segments"];
 
 export class ActivityRecorder {
+  private readonly kpiFacts: MemberKpiFacts;
+
   constructor(
     private readonly settings: ActivitySettings,
     /** Engagement features (challenges, badges) hear each recorded event in its transaction. */
     private readonly engagement: EngagementHub = new EngagementHub(),
-  ) {}
+  ) {
+    this.kpiFacts = new MemberKpiFacts(settings.utcOffsetMinutes);
+  }
 
   today(now: Date): number {
     return localDayNumber(now, this.settings.utcOffsetMinutes);
@@ -55,26 +61,34 @@ export class ActivityRecorder {
    * Writes the event, adds its changes to the member's days and recomputes the member's aggregates row. The
    * aggregates row is locked first: it is the member's behaviour lock, so two events of one member never
    * interleave their day rows (no gap-lock deadlocks on MySQL) and the row is recomputed from settled days.
-   * `history`: an imported past event, which engagement listeners do not hear.
+   * `history`: an imported past event, which engagement listeners do not hear. The programme-wide KPI facts take
+   * the difference the changes make to the member's periods (imported history included).
    */
   async record(manager: EntityManager, event: Omit<BehaviourEventRecord, "id">, changes: DailyChange[], moments: MomentChanges, now: Date, history = false): Promise<void> {
     const aggregates = await lockingRead(manager, MemberAggregateRecord, "aggregates").where("aggregates.memberId = :memberId", { memberId: event.memberId }).getOneOrFail();
     await manager.insert(BehaviourEventRecord, event);
-    for (const change of changes) await this.addToDay(manager, event.memberId, change);
+    const factsBefore = await this.kpiFacts.before(manager, event.memberId, changes.map((change) => change.day));
+    const groups = groupColumns(factsBefore.current);
+    for (const change of changes) await this.addToDay(manager, event.memberId, change, groups);
+    await this.kpiFacts.after(manager, factsBefore, changes);
     await this.updateAggregates(manager, aggregates, moments, now);
     // Imported history (recorded without points) is the past: it feeds scores, but earns no challenge progress and
     // qualifies no referral, which would pay rewards for what happened before the offer existed.
     if (!history) await this.engagement.publish(manager, { memberId: event.memberId, kind: event.kind, occurredAt: event.occurredAt, amount: event.amount, reference: `${event.source}:${event.externalId}` });
   }
 
-  private async addToDay(manager: EntityManager, memberId: number, change: DailyChange): Promise<void> {
+  /** Adds a change to its day row; a new row is written with the member's groups now, which it keeps. */
+  private async addToDay(manager: EntityManager, memberId: number, change: DailyChange, groups: GroupColumns): Promise<void> {
     const names = dailyColumns.map(([, column]) => column);
     const values = dailyColumns.map(([field]) => change[field] ?? 0);
-    const placeholders = names.map(() => "?").join(", ");
+    const placeholders = [...names, ...groupColumnNames].map(() => "?").join(", ");
     const increments = isSqlite(manager.connection)
       ? `ON CONFLICT (member_id, day) DO UPDATE SET ${names.map((name) => `${name} = ${name} + excluded.${name}`).join(", ")}`
       : `ON DUPLICATE KEY UPDATE ${names.map((name) => `${name} = ${name} + VALUES(${name})`).join(", ")}`;
-    await manager.query(`INSERT INTO member_daily_activity (member_id, day, ${names.join(", ")}) VALUES (?, ?, ${placeholders}) ${increments}`, [memberId, change.day, ...values]);
+    await manager.query(
+      `INSERT INTO member_daily_activity (member_id, day, ${names.join(", ")}, ${groupColumnNames.join(", ")}) VALUES (?, ?, ${placeholders}) ${increments}`,
+      [memberId, change.day, ...values, ...groupColumnNames.map((name) => groups[name])],
+    );
   }
 
   private async updateAggregates(manager: EntityManager, aggregates: MemberAggregateRecord, moments: MomentChanges, now: Date): Promise<void> {

@@ -1,0 +1,214 @@
+// A member's part in the programme-wide KPI facts: for each local day, ISO week and local month, what the member
+// adds to the counters of the groups they were in. Distinct-member counts (members with a login, buyers, repeat
+// buyers, actives, retained) are 0 or 1 per member and period, so the programme's facts are plain sums and a KPI
+// query reads a few hundred rows instead of every member's days.
+//
+// A member counts, for a whole period, in the groups of their first day row in that period: the groups they were in
+// when that row was written (kept on the row). Groups partition the members of every period, so a breakdown's
+// groups add up to the total. Retention credits the groups of the previous period's first row, where the member
+// was counted active, so a group's retained members never exceed its active members of the period before.
+//
+// The service keeps the facts by difference: the member's part in the touched periods before an event, taken from
+// the part after it. Pure: rows in, facts out.
+import type { KpiGranularity } from "./kpi-periods";
+
+/** A member's groups when a day row was written. City tier 0: not given. Segments: scheme id → segment id. */
+export interface KpiGroups {
+  channel: string;
+  cityTier: number;
+  tierId: number;
+  segments: ReadonlyMap<number, number>;
+}
+
+/** The day row's facts that KPIs read. */
+export interface MemberKpiDay {
+  day: number;
+  logins: number;
+  orders: number;
+  spend: number;
+  interactions: number;
+  groups: KpiGroups;
+}
+
+/** Facts keyed by programme-wide groups (scheme 0), by segment of a scheme (scheme id), or by join month. */
+export const programmeScheme = 0;
+export const joinMonthScheme = -1;
+
+export const kpiCounterNames = ["logins", "interactions", "orders", "spend", "loginDays", "loginMembers", "activeMembers", "orderMembers", "repeatMembers", "retained"] as const;
+export type KpiCounterName = (typeof kpiCounterNames)[number];
+export type KpiCounters = Record<KpiCounterName, number>;
+
+/**
+ * A row of the facts. Scheme 0 rows carry channel, city tier and tier (segment 0); a scheme's rows carry the
+ * segment (other columns empty); join-month rows (monthly only) carry the member's join month's first day as
+ * `segmentId`.
+ */
+export interface KpiFactKey {
+  granularity: KpiGranularity;
+  periodFirstDay: number;
+  schemeId: number;
+  channel: string;
+  cityTier: number;
+  tierId: number;
+  segmentId: number;
+}
+
+export interface KpiFact {
+  key: KpiFactKey;
+  counters: KpiCounters;
+}
+
+export interface FactPeriod {
+  granularity: KpiGranularity;
+  firstDay: number;
+}
+
+const factGranularities: readonly KpiGranularity[] = ["DAY", "WEEK", "MONTH"];
+const millisecondsPerDay = 86_400_000;
+
+export function emptyCounters(): KpiCounters {
+  return { logins: 0, interactions: 0, orders: 0, spend: 0, loginDays: 0, loginMembers: 0, activeMembers: 0, orderMembers: 0, repeatMembers: 0, retained: 0 };
+}
+
+function monthFirstDay(year: number, month: number): number {
+  return Date.UTC(year, month, 1) / millisecondsPerDay;
+}
+
+/** The first day of the period of this granularity holding local day `day` (weeks start on Monday). */
+export function factPeriodFirstDay(day: number, granularity: KpiGranularity): number {
+  if (granularity === "DAY") return day;
+  // Day 0 (1970-01-01) was a Thursday.
+  if (granularity === "WEEK") return day - ((((day + 3) % 7) + 7) % 7);
+  const date = new Date(day * millisecondsPerDay);
+  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth());
+}
+
+/** The first day after the period starting on `firstDay`. */
+export function factPeriodEndDay(firstDay: number, granularity: KpiGranularity): number {
+  if (granularity === "DAY") return firstDay + 1;
+  if (granularity === "WEEK") return firstDay + 7;
+  const date = new Date(firstDay * millisecondsPerDay);
+  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth() + 1);
+}
+
+export function factPreviousPeriodFirstDay(firstDay: number, granularity: KpiGranularity): number {
+  return factPeriodFirstDay(firstDay - 1, granularity);
+}
+
+/** The periods a change to these days can alter: each day's own period, and the next one, whose retention looks back. */
+export function periodsTouchedBy(days: Iterable<number>): FactPeriod[] {
+  const periods = new Map<string, FactPeriod>();
+  for (const day of days) {
+    for (const granularity of factGranularities) {
+      const firstDay = factPeriodFirstDay(day, granularity);
+      for (const periodFirstDay of [firstDay, factPeriodEndDay(firstDay, granularity)]) periods.set(`${granularity}:${periodFirstDay}`, { granularity, firstDay: periodFirstDay });
+    }
+  }
+  return [...periods.values()];
+}
+
+/** The days [fromDay, toDay) of rows the facts of these periods depend on: each period and the one before it. */
+export function daysNeededFor(periods: readonly FactPeriod[]): { fromDay: number; toDay: number } {
+  let fromDay = Number.POSITIVE_INFINITY;
+  let toDay = Number.NEGATIVE_INFINITY;
+  for (const period of periods) {
+    fromDay = Math.min(fromDay, factPreviousPeriodFirstDay(period.firstDay, period.granularity));
+    toDay = Math.max(toDay, factPeriodEndDay(period.firstDay, period.granularity));
+  }
+  return { fromDay, toDay };
+}
+
+export function factKeyText(key: KpiFactKey): string {
+  return `${key.granularity}|${key.periodFirstDay}|${key.schemeId}|${key.channel}|${key.cityTier}|${key.tierId}|${key.segmentId}`;
+}
+
+/** Adds counters into the fact of a key, creating it. */
+export function addToFacts(facts: Map<string, KpiFact>, key: KpiFactKey, counters: Partial<KpiCounters>, sign = 1): void {
+  const text = factKeyText(key);
+  let fact = facts.get(text);
+  if (!fact) {
+    fact = { key, counters: emptyCounters() };
+    facts.set(text, fact);
+  }
+  for (const name of kpiCounterNames) fact.counters[name] += sign * (counters[name] ?? 0);
+}
+
+/** The keys a member in these groups counts under in a period: programme-wide, each placed segment, the join month. */
+function keysOf(period: FactPeriod, groups: KpiGroups, joinMonthFirstDay: number | null): KpiFactKey[] {
+  const base = { granularity: period.granularity, periodFirstDay: period.firstDay };
+  const keys: KpiFactKey[] = [{ ...base, schemeId: programmeScheme, channel: groups.channel, cityTier: groups.cityTier, tierId: groups.tierId, segmentId: 0 }];
+  for (const [schemeId, segmentId] of groups.segments) keys.push({ ...base, schemeId, channel: "", cityTier: 0, tierId: 0, segmentId });
+  if (period.granularity === "MONTH" && joinMonthFirstDay !== null) keys.push({ ...base, schemeId: joinMonthScheme, channel: "", cityTier: 0, tierId: 0, segmentId: joinMonthFirstDay });
+  return keys;
+}
+
+const isActive = (day: MemberKpiDay) => day.logins > 0 || day.orders > 0;
+
+/** Rows of [fromDay, toDay) from rows sorted by day, found by binary search: a rebuild walks every member's history. */
+function rowsBetween(days: readonly MemberKpiDay[], fromDay: number, toDay: number): readonly MemberKpiDay[] {
+  let low = 0;
+  let high = days.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (days[middle].day < fromDay) low = middle + 1;
+    else high = middle;
+  }
+  let end = low;
+  while (end < days.length && days[end].day < toDay) end += 1;
+  return days.slice(low, end);
+}
+
+/**
+ * The member's facts in the given periods, from their day rows (sorted by day, covering `daysNeededFor(periods)`).
+ * `joinMonthFirstDay`: the first day of the member's join month (join cohorts), null to leave them out.
+ */
+export function memberKpiFacts(days: readonly MemberKpiDay[], periods: readonly FactPeriod[], joinMonthFirstDay: number | null): Map<string, KpiFact> {
+  const facts = new Map<string, KpiFact>();
+  for (const period of periods) {
+    const rows = rowsBetween(days, period.firstDay, factPeriodEndDay(period.firstDay, period.granularity));
+    if (rows.length === 0) continue;
+    const counters = emptyCounters();
+    for (const row of rows) {
+      counters.logins += row.logins;
+      counters.interactions += row.interactions;
+      counters.orders += row.orders;
+      counters.spend += row.spend;
+      if (row.logins > 0) counters.loginDays += 1;
+    }
+    counters.loginMembers = counters.loginDays > 0 ? 1 : 0;
+    counters.orderMembers = counters.orders > 0 ? 1 : 0;
+    counters.repeatMembers = counters.orders >= 2 ? 1 : 0;
+    const active = rows.some(isActive);
+    counters.activeMembers = active ? 1 : 0;
+    for (const key of keysOf(period, rows[0].groups, joinMonthFirstDay)) addToFacts(facts, key, counters);
+    if (!active) continue;
+    const previousFirstDay = factPreviousPeriodFirstDay(period.firstDay, period.granularity);
+    const previous = rowsBetween(days, previousFirstDay, period.firstDay);
+    if (!previous.some(isActive)) continue;
+    for (const key of keysOf(period, previous[0].groups, joinMonthFirstDay)) addToFacts(facts, key, { retained: 1 });
+  }
+  return facts;
+}
+
+/** What changed between two sets of facts (after − before), without the keys that did not move. */
+export function factDifference(before: ReadonlyMap<string, KpiFact>, after: ReadonlyMap<string, KpiFact>): KpiFact[] {
+  const difference = new Map<string, KpiFact>();
+  for (const fact of after.values()) addToFacts(difference, fact.key, fact.counters);
+  for (const fact of before.values()) addToFacts(difference, fact.key, fact.counters, -1);
+  return [...difference.values()].filter((fact) => kpiCounterNames.some((name) => fact.counters[name] !== 0));
+}
+
+/** Segments as a row keeps them: "schemeId:segmentId" pairs joined by ";", in scheme order. */
+export function segmentsText(segments: ReadonlyMap<number, number>): string {
+  return [...segments].sort(([first], [second]) => first - second).map(([schemeId, segmentId]) => `${schemeId}:${segmentId}`).join(";");
+}
+
+export function segmentsFromText(text: string): Map<number, number> {
+  const segments = new Map<number, number>();
+  for (const pair of text.split(";")) {
+    if (pair === "") continue;
+    const [schemeId, segmentId] = pair.split(":").map(Number);
+    segments.set(schemeId, segmentId);
+  }
+  return segments;
+}

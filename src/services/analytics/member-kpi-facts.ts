@@ -1,0 +1,111 @@
+// Keeps the programme-wide KPI facts as a member's day rows change: inside the transaction that records an event,
+// under the member's behaviour lock (ActivityRecorder), it reads the member's rows of the periods the event touches,
+// and appends the difference between the member's facts before and after the event (docs/kpis.md).
+import type { EntityManager } from "typeorm";
+import { numberFromDatabase, timeFromDatabase } from "../../database/raw-values";
+import { localDayNumber } from "../../engine";
+import {
+  daysNeededFor, factDifference, factPeriodFirstDay, memberKpiFacts, periodsTouchedBy, segmentsFromText, segmentsText,
+  type FactPeriod, type KpiGroups, type MemberKpiDay,
+} from "../../engine/analytics";
+import { appendFactChanges } from "./kpi-fact-store";
+
+/** What a change adds to a day row, of what the facts read. */
+export interface KpiDayChange {
+  day: number;
+  logins?: number;
+  orders?: number;
+  spend?: number;
+  interactions?: number;
+}
+
+/** The group columns a new day row is written with. */
+export interface GroupColumns {
+  group_channel: string | null;
+  group_city_tier: number | null;
+  group_tier_id: number | null;
+  group_segments: string | null;
+}
+
+export interface MemberFactsBefore {
+  memberId: number;
+  periods: FactPeriod[];
+  rows: MemberKpiDay[];
+  /** The member's groups now: what a new row is written with. */
+  current: KpiGroups;
+  joinMonthFirstDay: number;
+}
+
+type Row = Record<string, unknown>;
+
+/** The member's groups now, and the first day of their join month. */
+export async function currentMemberGroups(manager: EntityManager, memberId: number, utcOffsetMinutes: number): Promise<{ groups: KpiGroups; joinMonthFirstDay: number }> {
+  const [member]: Row[] = await manager.query("SELECT join_channel, city_tier, tier_id, joined_at FROM members WHERE id = ?", [memberId]);
+  const segments: Row[] = await manager.query("SELECT scheme_id, segment_id FROM segment_memberships WHERE member_id = ?", [memberId]);
+  return {
+    groups: {
+      channel: String(member.join_channel),
+      cityTier: member.city_tier === null ? 0 : numberFromDatabase(member.city_tier),
+      tierId: numberFromDatabase(member.tier_id),
+      segments: new Map(segments.map((row) => [numberFromDatabase(row.scheme_id), numberFromDatabase(row.segment_id)])),
+    },
+    joinMonthFirstDay: factPeriodFirstDay(localDayNumber(timeFromDatabase(member.joined_at)!, utcOffsetMinutes), "MONTH"),
+  };
+}
+
+export function groupColumns(groups: KpiGroups): GroupColumns {
+  return { group_channel: groups.channel, group_city_tier: groups.cityTier, group_tier_id: groups.tierId, group_segments: segmentsText(groups.segments) };
+}
+
+/** A day row's groups; a row from before the facts existed (the rebuild fills them in) counts in today's. */
+export function groupsOfRow(row: Row, current: KpiGroups): KpiGroups {
+  if (row.group_channel === null || row.group_channel === undefined) return current;
+  return {
+    channel: String(row.group_channel),
+    cityTier: numberFromDatabase(row.group_city_tier ?? 0),
+    tierId: numberFromDatabase(row.group_tier_id ?? 0),
+    segments: segmentsFromText(String(row.group_segments ?? "")),
+  };
+}
+
+export function kpiDayFromRow(row: Row, current: KpiGroups): MemberKpiDay {
+  return {
+    day: numberFromDatabase(row.day),
+    logins: numberFromDatabase(row.logins),
+    orders: numberFromDatabase(row.orders),
+    spend: numberFromDatabase(row.spend),
+    interactions: numberFromDatabase(row.interactions),
+    groups: groupsOfRow(row, current),
+  };
+}
+
+export const kpiDayColumns = "day, logins, orders, spend, interactions, group_channel, group_city_tier, group_tier_id, group_segments";
+
+export class MemberKpiFacts {
+  constructor(private readonly utcOffsetMinutes: number) {}
+
+  /** Reads, before the changes are written, the member's rows their facts depend on. */
+  async before(manager: EntityManager, memberId: number, days: readonly number[]): Promise<MemberFactsBefore> {
+    const periods = periodsTouchedBy(days);
+    const { fromDay, toDay } = daysNeededFor(periods);
+    const { groups: current, joinMonthFirstDay } = await currentMemberGroups(manager, memberId, this.utcOffsetMinutes);
+    const rows: Row[] = await manager.query(`SELECT ${kpiDayColumns} FROM member_daily_activity WHERE member_id = ? AND day >= ? AND day < ? ORDER BY day`, [memberId, fromDay, toDay]);
+    return { memberId, periods, rows: rows.map((row) => kpiDayFromRow(row, current)), current, joinMonthFirstDay };
+  }
+
+  /** Appends the difference the changes (now written to the rows) made to the member's facts. */
+  async after(manager: EntityManager, before: MemberFactsBefore, changes: readonly KpiDayChange[]): Promise<void> {
+    const rows = new Map(before.rows.map((row) => [row.day, { ...row }]));
+    for (const change of changes) {
+      const row = rows.get(change.day) ?? { day: change.day, logins: 0, orders: 0, spend: 0, interactions: 0, groups: before.current };
+      row.logins += change.logins ?? 0;
+      row.orders += change.orders ?? 0;
+      row.spend += change.spend ?? 0;
+      row.interactions += change.interactions ?? 0;
+      rows.set(change.day, row);
+    }
+    const afterRows = [...rows.values()].sort((first, second) => first.day - second.day);
+    const difference = factDifference(memberKpiFacts(before.rows, before.periods, before.joinMonthFirstDay), memberKpiFacts(afterRows, before.periods, before.joinMonthFirstDay));
+    if (difference.length > 0) await appendFactChanges(manager, difference);
+  }
+}
