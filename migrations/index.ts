@@ -14,6 +14,7 @@ import { Referrals1764892800000 } from "./1764892800000-referrals";
 import { Lotteries1764979200000 } from "./1764979200000-lotteries";
 import { ChallengesAndBadges1764720000000 } from "./1764720000000-challenges-and-badges";
 import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
+import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -31,4 +32,5 @@ export const migrations = [
   Leaderboards1764806400000,
   Referrals1764892800000,
   Lotteries1764979200000,
+  KpiPointsFacts1765065600001,
 ];

@@ -2,6 +2,8 @@
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
 import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
+import { runInTransaction } from "../../src/database/transactions";
+import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
 import type { KpiPoint } from "../../src/services/analytics/kpi-service";
 import { testDatabaseKinds } from "../support/databases";
 import { buildKpiFacts, sqlTime, type KpiFacts } from "../support/kpi-facts";
@@ -245,6 +247,23 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       }
     }, 120_000);
   }
+
+  it("POINTS_LIABILITY still matches the SQL reference after a partial and after a full fold of the daily points facts", async () => {
+    const fold = (limit?: number) => runInTransaction(facts.dataSource, (manager) => foldPointChanges(manager, { limit }));
+    const changes = async () => Number((await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_points_changes"))[0].n);
+    const waiting = await changes();
+    expect(waiting).toBeGreaterThan(50);
+    const expectAllToMatch = async () => {
+      for (const granularity of ["MONTH", "WEEK", "DAY"] as const) await expectSeriesToMatchReference("POINTS_LIABILITY", granularity, "NONE");
+      await expectSeriesToMatchReference("POINTS_LIABILITY", "MONTH", "CHANNEL");
+    };
+    expect(await fold(25)).toBe(25);
+    expect(await changes()).toBe(waiting - 25);
+    await expectAllToMatch();
+    while ((await fold(40)) > 0);
+    expect(await changes()).toBe(0);
+    await expectAllToMatch();
+  }, 120_000);
 
   it("has members retained and members lost in the facts, and no members before the first month", async () => {
     const retention = await facts.services.kpis.series({ kpi: "RETENTION_RATE", granularity: "MONTH", breakdown: "NONE", from: local("2026-01-01T00:00:00"), to: local("2026-06-01T00:00:00"), schemeId: null });

@@ -1,10 +1,12 @@
 // Sums the measures KPIs are made of, per period and group, from the daily facts (member_daily_activity), the
-// members' join times, and the points ledger. Each query reads only the periods' range through an index; only the
-// measures a KPI needs are asked for. The daily facts are joined to the periods with no other bound on the day: with
-// one, SQLite's planner searched the whole series' range once per period instead of each period's own days.
+// members' join times, and the points ledger (or, without a breakdown, its daily points facts). Each query reads
+// only the periods' range through an index; only the measures a KPI needs are asked for. The daily facts are joined
+// to the periods with no other bound on the day: with one, SQLite's planner searched the whole series' range once
+// per period instead of each period's own days.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
 import { emptyMeasures, periodIndexOfDay, type KpiBreakdown, type KpiMeasureName, type KpiMeasures, type KpiPeriod } from "../../engine/analytics";
+import { readPointsByDay } from "./kpi-points-facts";
 import { breakdownSql, groupLabel, localDaySql, periodsTableSql } from "./kpi-sql";
 import { readMarketingSpend } from "./marketing-spend";
 
@@ -171,11 +173,24 @@ export class KpiMeasureReader {
   }
 
   /**
-   * Points held at each period's end: today's balances (point_accounts, the ledger's sums) less every entry
-   * made at or after that end. Reads the accounts and the entries since the series began, not the whole ledger.
+   * Points held at each period's end. Without a breakdown: the programme's daily points facts summed up to each
+   * end (kpi-points-facts.ts), a few hundred rows whatever the number of members. By a breakdown (members' current
+   * groups, which the facts do not keep): today's balances (point_accounts, the ledger's sums) less every entry
+   * made at or after that end, which reads the accounts and the entries since the series began.
    */
   private async readOutstandingPoints(request: MeasureRequest, add: Adder): Promise<void> {
     const { periods } = request;
+    if (request.breakdown === "NONE") {
+      // Periods are in order and their end days rise: one walk over the days adds up each period's total.
+      const days = await readPointsByDay(this.dataSource.manager, periods[periods.length - 1].endDay);
+      let outstanding = 0;
+      let next = 0;
+      for (const period of periods) {
+        while (next < days.length && days[next].day < period.endDay) outstanding += days[next++].points;
+        add("ALL", period.index, { outstandingPoints: outstanding });
+      }
+      return;
+    }
     const groups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
     const day = localDaySql(this.dataSource, "e.created_at", this.utcOffsetMinutes);
     const changeRows: Row[] = await this.dataSource.query(
