@@ -15,7 +15,8 @@ async function main(): Promise<void> {
   const file = process.env.KPI_BENCH_FILE;
   if (!file || /scoring-\d+-seed\d+\.sqlite$/.test(file)) throw new Error("KPI_BENCH_FILE must name a copy of the scoring benchmark's database, not the cached file");
   const config = { ...loadConfig({ NODE_ENV: "test" }), database: { type: "sqlite" as const, path: file } };
-  const { dataSource } = await openDatabase(config.database, { runMigrations: false });
+  // The copy is brought up to date (it may predate the KPI facts' tables, which the migrations fill from the ledger).
+  const { dataSource } = await openDatabase(config.database, { runMigrations: true });
   const [{ latest }] = await dataSource.query("SELECT MAX(joined_at) AS latest FROM members");
   const now = timeFromDatabase(latest)!;
   const services = createAnalyticsServices(dataSource, new ManualClock(now), config);

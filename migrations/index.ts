@@ -15,6 +15,7 @@ import { Lotteries1764979200000 } from "./1764979200000-lotteries";
 import { ChallengesAndBadges1764720000000 } from "./1764720000000-challenges-and-badges";
 import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
 import { KpiFacts1765065600000 } from "./1765065600000-kpi-facts";
+import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -33,4 +34,5 @@ export const migrations = [
   Referrals1764892800000,
   Lotteries1764979200000,
   KpiFacts1765065600000,
+  KpiPointsFacts1765065600001,
 ];

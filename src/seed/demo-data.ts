@@ -19,6 +19,8 @@ import { defaultScoringSettings } from "../engine/scoring/types";
 import { demoMemberProfile } from "./demo-members";
 import { randomFor } from "../engine/random";
 import { addBulkMembersToKpiFacts } from "../services/analytics/kpi-facts-rebuild";
+import { localDayNumber } from "../engine";
+import { recordPointChanges } from "../services/analytics/kpi-points-facts";
 
 /** Known only to local and demo installations; documented in the README. */
 export const demoStaffPassword = "loyalty-demo-password";
@@ -155,7 +157,15 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
       await insertRows(manager, MemberRecord, members);
       await insertRows(manager, PointAccountRecord, ledgers.map((ledger) => ledger.account));
       await insertRows(manager, OrderRecord, ledgers.flatMap((ledger) => ledger.orders));
-      await insertRows(manager, PointEntryRecord, ledgers.flatMap((ledger) => ledger.entries));
+      const entries = ledgers.flatMap((ledger) => ledger.entries);
+      await insertRows(manager, PointEntryRecord, entries);
+      // The ledger writer's programme-wide daily points facts, written in bulk like the entries: a row per day.
+      const pointsByDay = new Map<number, number>();
+      for (const entry of entries) {
+        const day = localDayNumber(entry.createdAt, programme.utcOffsetMinutes);
+        pointsByDay.set(day, (pointsByDay.get(day) ?? 0) + entry.amount);
+      }
+      await recordPointChanges(manager, pointsByDay);
       await insertRows(manager, PointLotRecord, ledgers.flatMap((ledger) => ledger.lots));
       await insertRows(manager, TierChangeRecord, ledgers.flatMap((ledger) => ledger.tierChanges));
       await insertRows(manager, BehaviourEventRecord, behaviours.flatMap((behaviour) => behaviour.events.map((event) => ({ ...event, id: nextEventId++ }))));

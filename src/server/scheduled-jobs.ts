@@ -3,7 +3,9 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../clock";
 import type { Services } from "../services";
+import { runInTransaction } from "../database/transactions";
 import { foldAllFactChanges } from "../services/analytics/kpi-fact-store";
+import { foldPointChanges } from "../services/analytics/kpi-points-facts";
 import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
@@ -87,7 +89,22 @@ export function startJobTimer(jobs: ScheduledJob[], intervalSeconds: number, onR
   };
 }
 
-/** Adds the KPI fact changes events appended into the facts. The server runs it every KPI_FACTS_FOLD_SECONDS. */
+/**
+ * Adds the KPI fact changes events and ledger entries appended into the facts (activity, and points by day). The
+ * server runs it every KPI_FACTS_FOLD_SECONDS.
+ */
 export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob {
-  return { name: "kpi-facts", run: async () => ({ folded: await foldAllFactChanges(dataSource, clock.now()) }) };
+  return {
+    name: "kpi-facts",
+    run: async () => {
+      const activity = await foldAllFactChanges(dataSource, clock.now());
+      let points = 0;
+      for (;;) {
+        const folded = await runInTransaction(dataSource, (manager) => foldPointChanges(manager, { now: clock.now() }));
+        if (folded === 0) break;
+        points += folded;
+      }
+      return { activity, points };
+    },
+  };
 }

@@ -3,7 +3,7 @@ import { verifyPassword } from "../../src/auth/passwords";
 import { ManualClock } from "../../src/clock";
 import { openDatabase } from "../../src/database/data-source";
 import { defaultProgrammeSettings } from "../../src/config";
-import { lotExpiresAt, qualificationWindowStart, qualifiedRung } from "../../src/engine";
+import { localDayNumber, lotExpiresAt, qualificationWindowStart, qualifiedRung } from "../../src/engine";
 import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
@@ -96,6 +96,16 @@ describe.each(testDatabaseKinds())("demo seed on $name", (kind) => {
     await seedDemoData(dataSource, { members: 400, seed: 5, clock: new ManualClock(now), cipher });
     const report = await verifyLedger(dataSource);
     expect(report).toEqual({ accountsChecked: 400, membersWithoutAccount: 0, differences: [] });
+
+    // The seed writes the programme's daily points facts with the entries: per local day, the entries' sums.
+    const entries = await dataSource.getRepository(PointEntryRecord).find();
+    const ledgerDays = new Map<number, number>();
+    for (const entry of entries) {
+      const day = localDayNumber(entry.createdAt, defaultProgrammeSettings.utcOffsetMinutes);
+      ledgerDays.set(day, (ledgerDays.get(day) ?? 0) + entry.amount);
+    }
+    const factDays: { day: unknown; points: unknown }[] = await dataSource.query("SELECT day, SUM(points) AS points FROM kpi_points_changes GROUP BY day");
+    expect(new Map(factDays.map((row) => [Number(row.day), Number(row.points)]))).toEqual(new Map([...ledgerDays].filter(([, points]) => points !== 0)));
 
     const entryTypes = await dataSource.query("SELECT type, COUNT(*) AS count FROM point_entries GROUP BY type");
     expect(new Set(entryTypes.map((row: { type: string }) => row.type))).toEqual(new Set(["EARN", "REDEEM", "CLAWBACK", "EXPIRE", "DEBT_REPAYMENT"]));

@@ -2,9 +2,13 @@
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
 import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
+import { runInTransaction } from "../../src/database/transactions";
+import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
 import type { KpiPoint } from "../../src/services/analytics/kpi-service";
 import { foldAllFactChanges, foldFactChanges } from "../../src/services/analytics/kpi-fact-store";
 import { rebuildKpiFacts } from "../../src/services/analytics/kpi-facts-rebuild";
+import { kpiFactsJob } from "../../src/server/scheduled-jobs";
+import { systemContext } from "../../src/services/service-context";
 import { testDatabaseKinds } from "../support/databases";
 import { buildKpiFacts, sqlTime, type KpiFacts } from "../support/kpi-facts";
 
@@ -313,6 +317,23 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }, 120_000);
   }
 
+  it("POINTS_LIABILITY still matches the SQL reference after a partial and after a full fold of the daily points facts", async () => {
+    const fold = (limit?: number) => runInTransaction(facts.dataSource, (manager) => foldPointChanges(manager, { limit }));
+    const changes = async () => Number((await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_points_changes"))[0].n);
+    const waiting = await changes();
+    expect(waiting).toBeGreaterThan(50);
+    const expectAllToMatch = async () => {
+      for (const granularity of ["MONTH", "WEEK", "DAY"] as const) await expectSeriesToMatchReference("POINTS_LIABILITY", granularity, "NONE");
+      await expectSeriesToMatchReference("POINTS_LIABILITY", "MONTH", "CHANNEL");
+    };
+    expect(await fold(25)).toBe(25);
+    expect(await changes()).toBe(waiting - 25);
+    await expectAllToMatch();
+    while ((await fold(40)) > 0);
+    expect(await changes()).toBe(0);
+    await expectAllToMatch();
+  }, 120_000);
+
   it("has members retained and members lost in the facts, and no members before the first month", async () => {
     const retention = await facts.services.kpis.series({ kpi: "RETENTION_RATE", granularity: "MONTH", breakdown: "NONE", from: local("2026-01-01T00:00:00"), to: local("2026-06-01T00:00:00"), schemeId: null });
     const figure = (name: string) => retention.map((point) => point.figures.find((each) => each.name === name)!.value);
@@ -474,5 +495,15 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     await rebuildKpiFacts(facts.dataSource, facts.config.programme.utcOffsetMinutes);
     expect(await factRows()).toEqual(incremental);
     expect(await manySeries()).toEqual(before);
+  });
+
+  it("folds both kinds of appended changes in the server's kpi-facts job", async () => {
+    await facts.services.behaviourEvents.recordEvents(systemContext("kpi-test"), [{ source: "test", externalId: "kpi-fold-job", memberId: facts.memberIds[0], occurredAt: facts.clock.now(), kind: "ORDER", amount: 12_300, channel: "APP", storeCode: "S1" }], { awardPoints: true, rescore: false });
+    const waiting = async (table: string) => Number((await facts.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
+    const [activity, points] = [await waiting("kpi_fact_changes"), await waiting("kpi_points_changes")];
+    expect(activity).toBeGreaterThan(0);
+    expect(points).toBeGreaterThan(0);
+    expect(await kpiFactsJob(facts.dataSource, facts.clock).run()).toEqual({ activity, points });
+    expect([await waiting("kpi_fact_changes"), await waiting("kpi_points_changes")]).toEqual([0, 0]);
   });
 });

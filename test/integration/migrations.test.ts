@@ -15,6 +15,7 @@ const coreTables = [
   "kpi_facts", "kpi_fact_changes", "kpi_fold_state",
   "badges", "member_badges", "member_displayed_titles", "badge_rule_activities", "challenges", "challenge_progress", "challenge_activities", "challenge_point_grants",
   "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
+  "kpi_points_changes", "kpi_points_daily",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {

@@ -1,5 +1,5 @@
 // Sums the measures KPIs are made of, per period and group: activity from the programme-wide KPI facts (a few rows
-// per period and group, kept as events arrive), joins from the members' join times, and points from the ledger.
+// per period and group, kept as events arrive), joins from the members' join times, and points from the ledger (or, without a breakdown, its daily points facts).
 // Only the measures a KPI needs are asked for.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
@@ -8,6 +8,7 @@ import {
 } from "../../engine/analytics";
 import { readFactSums } from "./kpi-fact-store";
 import { breakdownSql, factGroups, groupLabel, localDaySql } from "./kpi-sql";
+import { readPointsByDay } from "./kpi-points-facts";
 import { readMarketingSpend } from "./marketing-spend";
 
 /** Measures per group, one entry per period in series order. */
@@ -159,11 +160,24 @@ export class KpiMeasureReader {
   }
 
   /**
-   * Points held at each period's end: today's balances (point_accounts, the ledger's sums) less every entry
-   * made at or after that end. Reads the accounts and the entries since the series began, not the whole ledger.
+   * Points held at each period's end. Without a breakdown: the programme's daily points facts summed up to each
+   * end (kpi-points-facts.ts), a few hundred rows whatever the number of members. By a breakdown (members' current
+   * groups, which the facts do not keep): today's balances (point_accounts, the ledger's sums) less every entry
+   * made at or after that end, which reads the accounts and the entries since the series began.
    */
   private async readOutstandingPoints(request: MeasureRequest, add: Adder): Promise<void> {
     const { periods } = request;
+    if (request.breakdown === "NONE") {
+      // Periods are in order and their end days rise: one walk over the days adds up each period's total.
+      const days = await readPointsByDay(this.dataSource.manager, periods[periods.length - 1].endDay);
+      let outstanding = 0;
+      let next = 0;
+      for (const period of periods) {
+        while (next < days.length && days[next].day < period.endDay) outstanding += days[next++].points;
+        add("ALL", period.index, { outstandingPoints: outstanding });
+      }
+      return;
+    }
     const groups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
     const day = localDaySql(this.dataSource, "e.created_at", this.utcOffsetMinutes);
     const changeRows: Row[] = await this.dataSource.query(

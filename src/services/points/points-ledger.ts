@@ -3,9 +3,10 @@
 import type { EntityManager } from "typeorm";
 import type { ProgrammeSettings } from "../../config";
 import { lockingRead } from "../../database/transactions";
-import { allocateFirstExpiring, lotExpiresAt, splitClawBack, splitIncomingPoints } from "../../engine";
+import { allocateFirstExpiring, localDayNumber, lotExpiresAt, splitClawBack, splitIncomingPoints } from "../../engine";
 import { PointAccountRecord, PointEntryRecord, PointLotRecord, type PointEntryType, type PointSource } from "../../entities";
 import { insufficientPoints, notFound } from "../../errors";
+import { recordPointChange } from "../analytics/kpi-points-facts";
 
 /** What an entry says about where it came from and who caused it. */
 export interface EntryOrigin {
@@ -138,6 +139,8 @@ export class PointsLedger {
     const entry = manager.create(PointEntryRecord, { memberId: account.memberId, ...change, balanceAfter: account.balance, ...origin, createdAt: now });
     const result = await manager.insert(PointEntryRecord, entry);
     entry.id = Number(result.identifiers[0]?.id);
+    // The programme-wide daily points facts (POINTS_LIABILITY) commit with the entry; every entry is written here.
+    await recordPointChange(manager, localDayNumber(now, this.settings.utcOffsetMinutes), change.amount);
     return entry;
   }
 
