@@ -1,50 +1,205 @@
-// First measurement of the KPI queries on a copy of the scoring benchmark's seeded database (never the cached file
-// itself): each query timed once warm, printed as a table. Not yet part of `npm run bench` (docs/kpis.md).
-// Usage: KPI_BENCH_FILE=bench/.data/kpis-1000000-seed1.sqlite npx ts-node-transpile-only bench/kpis.ts
-import "reflect-metadata";
+// The KPI benchmark (BENCH_ONLY=kpis): every KPI query of the admin console on the scoring benchmark's seeded
+// database (1,000,000 members with a year and more of events by default), copied once to
+// bench/.data/kpis-<members>-seed<seed>.sqlite. Opening the copy applies the migrations it lacks and builds the KPI
+// facts from the daily rows (the server does the same at start); both are timed. Each query is timed warm, the
+// median of a few runs; the first version's scans of the daily rows (bench/kpi-scan-baseline.ts) run beside the
+// activity KPIs on the same request, and their figures must equal the facts'.
+import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { isDeepStrictEqual } from "node:util";
+import Sqlite from "better-sqlite3";
+import { migrations } from "../migrations";
 import { ManualClock } from "../src/clock";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
-import { timeFromDatabase } from "../src/database/raw-values";
+import { numberFromDatabase, timeFromDatabase } from "../src/database/raw-values";
 import { addLocalMonths } from "../src/engine";
-import { type KpiBreakdown, type KpiGranularity, type KpiName } from "../src/engine/analytics";
+import { kpiPeriods, measuresOfKpi, periodBefore, type KpiBreakdown, type KpiGranularity, type KpiMeasureName, type KpiName } from "../src/engine/analytics";
 import { createAnalyticsServices } from "../src/services/analytics";
+import { ensureKpiFacts } from "../src/services/analytics/kpi-facts-rebuild";
+import { KpiMeasureReader, type MeasureRequest, type MeasuresByGroup } from "../src/services/analytics/kpi-measures";
+import { KpiScanBaseline } from "./kpi-scan-baseline";
+import { seededBenchDatabase } from "./scoring";
+import { secrets } from "./target-process";
 
-async function main(): Promise<void> {
-  const file = process.env.KPI_BENCH_FILE;
-  if (!file || /scoring-\d+-seed\d+\.sqlite$/.test(file)) throw new Error("KPI_BENCH_FILE must name a copy of the scoring benchmark's database, not the cached file");
-  const config = { ...loadConfig({ NODE_ENV: "test" }), database: { type: "sqlite" as const, path: file } };
-  // The copy is brought up to date (it may predate the KPI facts' tables, which the migrations fill from the ledger).
-  const { dataSource } = await openDatabase(config.database, { runMigrations: true });
-  const [{ latest }] = await dataSource.query("SELECT MAX(joined_at) AS latest FROM members");
-  const now = timeFromDatabase(latest)!;
-  const services = createAnalyticsServices(dataSource, new ManualClock(now), config);
-  const offset = config.programme.utcOffsetMinutes;
-  const yearAgo = addLocalMonths(now, -12, offset);
-  const rows: string[] = [];
-  const time = async (what: string, run: () => Promise<unknown>) => {
-    const started = performance.now();
-    await run();
-    const milliseconds = performance.now() - started;
-    rows.push(`| ${what} | ${milliseconds.toFixed(0)} |`);
-    process.stderr.write(`${what}: ${milliseconds.toFixed(0)} ms\n`);
-  };
-  const series = (kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown, from = yearAgo) => () => services.kpis.series({ kpi, from, to: now, granularity, breakdown, schemeId: null });
-  const kpis: KpiName[] = ["NEW_MEMBERS", "GROWTH_RATE", "ACTIVE_MEMBERS", "STICKINESS", "SPEND", "ORDERS", "AVERAGE_ORDER_VALUE", "SPEND_PER_ACTIVE_MEMBER", "REPURCHASE_RATE", "POINTS_LIABILITY"];
-  for (const kpi of kpis) await time(`${kpi}, 12 months by MONTH`, series(kpi, "MONTH", "NONE"));
-  await time("ACTIVE_MEMBERS, 12 months by WEEK", series("ACTIVE_MEMBERS", "WEEK", "NONE"));
-  await time("ACTIVE_MEMBERS, 90 days by DAY", series("ACTIVE_MEMBERS", "DAY", "NONE", addLocalMonths(now, -3, offset)));
-  await time("SPEND, 12 months by MONTH, by CHANNEL", series("SPEND", "MONTH", "CHANNEL"));
-  await time("NEW_MEMBERS, 12 months by MONTH, by TIER", series("NEW_MEMBERS", "MONTH", "TIER"));
-  await time("tierDistribution(now − 6 months)", () => services.tierAnalytics.distribution(addLocalMonths(now, -6, offset)));
-  await time("tierMigration(12 months)", () => services.tierAnalytics.migration(yearAgo, now));
-  await time("joinCohorts(12 cohorts, 12 months)", () => services.joinCohorts.cohorts(yearAgo, now, 12));
-  process.stdout.write(`| query (${file}) | ms |\n|---|---:|\n${rows.join("\n")}\n`);
-  await dataSource.destroy();
+export interface KpiBenchSettings {
+  members: number;
+  seed: number;
+  /** Warm runs of each query; the median is reported. */
+  runs: number;
+  /** "some": the scans beside a few activity KPIs (each takes up to a minute and a half at a million members); "all"; "none". */
+  baseline: "some" | "all" | "none";
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+export function kpiBenchSettings(environment: NodeJS.ProcessEnv): KpiBenchSettings {
+  const number = (name: string, fallback: number) => Number(environment[name] ?? fallback);
+  const baseline = environment.BENCH_KPI_BASELINE ?? "some";
+  if (baseline !== "some" && baseline !== "all" && baseline !== "none") throw new Error("BENCH_KPI_BASELINE must be some, all or none");
+  return { members: number("BENCH_KPI_MEMBERS", number("BENCH_SCORING_MEMBERS", 1_000_000)), seed: 1, runs: number("BENCH_KPI_RUNS", 5), baseline };
+}
+
+export interface KpiQueryResult {
+  label: string;
+  /** What the query reads: the KPI facts, the daily points facts, members, the ledger... */
+  source: string;
+  milliseconds: number;
+  /** The first version's scan of the daily rows on the same request, once; null when not run. */
+  baselineMilliseconds: number | null;
+  /** The scan's figures equal the facts' (null when the scan did not run). */
+  sameFigures: boolean | null;
+}
+
+export interface KpiBenchResults {
+  members: number;
+  databaseGigabytes: number;
+  copySeconds: number | null;
+  migrateSeconds: number;
+  pendingMigrations: number;
+  /** Building the facts from every member's daily rows; null when an earlier run built them. */
+  rebuildSeconds: number | null;
+  dailyRows: number;
+  factRows: number;
+  clock: string;
+  queries: KpiQueryResult[];
+}
+
+async function timed<Result>(work: () => Promise<Result>): Promise<{ seconds: number; result: Result }> {
+  const started = performance.now();
+  const result = await work();
+  return { seconds: (performance.now() - started) / 1000, result };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((first, second) => first - second);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The scoring benchmark's database copied once (SQLite's online backup), never the cached file itself. */
+async function preparedCopy(settings: KpiBenchSettings, log: (line: string) => void): Promise<{ file: string; copySeconds: number | null }> {
+  const source = await seededBenchDatabase(settings.members, settings.seed, (line) => log(`kpis: ${line}`));
+  const file = path.join(path.dirname(source.file), `kpis-${settings.members}-seed${settings.seed}.sqlite`);
+  if (existsSync(file)) return { file, copySeconds: null };
+  log(`kpis: copying ${source.file} to ${file}`);
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  const { seconds } = await timed(async () => {
+    const copy = new Sqlite(source.file, { readonly: true });
+    try {
+      await copy.backup(partial);
+    } finally {
+      copy.close();
+    }
+  });
+  renameSync(partial, file);
+  return { file, copySeconds: seconds };
+}
+
+/** The activity measures both readers give: the figures compared. */
+const comparedMeasures = new Set<KpiMeasureName>(["membersWithLogin", "loginMemberDays", "membersWithLoginOrOrder", "spendFen", "orders", "logins", "interactions", "membersWithOrder", "membersWithRepeatOrder", "activeBefore", "retained", "lost"]);
+
+function comparable(measures: MeasuresByGroup, names: KpiMeasureName[]): Record<string, number[][]> {
+  const entries = [...measures].map(([group, series]) => [group, series.map((point) => names.map((name) => point[name]))] as const);
+  // A group whose figures are all zero is the same as a group left out.
+  return Object.fromEntries(entries.filter(([, series]) => series.some((point) => point.some((value) => value !== 0))).sort(([first], [second]) => first.localeCompare(second)));
+}
+
+export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: string) => void): Promise<KpiBenchResults> {
+  const { file, copySeconds } = await preparedCopy(settings, log);
+  const config = { ...loadConfig({ ...secrets, NODE_ENV: "production", LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
+  const before = new Sqlite(file, { readonly: true });
+  const applied = before.prepare("SELECT COUNT(*) AS n FROM migrations").get() as { n: number };
+  before.close();
+  const pendingMigrations = migrations.length - applied.n;
+  log(`kpis: opening ${file} (${pendingMigrations} migrations to apply)`);
+  const { seconds: migrateSeconds, result: database } = await timed(() => openDatabase(config.database));
+  const { dataSource } = database;
+  const offset = config.programme.utcOffsetMinutes;
+  try {
+    const { seconds, result: rebuilt } = await timed(() => ensureKpiFacts(dataSource, offset, (members) => { if (members % 100_000 === 0) log(`kpis: facts of ${members.toLocaleString("en-US")} members built`); }));
+    const [{ latest }] = await dataSource.query("SELECT MAX(joined_at) AS latest FROM members");
+    const now = timeFromDatabase(latest)!;
+    const services = createAnalyticsServices(dataSource, new ManualClock(now), config);
+    const reader = new KpiMeasureReader(dataSource, offset);
+    const baseline = new KpiScanBaseline(dataSource);
+    const yearAgo = addLocalMonths(now, -12, offset);
+    const [scheme] = await dataSource.query("SELECT id FROM segment_schemes ORDER BY id LIMIT 1");
+    const queries: KpiQueryResult[] = [];
+
+    const measure = async (label: string, source: string, run: () => Promise<unknown>, scan?: () => Promise<{ milliseconds: number; same: boolean }>) => {
+      await run();
+      const runs: number[] = [];
+      for (let index = 0; index < settings.runs; index += 1) runs.push((await timed(run)).seconds * 1000);
+      const scanned = scan ? await scan() : null;
+      const result = { label, source, milliseconds: median(runs), baselineMilliseconds: scanned?.milliseconds ?? null, sameFigures: scanned?.same ?? null };
+      queries.push(result);
+      log(`kpis: ${label}: ${result.milliseconds.toFixed(1)} ms${scanned ? `, scan ${scanned.milliseconds.toFixed(0)} ms, same figures: ${scanned.same}` : ""}`);
+    };
+    const series = (kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown, from: Date, withScan: boolean) => {
+      const schemeId = breakdown === "SEGMENT" ? numberFromDatabase(scheme.id) : null;
+      const periods = kpiPeriods(from, now, granularity, offset, 400)!;
+      const request: MeasureRequest = { granularity, periods, periodBefore: periodBefore(periods[0], granularity, offset), breakdown, schemeId, measures: measuresOfKpi[kpi] };
+      const names = measuresOfKpi[kpi].filter((name) => comparedMeasures.has(name));
+      const scan = withScan && settings.baseline !== "none" && names.length > 0
+        ? async () => {
+            const { seconds, result: scanned } = await timed(() => baseline.read({ ...request, measures: names }));
+            return { milliseconds: seconds * 1000, same: isDeepStrictEqual(comparable(scanned, names), comparable(await reader.read({ ...request, measures: names }), names)) };
+          }
+        : undefined;
+      return { run: () => services.kpis.series({ kpi, from, to: now, granularity, breakdown, schemeId }), scan };
+    };
+    const some = settings.baseline === "all";
+    const threeMonthsAgo = addLocalMonths(now, -3, offset);
+    const kpiQueries: [KpiName, KpiGranularity, KpiBreakdown, Date, boolean, string][] = [
+      ["ACTIVE_MEMBERS", "MONTH", "NONE", yearAgo, true, "KPI facts"],
+      ["STICKINESS", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["SPEND", "MONTH", "NONE", yearAgo, true, "KPI facts"],
+      ["ORDERS", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["AVERAGE_ORDER_VALUE", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["SPEND_PER_ACTIVE_MEMBER", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["REPURCHASE_RATE", "MONTH", "NONE", yearAgo, true, "KPI facts"],
+      ["LOGIN_FREQUENCY", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["INTERACTIONS_PER_MEMBER", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["RETENTION_RATE", "MONTH", "NONE", yearAgo, true, "KPI facts"],
+      ["CHURN_RATE", "MONTH", "NONE", yearAgo, some, "KPI facts"],
+      ["ACTIVE_MEMBERS", "WEEK", "NONE", yearAgo, some, "KPI facts"],
+      ["ACTIVE_MEMBERS", "DAY", "NONE", threeMonthsAgo, true, "KPI facts"],
+      ["SPEND", "MONTH", "CHANNEL", yearAgo, true, "KPI facts"],
+      ["SPEND", "MONTH", "TIER", yearAgo, some, "KPI facts"],
+      ["ACTIVE_MEMBERS", "MONTH", "CITY_TIER", yearAgo, some, "KPI facts"],
+      ["RETENTION_RATE", "MONTH", "SEGMENT", yearAgo, some, "KPI facts"],
+      ["NEW_MEMBERS", "MONTH", "NONE", yearAgo, false, "members (joined_at index)"],
+      ["GROWTH_RATE", "MONTH", "NONE", yearAgo, false, "members (joined_at index)"],
+      ["NEW_MEMBERS", "MONTH", "TIER", yearAgo, false, "members"],
+      ["POINTS_LIABILITY", "MONTH", "NONE", yearAgo, false, "daily points facts"],
+      ["POINTS_LIABILITY", "MONTH", "CHANNEL", yearAgo, false, "ledger since the series' start, accounts"],
+      ["ACQUISITION_COST", "MONTH", "NONE", yearAgo, false, "campaign sends, members"],
+    ];
+    for (const [kpi, granularity, breakdown, from, withScan, source] of kpiQueries) {
+      const label = `${kpi}, ${granularity === "DAY" ? "90 days by DAY" : `12 months by ${granularity}`}${breakdown === "NONE" ? "" : `, by ${breakdown}`}`;
+      const { run, scan } = series(kpi, granularity, breakdown, from, withScan);
+      await measure(label, source, run, scan);
+    }
+    await measure("joinCohorts (12 cohorts × 12 months)", "KPI facts (join months), members", () => services.joinCohorts.cohorts(yearAgo, now, 12));
+    await measure("tierDistribution (6 months ago)", "tier history, members", () => services.tierAnalytics.distribution(addLocalMonths(now, -6, offset)));
+    await measure("tierMigration (12 months)", "tier history, members", () => services.tierAnalytics.migration(yearAgo, now));
+    await measure("clvDistribution (10 buckets)", "latest scores", () => services.clvDistribution.distribution(10));
+    await measure("campaignRollup (12 months by MONTH)", "campaign sends, assignments, orders", () => services.campaignRollup.rollup({ from: yearAgo, to: now, granularity: "MONTH", byCampaign: false }));
+    const [daily] = await dataSource.query("SELECT COUNT(*) AS n FROM member_daily_activity");
+    const [facts] = await dataSource.query("SELECT COUNT(*) AS n FROM kpi_facts");
+    return {
+      members: settings.members,
+      databaseGigabytes: statSync(file).size / 1e9,
+      copySeconds,
+      migrateSeconds,
+      pendingMigrations,
+      rebuildSeconds: rebuilt ? seconds : null,
+      dailyRows: numberFromDatabase(daily.n),
+      factRows: numberFromDatabase(facts.n),
+      clock: now.toISOString(),
+      queries,
+    };
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -23,6 +23,8 @@ import { summariseProfile, type ProfileSummary } from "./cpu-profile";
 import { benchDatabases, type BenchDatabase } from "./databases";
 import { benchmarkLeaderboards, leaderboardBenchSettings } from "./leaderboards";
 import { leaderboardsSectionMarker, renderLeaderboardsResults } from "./leaderboards-results";
+import { benchmarkKpis, kpiBenchSettings } from "./kpis";
+import { kpisSectionMarker, renderKpisResults } from "./kpis-results";
 import { membersPageQuery } from "./members-page";
 import { benchmarkPoints, type PointsBenchResults, type PointsBenchSettings } from "./points";
 import { pointsSectionMarker, renderPointsResults } from "./points-results";
@@ -187,8 +189,9 @@ const campaignSettings = campaignBenchSettings(process.env);
 
 const coalitionSettings = coalitionBenchSettings(process.env);
 const leaderboardSettings = leaderboardBenchSettings(process.env);
+const kpiSettings = kpiBenchSettings(process.env);
 
-const sectionMarkers = { points: pointsSectionMarker, scoring: scoringSectionMarker, segments: segmentsSectionMarker, campaigns: campaignsSectionMarker, coalition: coalitionSectionMarker, leaderboards: leaderboardsSectionMarker };
+const sectionMarkers = { points: pointsSectionMarker, scoring: scoringSectionMarker, segments: segmentsSectionMarker, campaigns: campaignsSectionMarker, coalition: coalitionSectionMarker, leaderboards: leaderboardsSectionMarker, kpis: kpisSectionMarker };
 
 /** Splits RESULTS.md into its sections (the members page first, then each from its marker), so a run of one benchmark keeps the others' figures. */
 function previousSections(text: string): { members: string } & Record<keyof typeof sectionMarkers, string> {
@@ -198,10 +201,10 @@ function previousSections(text: string): { members: string } & Record<keyof type
     const index = found.findIndex((start) => start.name === name);
     return index < 0 ? "" : text.slice(found[index].at, found[index + 1]?.at ?? text.length);
   };
-  return { members: text.slice(0, found[0]?.at ?? text.length), points: section("points"), scoring: section("scoring"), segments: section("segments"), campaigns: section("campaigns"), coalition: section("coalition"), leaderboards: section("leaderboards") };
+  return { members: text.slice(0, found[0]?.at ?? text.length), points: section("points"), scoring: section("scoring"), segments: section("segments"), campaigns: section("campaigns"), coalition: section("coalition"), leaderboards: section("leaderboards"), kpis: section("kpis") };
 }
 
-/** BENCH_ONLY=members, points, scoring, segments, campaigns, coalition or leaderboards runs one benchmark and keeps the others' figures from the existing file. */
+/** BENCH_ONLY=members, points, scoring, segments, campaigns, coalition, leaderboards or kpis runs one benchmark and keeps the others' figures from the existing file. */
 async function main(): Promise<void> {
   // Fails early on a bad environment, as the server would.
   loadConfig({ ...process.env, ...secrets, NODE_ENV: "production" });
@@ -224,6 +227,7 @@ async function main(): Promise<void> {
   const segmentResults = runs("segments") ? await benchmarkSegments(segmentSettings, (line) => process.stderr.write(`${line}\n`)) : null;
   const campaignResults = runs("campaigns") ? await benchmarkCampaigns(campaignSettings, process.env.MYSQL_URL, (line) => process.stderr.write(`${line}\n`)) : null;
   const leaderboardResults = runs("leaderboards") ? await benchmarkLeaderboards(leaderboardSettings, (line) => process.stderr.write(`${line}\n`)) : null;
+  const kpiResults = runs("kpis") ? await benchmarkKpis(kpiSettings, (line) => process.stderr.write(`${line}\n`)) : null;
   const file = path.resolve(__dirname, "../../bench/RESULTS.md");
   const previous = previousSections(existsSync(file) ? readFileSync(file, "utf8") : "");
   const membersPart = runs("members") ? renderResults(results, settings, !process.env.MYSQL_URL) : previous.members;
@@ -233,8 +237,10 @@ async function main(): Promise<void> {
   const campaignsPart = campaignResults ? renderCampaignsResults(campaignResults, campaignSettings) : previous.campaigns;
   const coalitionPart = runs("coalition") ? renderCoalitionResults(coalitionResults, coalitionSettings) : previous.coalition;
   const leaderboardsPart = leaderboardResults ? renderLeaderboardsResults(leaderboardResults, leaderboardSettings) : previous.leaderboards;
-  writeFileSync(file, [membersPart, pointsPart, scoringPart, segmentsPart, campaignsPart, coalitionPart, leaderboardsPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
+  const kpisPart = kpiResults ? renderKpisResults(kpiResults, kpiSettings) : previous.kpis;
+  writeFileSync(file, [membersPart, pointsPart, scoringPart, segmentsPart, campaignsPart, coalitionPart, leaderboardsPart, kpisPart].map((part) => part.trim()).filter((part) => part !== "").join("\n\n") + "\n");
   process.stderr.write(`\nWrote ${file}\n`);
+  if (kpiResults?.queries.some((query) => query.sameFigures === false)) throw new Error("kpis: the baseline's figures differ from the KPI facts'");
   for (const result of pointsResults) {
     if (result.ledger.differences.length > 0) throw new Error(`${result.label}: the ledger does not verify after the points benchmark`);
   }

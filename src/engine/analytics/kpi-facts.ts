@@ -122,79 +122,107 @@ export function factKeyText(key: KpiFactKey): string {
   return `${key.granularity}|${key.periodFirstDay}|${key.schemeId}|${key.channel}|${key.cityTier}|${key.tierId}|${key.segmentId}`;
 }
 
-/** Adds counters into the fact of a key, creating it. */
-export function addToFacts(facts: Map<string, KpiFact>, key: KpiFactKey, counters: Partial<KpiCounters>, sign = 1): void {
-  const text = factKeyText(key);
-  let fact = facts.get(text);
-  if (!fact) {
-    fact = { key, counters: emptyCounters() };
-    facts.set(text, fact);
-  }
-  for (const name of kpiCounterNames) fact.counters[name] += sign * (counters[name] ?? 0);
+function factKeyFromText(text: string): KpiFactKey {
+  const [granularity, periodFirstDay, schemeId, channel, cityTier, tierId, segmentId] = text.split("|");
+  return { granularity: granularity as KpiGranularity, periodFirstDay: Number(periodFirstDay), schemeId: Number(schemeId), channel, cityTier: Number(cityTier), tierId: Number(tierId), segmentId: Number(segmentId) };
 }
 
-/** The keys a member in these groups counts under in a period: programme-wide, each placed segment, the join month. */
-function keysOf(period: FactPeriod, groups: KpiGroups, joinMonthFirstDay: number | null): KpiFactKey[] {
-  const base = { granularity: period.granularity, periodFirstDay: period.firstDay };
-  const keys: KpiFactKey[] = [{ ...base, schemeId: programmeScheme, channel: groups.channel, cityTier: groups.cityTier, tierId: groups.tierId, segmentId: 0 }];
-  for (const [schemeId, segmentId] of groups.segments) keys.push({ ...base, schemeId, channel: "", cityTier: 0, tierId: 0, segmentId });
-  if (period.granularity === "MONTH" && joinMonthFirstDay !== null) keys.push({ ...base, schemeId: joinMonthScheme, channel: "", cityTier: 0, tierId: 0, segmentId: joinMonthFirstDay });
-  return keys;
+/** Adds counters into the fact of a key given as text, creating it (a rebuild adds hundreds of millions: no copies). */
+function addToFactText(facts: Map<string, KpiFact>, text: string, counters: Partial<KpiCounters>, sign: number): void {
+  let fact = facts.get(text);
+  if (!fact) {
+    fact = { key: factKeyFromText(text), counters: emptyCounters() };
+    facts.set(text, fact);
+  }
+  const target = fact.counters;
+  for (const name of kpiCounterNames) {
+    const value = counters[name];
+    if (value) target[name] += sign * value;
+  }
+}
+
+/** Adds counters into the fact of a key, creating it. */
+export function addToFacts(facts: Map<string, KpiFact>, key: KpiFactKey, counters: Partial<KpiCounters>, sign = 1): void {
+  addToFactText(facts, factKeyText(key), counters, sign);
+}
+
+/** The end of each key a member in these groups counts under (after granularity and period): programme-wide, then each placed segment. */
+const groupKeyEnds = new WeakMap<KpiGroups, string[]>();
+
+function keyEndsOf(groups: KpiGroups): string[] {
+  let ends = groupKeyEnds.get(groups);
+  if (!ends) {
+    ends = [`${programmeScheme}|${groups.channel}|${groups.cityTier}|${groups.tierId}|0`];
+    for (const [schemeId, segmentId] of groups.segments) ends.push(`${schemeId}||0|0|${segmentId}`);
+    groupKeyEnds.set(groups, ends);
+  }
+  return ends;
+}
+
+/** Adds counters under every key a member in these groups counts under in a period, the join month's among them. */
+function addForGroups(facts: Map<string, KpiFact>, period: FactPeriod, groups: KpiGroups, joinMonthFirstDay: number | null, counters: Partial<KpiCounters>): void {
+  const start = `${period.granularity}|${period.firstDay}|`;
+  for (const end of keyEndsOf(groups)) addToFactText(facts, start + end, counters, 1);
+  if (period.granularity === "MONTH" && joinMonthFirstDay !== null) addToFactText(facts, `${start}${joinMonthScheme}||0|0|${joinMonthFirstDay}`, counters, 1);
 }
 
 const isActive = (day: MemberKpiDay) => day.logins > 0 || day.orders > 0;
 
-/** Rows of [fromDay, toDay) from rows sorted by day, found by binary search: a rebuild walks every member's history. */
-function rowsBetween(days: readonly MemberKpiDay[], fromDay: number, toDay: number): readonly MemberKpiDay[] {
+/** The index of the first row on or after `day`, in rows sorted by day (binary search: a rebuild walks every member's history). */
+function firstRowFrom(days: readonly MemberKpiDay[], day: number): number {
   let low = 0;
   let high = days.length;
   while (low < high) {
     const middle = (low + high) >> 1;
-    if (days[middle].day < fromDay) low = middle + 1;
+    if (days[middle].day < day) low = middle + 1;
     else high = middle;
   }
-  let end = low;
-  while (end < days.length && days[end].day < toDay) end += 1;
-  return days.slice(low, end);
+  return low;
 }
 
+const retainedOnce: Partial<KpiCounters> = { retained: 1 };
+
 /**
- * The member's facts in the given periods, from their day rows (sorted by day, covering `daysNeededFor(periods)`).
- * `joinMonthFirstDay`: the first day of the member's join month (join cohorts), null to leave them out.
+ * The member's facts in the given periods, from their day rows (sorted by day, covering `daysNeededFor(periods)`),
+ * added into `into` (a new map by default). `joinMonthFirstDay`: the first day of the member's join month (join
+ * cohorts), null to leave them out.
  */
-export function memberKpiFacts(days: readonly MemberKpiDay[], periods: readonly FactPeriod[], joinMonthFirstDay: number | null): Map<string, KpiFact> {
-  const facts = new Map<string, KpiFact>();
+export function memberKpiFacts(days: readonly MemberKpiDay[], periods: readonly FactPeriod[], joinMonthFirstDay: number | null, into = new Map<string, KpiFact>()): Map<string, KpiFact> {
   for (const period of periods) {
-    const rows = rowsBetween(days, period.firstDay, factPeriodEndDay(period.firstDay, period.granularity));
-    if (rows.length === 0) continue;
+    const endDay = factPeriodEndDay(period.firstDay, period.granularity);
+    const first = firstRowFrom(days, period.firstDay);
+    if (first >= days.length || days[first].day >= endDay) continue;
     const counters = emptyCounters();
-    for (const row of rows) {
+    let active = false;
+    for (let index = first; index < days.length && days[index].day < endDay; index += 1) {
+      const row = days[index];
       counters.logins += row.logins;
       counters.interactions += row.interactions;
       counters.orders += row.orders;
       counters.spend += row.spend;
       if (row.logins > 0) counters.loginDays += 1;
+      if (isActive(row)) active = true;
     }
     counters.loginMembers = counters.loginDays > 0 ? 1 : 0;
     counters.orderMembers = counters.orders > 0 ? 1 : 0;
     counters.repeatMembers = counters.orders >= 2 ? 1 : 0;
-    const active = rows.some(isActive);
     counters.activeMembers = active ? 1 : 0;
-    for (const key of keysOf(period, rows[0].groups, joinMonthFirstDay)) addToFacts(facts, key, counters);
+    addForGroups(into, period, days[first].groups, joinMonthFirstDay, counters);
     if (!active) continue;
     const previousFirstDay = factPreviousPeriodFirstDay(period.firstDay, period.granularity);
-    const previous = rowsBetween(days, previousFirstDay, period.firstDay);
-    if (!previous.some(isActive)) continue;
-    for (const key of keysOf(period, previous[0].groups, joinMonthFirstDay)) addToFacts(facts, key, { retained: 1 });
+    const previousFirst = firstRowFrom(days, previousFirstDay);
+    let activeBefore = false;
+    for (let index = previousFirst; index < days.length && days[index].day < period.firstDay && !activeBefore; index += 1) activeBefore = isActive(days[index]);
+    if (activeBefore) addForGroups(into, period, days[previousFirst].groups, joinMonthFirstDay, retainedOnce);
   }
-  return facts;
+  return into;
 }
 
 /** What changed between two sets of facts (after − before), without the keys that did not move. */
 export function factDifference(before: ReadonlyMap<string, KpiFact>, after: ReadonlyMap<string, KpiFact>): KpiFact[] {
   const difference = new Map<string, KpiFact>();
-  for (const fact of after.values()) addToFacts(difference, fact.key, fact.counters);
-  for (const fact of before.values()) addToFacts(difference, fact.key, fact.counters, -1);
+  for (const [text, fact] of after) addToFactText(difference, text, fact.counters, 1);
+  for (const [text, fact] of before) addToFactText(difference, text, fact.counters, -1);
   return [...difference.values()].filter((fact) => kpiCounterNames.some((name) => fact.counters[name] !== 0));
 }
 

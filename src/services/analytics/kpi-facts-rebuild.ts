@@ -4,9 +4,9 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { numberFromDatabase } from "../../database/raw-values";
 import { runInTransaction } from "../../database/transactions";
-import { addToFacts, kpiCounterNames, memberKpiFacts, periodsTouchedBy, type KpiFact, type MemberKpiDay } from "../../engine/analytics";
+import { kpiCounterNames, memberKpiFacts, periodsTouchedBy, type KpiFact, type KpiGroups, type MemberKpiDay } from "../../engine/analytics";
 import { addToFactTable } from "./kpi-fact-store";
-import { currentMemberGroups, groupColumns, kpiDayColumns, kpiDayFromRow } from "./member-kpi-facts";
+import { currentGroupsOfMembers, groupColumns, kpiDayColumns, kpiDayFromRow } from "./member-kpi-facts";
 
 type Row = Record<string, unknown>;
 
@@ -19,28 +19,27 @@ const membersPerChunk = 1_000;
 async function collectMemberFacts(manager: EntityManager, memberIds: readonly number[], utcOffsetMinutes: number, facts: Map<string, KpiFact>, regroup: boolean): Promise<void> {
   if (memberIds.length === 0) return;
   const list = memberIds.map(() => "?").join(", ");
+  const current = await currentGroupsOfMembers(manager, memberIds, utcOffsetMinutes);
   const ungrouped: Row[] = await manager.query(`SELECT DISTINCT member_id FROM member_daily_activity WHERE member_id IN (${list})${regroup ? "" : " AND group_channel IS NULL"}`, [...memberIds]);
   for (const row of ungrouped) {
     const memberId = numberFromDatabase(row.member_id);
-    const columns = groupColumns((await currentMemberGroups(manager, memberId, utcOffsetMinutes)).groups);
+    const columns = groupColumns(current.get(memberId)!.groups);
     await manager.query(
       `UPDATE member_daily_activity SET group_channel = ?, group_city_tier = ?, group_tier_id = ?, group_segments = ? WHERE member_id = ?${regroup ? "" : " AND group_channel IS NULL"}`,
       [columns.group_channel, columns.group_city_tier, columns.group_tier_id, columns.group_segments, memberId],
     );
   }
   const rows: Row[] = await manager.query(`SELECT member_id, ${kpiDayColumns} FROM member_daily_activity WHERE member_id IN (${list}) ORDER BY member_id, day`, [...memberIds]);
-  const byMember = new Map<number, Row[]>();
-  for (const row of rows) {
-    const memberId = numberFromDatabase(row.member_id);
-    const own = byMember.get(memberId);
-    if (own) own.push(row);
-    else byMember.set(memberId, [row]);
-  }
-  for (const [memberId, own] of byMember) {
-    const { groups, joinMonthFirstDay } = await currentMemberGroups(manager, memberId, utcOffsetMinutes);
-    const days: MemberKpiDay[] = own.map((row) => kpiDayFromRow(row, groups));
-    const memberFacts = memberKpiFacts(days, periodsTouchedBy(days.map((day) => day.day)), joinMonthFirstDay);
-    for (const fact of memberFacts.values()) addToFacts(facts, fact.key, fact.counters);
+  const interned = new Map<string, KpiGroups>();
+  let start = 0;
+  while (start < rows.length) {
+    const memberId = numberFromDatabase(rows[start].member_id);
+    let end = start;
+    while (end < rows.length && numberFromDatabase(rows[end].member_id) === memberId) end += 1;
+    const { groups, joinMonthFirstDay } = current.get(memberId)!;
+    const days: MemberKpiDay[] = rows.slice(start, end).map((row) => kpiDayFromRow(row, groups, interned));
+    memberKpiFacts(days, periodsTouchedBy(days.map((day) => day.day)), joinMonthFirstDay, facts);
+    start = end;
   }
 }
 

@@ -1,10 +1,9 @@
 // SQL pieces the KPI queries share, the same on SQLite and MySQL/MariaDB: a time column's local day number, the
-// periods as a derived table of day ranges, the breakdown of members into groups by their current attributes, and
-// the groups of the programme-wide KPI facts.
+// breakdown of members into groups by their current attributes, and the groups of the programme-wide KPI facts.
 import type { DataSource } from "typeorm";
 import { isSqlite } from "../../database/transactions";
 import { numberFromDatabase } from "../../database/raw-values";
-import { programmeScheme, type KpiBreakdown, type KpiPeriod } from "../../engine/analytics";
+import { programmeScheme, type KpiBreakdown } from "../../engine/analytics";
 
 /** SQL and its positional parameters, in the order they appear. */
 export interface SqlPiece {
@@ -22,15 +21,6 @@ export function localDaySql(dataSource: DataSource, column: string, utcOffsetMin
   return isSqlite(dataSource)
     ? `((CAST(strftime('%s', ${column}) AS INTEGER) + ${offset * 60} + 86400000000) / 86400 - 1000000)`
     : `DATEDIFF(${column} + INTERVAL ${offset} MINUTE, '1970-01-01')`;
-}
-
-/**
- * The periods as rows (period, first_day, end_day): joined on `day >= first_day AND day < end_day`, the planner
- * walks the day index once per period. UNION ALL rather than VALUES, which MySQL and MariaDB spell differently.
- */
-export function periodsTableSql(periods: readonly KpiPeriod[]): SqlPiece {
-  const rows = periods.map((period) => `SELECT ${period.index} AS period, ${period.firstDay} AS first_day, ${period.endDay} AS end_day`);
-  return { sql: `(${rows.join(" UNION ALL ")})`, parameters: [] };
 }
 
 /** How members are grouped: the joins from a member id column and the group's expression (NULL: no value). */

@@ -38,44 +38,69 @@ export interface MemberFactsBefore {
 
 type Row = Record<string, unknown>;
 
-/** The member's groups now, and the first day of their join month. */
-export async function currentMemberGroups(manager: EntityManager, memberId: number, utcOffsetMinutes: number): Promise<{ groups: KpiGroups; joinMonthFirstDay: number }> {
-  const [member]: Row[] = await manager.query("SELECT join_channel, city_tier, tier_id, joined_at FROM members WHERE id = ?", [memberId]);
-  const segments: Row[] = await manager.query("SELECT scheme_id, segment_id FROM segment_memberships WHERE member_id = ?", [memberId]);
-  return {
-    groups: {
-      channel: String(member.join_channel),
-      cityTier: member.city_tier === null ? 0 : numberFromDatabase(member.city_tier),
-      tierId: numberFromDatabase(member.tier_id),
-      segments: new Map(segments.map((row) => [numberFromDatabase(row.scheme_id), numberFromDatabase(row.segment_id)])),
-    },
-    joinMonthFirstDay: factPeriodFirstDay(localDayNumber(timeFromDatabase(member.joined_at)!, utcOffsetMinutes), "MONTH"),
-  };
+export interface CurrentGroups {
+  groups: KpiGroups;
+  joinMonthFirstDay: number;
+}
+
+/** Members' groups now, and the first day of their join month: two reads for any number of members. */
+export async function currentGroupsOfMembers(manager: EntityManager, memberIds: readonly number[], utcOffsetMinutes: number): Promise<Map<number, CurrentGroups>> {
+  const list = memberIds.map(() => "?").join(", ");
+  const members: Row[] = await manager.query(`SELECT id, join_channel, city_tier, tier_id, joined_at FROM members WHERE id IN (${list})`, [...memberIds]);
+  const memberships: Row[] = await manager.query(`SELECT member_id, scheme_id, segment_id FROM segment_memberships WHERE member_id IN (${list})`, [...memberIds]);
+  const segments = new Map<number, Map<number, number>>();
+  for (const row of memberships) {
+    const memberId = numberFromDatabase(row.member_id);
+    const own = segments.get(memberId) ?? new Map<number, number>();
+    own.set(numberFromDatabase(row.scheme_id), numberFromDatabase(row.segment_id));
+    segments.set(memberId, own);
+  }
+  return new Map(
+    members.map((member) => {
+      const memberId = numberFromDatabase(member.id);
+      const groups: KpiGroups = {
+        channel: String(member.join_channel),
+        cityTier: member.city_tier === null ? 0 : numberFromDatabase(member.city_tier),
+        tierId: numberFromDatabase(member.tier_id),
+        segments: segments.get(memberId) ?? new Map(),
+      };
+      return [memberId, { groups, joinMonthFirstDay: factPeriodFirstDay(localDayNumber(timeFromDatabase(member.joined_at)!, utcOffsetMinutes), "MONTH") }];
+    }),
+  );
 }
 
 export function groupColumns(groups: KpiGroups): GroupColumns {
   return { group_channel: groups.channel, group_city_tier: groups.cityTier, group_tier_id: groups.tierId, group_segments: segmentsText(groups.segments) };
 }
 
-/** A day row's groups; a row from before the facts existed (the rebuild fills them in) counts in today's. */
-export function groupsOfRow(row: Row, current: KpiGroups): KpiGroups {
+/**
+ * A day row's groups; a row from before the facts existed (the rebuild fills them in) counts in today's. Rows with
+ * the same groups share one object (`interned`), which the engine keys its facts by.
+ */
+export function groupsOfRow(row: Row, current: KpiGroups, interned: Map<string, KpiGroups> = new Map()): KpiGroups {
   if (row.group_channel === null || row.group_channel === undefined) return current;
-  return {
-    channel: String(row.group_channel),
-    cityTier: numberFromDatabase(row.group_city_tier ?? 0),
-    tierId: numberFromDatabase(row.group_tier_id ?? 0),
-    segments: segmentsFromText(String(row.group_segments ?? "")),
-  };
+  const text = `${String(row.group_channel)}|${String(row.group_city_tier)}|${String(row.group_tier_id)}|${String(row.group_segments ?? "")}`;
+  let groups = interned.get(text);
+  if (!groups) {
+    groups = {
+      channel: String(row.group_channel),
+      cityTier: numberFromDatabase(row.group_city_tier ?? 0),
+      tierId: numberFromDatabase(row.group_tier_id ?? 0),
+      segments: segmentsFromText(String(row.group_segments ?? "")),
+    };
+    interned.set(text, groups);
+  }
+  return groups;
 }
 
-export function kpiDayFromRow(row: Row, current: KpiGroups): MemberKpiDay {
+export function kpiDayFromRow(row: Row, current: KpiGroups, interned?: Map<string, KpiGroups>): MemberKpiDay {
   return {
     day: numberFromDatabase(row.day),
     logins: numberFromDatabase(row.logins),
     orders: numberFromDatabase(row.orders),
     spend: numberFromDatabase(row.spend),
     interactions: numberFromDatabase(row.interactions),
-    groups: groupsOfRow(row, current),
+    groups: groupsOfRow(row, current, interned),
   };
 }
 
@@ -88,7 +113,7 @@ export class MemberKpiFacts {
   async before(manager: EntityManager, memberId: number, days: readonly number[]): Promise<MemberFactsBefore> {
     const periods = periodsTouchedBy(days);
     const { fromDay, toDay } = daysNeededFor(periods);
-    const { groups: current, joinMonthFirstDay } = await currentMemberGroups(manager, memberId, this.utcOffsetMinutes);
+    const { groups: current, joinMonthFirstDay } = (await currentGroupsOfMembers(manager, [memberId], this.utcOffsetMinutes)).get(memberId)!;
     const rows: Row[] = await manager.query(`SELECT ${kpiDayColumns} FROM member_daily_activity WHERE member_id = ? AND day >= ? AND day < ? ORDER BY day`, [memberId, fromDay, toDay]);
     return { memberId, periods, rows: rows.map((row) => kpiDayFromRow(row, current)), current, joinMonthFirstDay };
   }
