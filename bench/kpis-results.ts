@@ -15,7 +15,7 @@ export function renderKpisResults(results: KpiBenchResults, settings: KpiBenchSe
   const scanned = results.queries.filter((query) => query.baselineMilliseconds !== null);
   const rows = results.queries.map((query) => {
     const scan = query.baselineMilliseconds === null ? "" : whole(query.baselineMilliseconds);
-    const ratio = query.baselineMilliseconds === null ? "" : `${(query.baselineMilliseconds / query.milliseconds).toFixed(0)}×`;
+    const ratio = query.baselineMilliseconds === null ? "" : `${whole(query.baselineMilliseconds / query.milliseconds)}×`;
     const same = query.sameFigures === null ? "" : query.sameFigures ? "yes" : "**no**";
     return `| ${query.label} | ${query.source} | ${milliseconds(query.milliseconds)} | ${scan} | ${ratio} | ${same} |`;
   });

@@ -5,7 +5,7 @@ import { big, id, integer, text, time } from "./column-helpers";
 // by the groups members were in. Events add their differences to `kpi_fact_changes` (insert only, so concurrent
 // events never wait on one another's counters); a fold adds them into `kpi_facts`. Each daily activity row keeps
 // the member's groups when it was written, the groups its facts were counted in. Existing rows get theirs, and the
-// facts are built, by the rebuild the server runs at start when activity exists without facts.
+// facts are built, by the rebuild the server runs at start when the 'rebuild' row asks for it.
 
 const keyColumns = () => [
   text("granularity", 5),
@@ -33,6 +33,10 @@ export class KpiFacts1765065600000 implements MigrationInterface {
     await queryRunner.createTable(new Table({ name: "kpi_fact_changes", columns: [id, ...keyColumns(), ...counterColumns()] }));
     await queryRunner.createTable(new Table({ name: "kpi_fold_state", columns: [{ ...text("name", 32), isPrimary: true }, time("folded_at", true)] }));
     await queryRunner.query("INSERT INTO kpi_fold_state (name, folded_at) VALUES ('activity', NULL)");
+    // Activity already recorded has no facts yet: the 'rebuild' row asks the server to build them at start (whatever
+    // writes facts before then, an import or a seed, is rebuilt with them).
+    const [activity] = await queryRunner.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM member_daily_activity LIMIT 1) a");
+    if (Number(activity.n) > 0) await queryRunner.query("INSERT INTO kpi_fold_state (name, folded_at) VALUES ('rebuild', NULL)");
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

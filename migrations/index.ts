@@ -16,6 +16,7 @@ import { ChallengesAndBadges1764720000000 } from "./1764720000000-challenges-and
 import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
 import { KpiFacts1765065600000 } from "./1765065600000-kpi-facts";
 import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
+import { MembersJoinedGroupsIndex1765152000000 } from "./1765152000000-members-joined-groups-index";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -35,4 +36,5 @@ export const migrations = [
   Lotteries1764979200000,
   KpiFacts1765065600000,
   KpiPointsFacts1765065600001,
+  MembersJoinedGroupsIndex1765152000000,
 ];

@@ -11,6 +11,7 @@ import { TierRecord } from "./tier-record";
 @Index("idx_members_tier", ["tierId", "id"])
 @Index("idx_members_join_channel", ["joinChannel", "id"])
 @Index("idx_members_joined_at", ["joinedAt"])
+@Index("idx_members_joined_groups", ["joinedAt", "joinChannel", "cityTier", "tierId"])
 @Index("idx_members_name", ["name"])
 export class MemberRecord {
   @PrimaryGeneratedColumn({ type: "integer" })

@@ -75,7 +75,7 @@ function factFromRow(row: Record<string, unknown>): KpiFact {
  */
 export async function foldFactChanges(dataSource: DataSource, now: Date, limit = 50_000): Promise<number> {
   return runInTransaction(dataSource, async (manager) => {
-    await manager.query(`SELECT name FROM kpi_fold_state WHERE name = 'activity'${isSqlite(dataSource) ? "" : " FOR UPDATE"}`);
+    await lockFold(manager);
     const rows: Record<string, unknown>[] = await manager.query(`SELECT id, ${columns.join(", ")} FROM kpi_fact_changes ORDER BY id LIMIT ?`, [limit]);
     if (rows.length === 0) return 0;
     const sums = new Map<string, KpiFact>();
@@ -85,13 +85,26 @@ export async function foldFactChanges(dataSource: DataSource, now: Date, limit =
     }
     await addToFactTable(manager, [...sums.values()]);
     const ids = rows.map((row) => numberFromDatabase(row.id));
+    let deleted = 0;
     for (let start = 0; start < ids.length; start += rowsPerStatement) {
       const chunk = ids.slice(start, start + rowsPerStatement);
-      await manager.query(`DELETE FROM kpi_fact_changes WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk);
+      deleted += (await manager.createQueryBuilder().delete().from("kpi_fact_changes").where("id IN (:...ids)", { ids: chunk }).execute()).affected ?? 0;
     }
+    // Fewer deleted than read: something else removed changes this fold already added (a rebuild, a fold whose lock
+    // was not the first statement). Adding them again would count them twice: roll back instead.
+    if (deleted !== ids.length) throw new Error(`The KPI facts fold read ${ids.length} changes but deleted ${deleted}: another fold or a rebuild ran at the same time`);
     await manager.query("UPDATE kpi_fold_state SET folded_at = ? WHERE name = 'activity'", [isSqlite(dataSource) ? now.toISOString().replace("T", " ").replace("Z", "") : now]);
     return rows.length;
   });
+}
+
+/**
+ * Takes the activity fold's lock (a locking read of its kpi_fold_state row on MariaDB; SQLite transactions are
+ * serialized). It must be the transaction's first statement, so the snapshot its reads see begins after the fold
+ * or rebuild it waited for has committed.
+ */
+export async function lockFold(manager: EntityManager): Promise<void> {
+  await manager.query(`SELECT name FROM kpi_fold_state WHERE name = 'activity'${isSqlite(manager.connection) ? "" : " FOR UPDATE"}`);
 }
 
 /** Folds until nothing is left; returns how many changes it folded. */

@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from "typeorm";
 import { numberFromDatabase } from "../../database/raw-values";
 import { runInTransaction } from "../../database/transactions";
 import { kpiCounterNames, memberKpiFacts, periodsTouchedBy, type KpiFact, type KpiGroups, type MemberKpiDay } from "../../engine/analytics";
-import { addToFactTable } from "./kpi-fact-store";
+import { addToFactTable, lockFold } from "./kpi-fact-store";
 import { currentGroupsOfMembers, groupColumns, kpiDayColumns, kpiDayFromRow } from "./member-kpi-facts";
 
 type Row = Record<string, unknown>;
@@ -56,12 +56,19 @@ export interface RebuildOptions {
   onProgress?: (members: number) => void;
 }
 
+const rebuildMark = "rebuild";
+
 /**
  * Builds every member's facts again from the daily rows, replacing the facts and dropping unfolded changes. Run it
  * with nothing else writing (the server runs it at start, before it listens): an event recorded meanwhile could be
- * counted twice or not at all.
+ * counted twice or not at all. A 'rebuild' row in kpi_fold_state stays until the facts are replaced, so a rebuild
+ * that was interrupted (after regrouping some rows, say) runs again at the next start.
  */
 export async function rebuildKpiFacts(dataSource: DataSource, utcOffsetMinutes: number, options: RebuildOptions = {}): Promise<number> {
+  await runInTransaction(dataSource, async (manager) => {
+    await manager.query("DELETE FROM kpi_fold_state WHERE name = ?", [rebuildMark]);
+    await manager.query("INSERT INTO kpi_fold_state (name, folded_at) VALUES (?, NULL)", [rebuildMark]);
+  });
   const facts = new Map<string, KpiFact>();
   let members = 0;
   let afterMemberId = 0;
@@ -75,19 +82,27 @@ export async function rebuildKpiFacts(dataSource: DataSource, utcOffsetMinutes: 
     options.onProgress?.(members);
   }
   await runInTransaction(dataSource, async (manager) => {
+    // The fold's lock first: a fold running meanwhile finishes before, or waits and finds nothing left to fold.
+    await lockFold(manager);
     await manager.query("DELETE FROM kpi_fact_changes");
     await manager.query("DELETE FROM kpi_facts");
     await addToFactTable(manager, [...facts.values()].filter((fact) => kpiCounterNames.some((name) => fact.counters[name] !== 0)));
+    await manager.query("DELETE FROM kpi_fold_state WHERE name = ?", [rebuildMark]);
   });
   return members;
 }
 
-/** Rebuilds the facts when there is daily activity but no facts at all: a database from before they existed. */
+/**
+ * Rebuilds the facts when asked to (the migration's or an interrupted rebuild's 'rebuild' row), or when there is
+ * daily activity but no facts at all. Returns whether it rebuilt.
+ */
 export async function ensureKpiFacts(dataSource: DataSource, utcOffsetMinutes: number, onProgress?: (members: number) => void): Promise<boolean> {
+  const [asked] = await dataSource.query("SELECT COUNT(*) AS n FROM kpi_fold_state WHERE name = ?", [rebuildMark]);
   const [activity] = await dataSource.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM member_daily_activity LIMIT 1) a");
   const [facts] = await dataSource.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM kpi_facts LIMIT 1) f");
   const [changes] = await dataSource.query("SELECT COUNT(*) AS n FROM (SELECT 1 FROM kpi_fact_changes LIMIT 1) c");
-  if (numberFromDatabase(activity.n) === 0 || numberFromDatabase(facts.n) + numberFromDatabase(changes.n) > 0) return false;
+  const missing = numberFromDatabase(activity.n) > 0 && numberFromDatabase(facts.n) + numberFromDatabase(changes.n) === 0;
+  if (numberFromDatabase(asked.n) === 0 && !missing) return false;
   await rebuildKpiFacts(dataSource, utcOffsetMinutes, { onProgress });
   return true;
 }

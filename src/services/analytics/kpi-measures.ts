@@ -88,12 +88,14 @@ export class KpiMeasureReader {
     const periodOfDay = new Map<number, number>([[request.periodBefore.firstDay, -1], ...periods.map((period) => [period.firstDay, period.index] as [number, number])]);
     // Per group, the counters of each period, index + 1 (0 is the period before the first).
     const table = new Map<string, Partial<KpiCounters>[]>();
-    // Groups with facts in the series' periods get a point in each (zeros included); the period before adds none.
+    // Groups with facts in the series' periods get a point in each (zeros included), as do groups with members
+    // active in the period before when retention is asked for.
     const inSeries = new Set<string>();
     const put = (group: string, period: number, values: Partial<KpiCounters>, sign: number) => {
       const row = table.get(group) ?? Array.from({ length: periods.length + 1 }, (): Partial<KpiCounters> => ({}));
       table.set(group, row);
-      if (period >= 0) inSeries.add(group);
+      // The period before counts too when it had active members: their retention and churn are this series' points.
+      if (period >= 0 || (retention && (values.activeMembers ?? 0) !== 0)) inSeries.add(group);
       for (const [name, value] of Object.entries(values) as [KpiCounterName, number][]) row[period + 1][name] = (row[period + 1][name] ?? 0) + sign * value;
     };
     for (const sum of sums) {

@@ -3,6 +3,7 @@
 // and appends the difference between the member's facts before and after the event (docs/kpis.md).
 import type { EntityManager } from "typeorm";
 import { numberFromDatabase, timeFromDatabase } from "../../database/raw-values";
+import { isSqlite } from "../../database/transactions";
 import { localDayNumber } from "../../engine";
 import {
   daysNeededFor, factDifference, factPeriodFirstDay, memberKpiFacts, periodsTouchedBy, segmentsFromText, segmentsText,
@@ -114,7 +115,14 @@ export class MemberKpiFacts {
     const periods = periodsTouchedBy(days);
     const { fromDay, toDay } = daysNeededFor(periods);
     const { groups: current, joinMonthFirstDay } = (await currentGroupsOfMembers(manager, [memberId], this.utcOffsetMinutes)).get(memberId)!;
-    const rows: Row[] = await manager.query(`SELECT ${kpiDayColumns} FROM member_daily_activity WHERE member_id = ? AND day >= ? AND day < ? ORDER BY day`, [memberId, fromDay, toDay]);
+    // A locking read on MariaDB: it sees the rows as last committed, not as the transaction's snapshot, which may have
+    // begun before the member's behaviour lock was taken (a points command reads the member's lots first) and miss
+    // a row another event of the member wrote meanwhile, whose facts this difference would then count again. The
+    // rows are the member's own, under that lock already.
+    const rows: Row[] = await manager.query(
+      `SELECT ${kpiDayColumns} FROM member_daily_activity WHERE member_id = ? AND day >= ? AND day < ? ORDER BY day${isSqlite(manager.connection) ? "" : " FOR UPDATE"}`,
+      [memberId, fromDay, toDay],
+    );
     return { memberId, periods, rows: rows.map((row) => kpiDayFromRow(row, current)), current, joinMonthFirstDay };
   }
 
