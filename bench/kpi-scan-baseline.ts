@@ -4,12 +4,11 @@
 // the benchmark runs both on the same request, side by side, and checks they give the same figures.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase } from "../src/database/raw-values";
-import { emptyMeasures, type KpiMeasureName, type KpiMeasures, type KpiPeriod } from "../src/engine/analytics";
-import type { MeasureRequest, MeasuresByGroup } from "../src/services/analytics/kpi-measures";
+import type { KpiMeasureName, KpiPeriod } from "../src/engine/analytics";
+import { measureAdder, type Adder, type MeasureRequest, type MeasuresByGroup } from "../src/services/analytics/kpi-measures";
 import { breakdownSql, groupLabel } from "../src/services/analytics/kpi-sql";
 
 type Row = Record<string, unknown>;
-type Adder = (group: string, period: number, values: Partial<KpiMeasures>) => void;
 
 /**
  * The periods as rows (period, first_day, end_day): joined on `day >= first_day AND day < end_day`, the planner
@@ -37,13 +36,7 @@ export class KpiScanBaseline {
   async read(request: MeasureRequest): Promise<MeasuresByGroup> {
     const byGroup: MeasuresByGroup = new Map();
     const wanted = new Set(request.measures);
-    const add = (group: string, period: number, values: Partial<KpiMeasures>) => {
-      if (period < 0 || period >= request.periods.length) return;
-      const series = byGroup.get(group) ?? request.periods.map(() => emptyMeasures());
-      byGroup.set(group, series);
-      const target = series[period];
-      for (const [name, value] of Object.entries(values) as [KpiMeasureName, number][]) target[name] += value;
-    };
+    const add = measureAdder(byGroup, request.periods.length);
     const activity = Object.keys(activityColumns).filter((name) => wanted.has(name as KpiMeasureName)) as KpiMeasureName[];
     if (activity.length > 0) await this.readActivity(request, activity, add);
     if (wanted.has("membersWithOrder") || wanted.has("membersWithRepeatOrder")) await this.readBuyers(request, add);

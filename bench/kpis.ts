@@ -4,8 +4,7 @@
 // facts from the daily rows (the server does the same at start); both are timed. Each query is timed warm, the
 // median of a few runs; the first version's scans of the daily rows (bench/kpi-scan-baseline.ts) run beside the
 // activity KPIs on the same request, and their figures must equal the facts'.
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
-import path from "node:path";
+import { statSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
 import Sqlite from "better-sqlite3";
@@ -20,7 +19,7 @@ import { createAnalyticsServices } from "../src/services/analytics";
 import { ensureKpiFacts } from "../src/services/analytics/kpi-facts-rebuild";
 import { KpiMeasureReader, type MeasureRequest, type MeasuresByGroup } from "../src/services/analytics/kpi-measures";
 import { KpiScanBaseline } from "./kpi-scan-baseline";
-import { seededBenchDatabase } from "./scoring";
+import { copiedBenchDatabase } from "./scoring";
 import { secrets } from "./target-process";
 
 export interface KpiBenchSettings {
@@ -75,25 +74,6 @@ function median(values: number[]): number {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** The scoring benchmark's database copied once (SQLite's online backup), never the cached file itself. */
-async function preparedCopy(settings: KpiBenchSettings, log: (line: string) => void): Promise<{ file: string; copySeconds: number | null }> {
-  const source = await seededBenchDatabase(settings.members, settings.seed, (line) => log(`kpis: ${line}`));
-  const file = path.join(path.dirname(source.file), `kpis-${settings.members}-seed${settings.seed}.sqlite`);
-  if (existsSync(file)) return { file, copySeconds: null };
-  log(`kpis: copying ${source.file} to ${file}`);
-  const partial = `${file}.partial`;
-  rmSync(partial, { force: true });
-  const { seconds } = await timed(async () => {
-    const copy = new Sqlite(source.file, { readonly: true });
-    try {
-      await copy.backup(partial);
-    } finally {
-      copy.close();
-    }
-  });
-  renameSync(partial, file);
-  return { file, copySeconds: seconds };
-}
 
 /** The activity measures both readers give: the figures compared. */
 const comparedMeasures = new Set<KpiMeasureName>(["membersWithLogin", "loginMemberDays", "membersWithLoginOrOrder", "spendFen", "orders", "logins", "interactions", "membersWithOrder", "membersWithRepeatOrder", "activeBefore", "retained", "lost"]);
@@ -105,7 +85,7 @@ function comparable(measures: MeasuresByGroup, names: KpiMeasureName[]): Record<
 }
 
 export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: string) => void): Promise<KpiBenchResults> {
-  const { file, copySeconds } = await preparedCopy(settings, log);
+  const { file, copySeconds } = await copiedBenchDatabase("kpis", settings.members, settings.seed, log);
   const config = { ...loadConfig({ ...secrets, NODE_ENV: "production", LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
   const before = new Sqlite(file, { readonly: true });
   const applied = before.prepare("SELECT COUNT(*) AS n FROM migrations").get() as { n: number };

@@ -2,9 +2,8 @@
 // builds the boards (first build, then the steady rebuild of the current week and month), then a member's board (own
 // rank with neighbours and the top 100) over HTTP for many different members, side by side with its floor: the same
 // reads as bare SQL through better-sqlite3, in process and behind a bare node:http server.
-import { existsSync, renameSync, rmSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import http from "node:http";
-import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { isDeepStrictEqual } from "node:util";
 import autocannon from "autocannon";
@@ -18,7 +17,7 @@ import { timeFromDatabase } from "../src/database/raw-values";
 import { leaderboardPeriodAt } from "../src/engine/engagement/leaderboards";
 import { LeaderboardRefresh, type LeaderboardRefreshSummary } from "../src/services/engagement/leaderboards/leaderboard-refresh";
 import { LeaderboardFloor, leaderboardBenchQuery, type FloorScope } from "./leaderboard-floor";
-import { seededBenchDatabase } from "./scoring";
+import { copiedBenchDatabase } from "./scoring";
 import { secrets, startTarget, type RunningTarget } from "./target-process";
 
 export interface LeaderboardBenchSettings {
@@ -110,25 +109,6 @@ async function timedRefresh(refresh: LeaderboardRefresh): Promise<{ seconds: num
   return { seconds, summary: result, longestStallMilliseconds: histogram.max / 1e6 };
 }
 
-/** The scoring benchmark's database copied once (SQLite's online backup) to bench/.data/leaderboards-<members>-seed<seed>.sqlite. */
-async function preparedCopy(settings: LeaderboardBenchSettings, log: (line: string) => void): Promise<{ file: string; copySeconds: number | null }> {
-  const source = await seededBenchDatabase(settings.members, settings.seed, (line) => log(`leaderboards: ${line}`));
-  const file = path.join(path.dirname(source.file), `leaderboards-${settings.members}-seed${settings.seed}.sqlite`);
-  if (existsSync(file)) return { file, copySeconds: null };
-  log(`leaderboards: copying ${source.file} to ${file}`);
-  const partial = `${file}.partial`;
-  rmSync(partial, { force: true });
-  const { seconds } = await timed(async () => {
-    const copy = new Sqlite(source.file, { readonly: true });
-    try {
-      await copy.backup(partial);
-    } finally {
-      copy.close();
-    }
-  });
-  renameSync(partial, file);
-  return { file, copySeconds: seconds };
-}
 
 /** Members drawn evenly from every member id (ranked or not), a fixed sequence for a given seed. */
 function sampleMembers(maximumId: number, count: number, seed: number): number[] {
@@ -213,7 +193,7 @@ async function startWith(mode: "graphql" | "leaderboard-floor", url: string, env
 }
 
 export async function benchmarkLeaderboards(settings: LeaderboardBenchSettings, log: (line: string) => void): Promise<LeaderboardBenchResults> {
-  const { file, copySeconds } = await preparedCopy(settings, log);
+  const { file, copySeconds } = await copiedBenchDatabase("leaderboards", settings.members, settings.seed, log);
   const config = { ...loadConfig({ NODE_ENV: "production", ...secrets, LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
   const probe = new Sqlite(file, { readonly: true });
   const applied = (probe.prepare("SELECT COUNT(*) AS count FROM migrations").get() as { count: number }).count;

@@ -1,9 +1,10 @@
 // Full rescoring of a large population on SQLite beside its floor: the same aggregates read and the same score
 // and snapshot rows written by plain SQL, with no scoring. Also the pure engine alone, in members per second.
 // The seeded database is kept in bench/.data between runs (seeding a million members takes minutes).
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { MoreThan, type DataSource } from "typeorm";
+import Sqlite from "better-sqlite3";
 import { systemClock } from "../src/clock";
 import { loadConfig, type Config } from "../src/config";
 import { insertRows } from "../src/database/bulk-insert";
@@ -124,6 +125,29 @@ export async function seededBenchDatabase(members: number, seed: number, log: (l
   await database.dataSource.destroy();
   log(`seeded in ${seedSeconds.toFixed(1)} s`);
   return { file, config, seedSeconds };
+}
+
+/**
+ * The scoring benchmark's database copied once (SQLite's online backup) to bench/.data/<name>-<members>-seed<seed>.sqlite,
+ * for a benchmark that changes what it reads (migrations, facts, boards): never the cached file itself.
+ */
+export async function copiedBenchDatabase(name: string, members: number, seed: number, log: (line: string) => void): Promise<{ file: string; copySeconds: number | null }> {
+  const source = await seededBenchDatabase(members, seed, (line) => log(`${name}: ${line}`));
+  const file = path.join(path.dirname(source.file), `${name}-${members}-seed${seed}.sqlite`);
+  if (existsSync(file)) return { file, copySeconds: null };
+  log(`${name}: copying ${source.file} to ${file}`);
+  const partial = `${file}.partial`;
+  rmSync(partial, { force: true });
+  const copySeconds = await timed(async () => {
+    const copy = new Sqlite(source.file, { readonly: true });
+    try {
+      await copy.backup(partial);
+    } finally {
+      copy.close();
+    }
+  });
+  renameSync(partial, file);
+  return { file, copySeconds };
 }
 
 export async function benchmarkScoring(settings: ScoringBenchSettings, log: (line: string) => void): Promise<ScoringBenchResults> {

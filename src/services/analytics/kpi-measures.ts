@@ -50,13 +50,7 @@ export class KpiMeasureReader {
   async read(request: MeasureRequest): Promise<MeasuresByGroup> {
     const byGroup: MeasuresByGroup = new Map();
     const wanted = new Set(request.measures);
-    const add = (group: string, period: number, values: Partial<KpiMeasures>) => {
-      if (period < 0 || period >= request.periods.length) return;
-      const series = byGroup.get(group) ?? request.periods.map(() => emptyMeasures());
-      byGroup.set(group, series);
-      const target = series[period];
-      for (const [name, value] of Object.entries(values) as [KpiMeasureName, number][]) target[name] += value;
-    };
+    const add = measureAdder(byGroup, request.periods.length);
     const fromFacts = (Object.keys(factMeasures) as KpiMeasureName[]).filter((name) => wanted.has(name));
     const retention = wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost");
     if (fromFacts.length > 0 || retention) await this.readFacts(request, fromFacts, retention, add);
@@ -213,4 +207,15 @@ export class KpiMeasureReader {
   }
 }
 
-type Adder = (group: string, period: number, values: Partial<KpiMeasures>) => void;
+export type Adder = (group: string, period: number, values: Partial<KpiMeasures>) => void;
+
+/** Adds measures into a group's period (created with zeros in every period), ignoring periods outside the series. */
+export function measureAdder(byGroup: MeasuresByGroup, periods: number): Adder {
+  return (group, period, values) => {
+    if (period < 0 || period >= periods) return;
+    const series = byGroup.get(group) ?? Array.from({ length: periods }, () => emptyMeasures());
+    byGroup.set(group, series);
+    const target = series[period];
+    for (const [name, value] of Object.entries(values) as [KpiMeasureName, number][]) target[name] += value;
+  };
+}
