@@ -122,7 +122,7 @@ export class KpiMeasureReader {
     const { periods } = request;
     const start = periods[0].start;
     const end = periods[periods.length - 1].end;
-    const groups = breakdownSql(request.breakdown, "m.id", request.schemeId);
+    const groups = breakdownSql(request.breakdown, "m.id", request.schemeId, "m");
     const day = localDaySql(this.dataSource, "m.joined_at", this.utcOffsetMinutes);
     const joinedRows: Row[] = await this.dataSource.query(
       `SELECT ${day} AS local_day, ${groups.group} AS group_value, COUNT(*) AS members

@@ -23,17 +23,23 @@ export function localDaySql(dataSource: DataSource, column: string, utcOffsetMin
     : `DATEDIFF(${column} + INTERVAL ${offset} MINUTE, '1970-01-01')`;
 }
 
-/** How members are grouped: the joins from a member id column and the group's expression (NULL: no value). */
-export function breakdownSql(breakdown: KpiBreakdown, memberIdColumn: string, schemeId: number | null): SqlPiece & { group: string } {
+/**
+ * How members are grouped: the joins from a member id column and the group's expression (NULL: no value). A query
+ * over members itself names their alias (`membersAlias`), so the groups come from that row, not from joining members
+ * again: growth counts then read the index `idx_members_joined_groups` alone.
+ */
+export function breakdownSql(breakdown: KpiBreakdown, memberIdColumn: string, schemeId: number | null, membersAlias?: string): SqlPiece & { group: string } {
+  const join = membersAlias ? "" : `JOIN members gm ON gm.id = ${memberIdColumn}`;
+  const member = membersAlias ?? "gm";
   switch (breakdown) {
     case "NONE":
       return { sql: "", parameters: [], group: "'ALL'" };
     case "CHANNEL":
-      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn}`, parameters: [], group: "gm.join_channel" };
+      return { sql: join, parameters: [], group: `${member}.join_channel` };
     case "TIER":
-      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn} JOIN tiers gt ON gt.id = gm.tier_id`, parameters: [], group: "gt.code" };
+      return { sql: `${join} JOIN tiers gt ON gt.id = ${member}.tier_id`, parameters: [], group: "gt.code" };
     case "CITY_TIER":
-      return { sql: `JOIN members gm ON gm.id = ${memberIdColumn}`, parameters: [], group: "gm.city_tier" };
+      return { sql: join, parameters: [], group: `${member}.city_tier` };
     case "SEGMENT":
       return {
         sql: `LEFT JOIN segment_memberships gs ON gs.member_id = ${memberIdColumn} AND gs.scheme_id = ? LEFT JOIN segments gg ON gg.id = gs.segment_id`,
