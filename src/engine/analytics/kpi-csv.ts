@@ -2,7 +2,8 @@
 // figures it came from, times in ISO 8601 UTC.
 import { figureNamesOfKpi, type KpiFigure, type KpiName } from "./kpi-definitions";
 
-export interface KpiCsvPoint {
+/** One point of a KPI series: a period and a group, the value and the figures it came from. */
+export interface KpiPoint {
   periodStart: Date;
   periodEnd: Date;
   periodLabel: string;
@@ -19,7 +20,7 @@ function numberCell(value: number | null): string {
   return value === null ? "" : String(value);
 }
 
-export function kpiSeriesCsv(kpi: KpiName, points: readonly KpiCsvPoint[]): string {
+export function kpiSeriesCsv(kpi: KpiName, points: readonly KpiPoint[]): string {
   const figureNames = figureNamesOfKpi(kpi);
   const header = ["kpi", "period_start", "period_end", "period_label", "group", "value", ...figureNames];
   const rows = points.map((point) => {

@@ -10,7 +10,7 @@
 //
 // The service keeps the facts by difference: the member's part in the touched periods before an event, taken from
 // the part after it. Pure: rows in, facts out.
-import type { KpiGranularity } from "./kpi-periods";
+import { factPeriodEndDay, factPeriodFirstDay, factPreviousPeriodFirstDay, type KpiGranularity } from "./kpi-periods";
 
 /** A member's groups when a day row was written. City tier 0: not given. Segments: scheme id → segment id. */
 export interface KpiGroups {
@@ -64,35 +64,9 @@ export interface FactPeriod {
 }
 
 const factGranularities: readonly KpiGranularity[] = ["DAY", "WEEK", "MONTH"];
-const millisecondsPerDay = 86_400_000;
 
 export function emptyCounters(): KpiCounters {
   return { logins: 0, interactions: 0, orders: 0, spend: 0, loginDays: 0, loginMembers: 0, activeMembers: 0, orderMembers: 0, repeatMembers: 0, retained: 0 };
-}
-
-function monthFirstDay(year: number, month: number): number {
-  return Date.UTC(year, month, 1) / millisecondsPerDay;
-}
-
-/** The first day of the period of this granularity holding local day `day` (weeks start on Monday). */
-export function factPeriodFirstDay(day: number, granularity: KpiGranularity): number {
-  if (granularity === "DAY") return day;
-  // Day 0 (1970-01-01) was a Thursday.
-  if (granularity === "WEEK") return day - ((((day + 3) % 7) + 7) % 7);
-  const date = new Date(day * millisecondsPerDay);
-  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth());
-}
-
-/** The first day after the period starting on `firstDay`. */
-export function factPeriodEndDay(firstDay: number, granularity: KpiGranularity): number {
-  if (granularity === "DAY") return firstDay + 1;
-  if (granularity === "WEEK") return firstDay + 7;
-  const date = new Date(firstDay * millisecondsPerDay);
-  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth() + 1);
-}
-
-export function factPreviousPeriodFirstDay(firstDay: number, granularity: KpiGranularity): number {
-  return factPeriodFirstDay(firstDay - 1, granularity);
 }
 
 /** The periods a change to these days can alter: each day's own period, and the next one, whose retention looks back. */

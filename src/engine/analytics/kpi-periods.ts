@@ -1,6 +1,5 @@
 // The periods a KPI series is cut into, in the programme's time zone: local days, ISO weeks (Monday first) and
 // local months. A series covers every whole period that overlaps [from, to), so no point is a partial period.
-import { addLocalMonths, startOfLocalMonth } from "../calendar";
 import { localDayNumber, startOfLocalDayNumber } from "../activity/daily-windows";
 
 export const kpiGranularities = ["DAY", "WEEK", "MONTH"] as const;
@@ -26,6 +25,30 @@ function daysSinceMonday(day: number): number {
   return (((day + 3) % 7) + 7) % 7;
 }
 
+function monthFirstDay(year: number, month: number): number {
+  return Date.UTC(year, month, 1) / millisecondsPerDay;
+}
+
+/** The first local day of the period of this granularity holding local day `day` (weeks start on Monday). */
+export function factPeriodFirstDay(day: number, granularity: KpiGranularity): number {
+  if (granularity === "DAY") return day;
+  if (granularity === "WEEK") return day - daysSinceMonday(day);
+  const date = calendarDate(day);
+  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth());
+}
+
+/** The first local day after the period starting on `firstDay`. */
+export function factPeriodEndDay(firstDay: number, granularity: KpiGranularity): number {
+  if (granularity === "DAY") return firstDay + 1;
+  if (granularity === "WEEK") return firstDay + 7;
+  const date = calendarDate(firstDay);
+  return monthFirstDay(date.getUTCFullYear(), date.getUTCMonth() + 1);
+}
+
+export function factPreviousPeriodFirstDay(firstDay: number, granularity: KpiGranularity): number {
+  return factPeriodFirstDay(firstDay - 1, granularity);
+}
+
 /** The calendar date of a local day number, as UTC fields of a Date. */
 function calendarDate(day: number): Date {
   return new Date(day * millisecondsPerDay);
@@ -46,17 +69,12 @@ function dayLabel(day: number): string {
 
 /** The start of the period (of this granularity) that holds `instant`. */
 export function periodStartOf(instant: Date, granularity: KpiGranularity, utcOffsetMinutes: number): Date {
-  const day = localDayNumber(instant, utcOffsetMinutes);
-  if (granularity === "DAY") return startOfLocalDayNumber(day, utcOffsetMinutes);
-  if (granularity === "WEEK") return startOfLocalDayNumber(day - daysSinceMonday(day), utcOffsetMinutes);
-  return startOfLocalMonth(instant, utcOffsetMinutes);
+  return startOfLocalDayNumber(factPeriodFirstDay(localDayNumber(instant, utcOffsetMinutes), granularity), utcOffsetMinutes);
 }
 
 /** The start of the period after the one starting at `start`. */
 export function nextPeriodStart(start: Date, granularity: KpiGranularity, utcOffsetMinutes: number): Date {
-  if (granularity === "DAY") return new Date(start.getTime() + millisecondsPerDay);
-  if (granularity === "WEEK") return new Date(start.getTime() + 7 * millisecondsPerDay);
-  return addLocalMonths(start, 1, utcOffsetMinutes);
+  return startOfLocalDayNumber(factPeriodEndDay(localDayNumber(start, utcOffsetMinutes), granularity), utcOffsetMinutes);
 }
 
 function periodLabel(start: Date, granularity: KpiGranularity, utcOffsetMinutes: number): string {

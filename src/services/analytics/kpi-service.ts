@@ -3,7 +3,7 @@
 import type { DataSource } from "typeorm";
 import { SegmentSchemeRecord } from "../../entities";
 import {
-  breakdownsOfKpi, emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiFigure, type KpiGranularity, type KpiName, type KpiPeriod,
+  breakdownsOfKpi, emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiGranularity, type KpiName, type KpiPeriod, type KpiPoint,
 } from "../../engine/analytics";
 import { badUserInput, notFound } from "../../errors";
 import { KpiMeasureReader } from "./kpi-measures";
@@ -21,14 +21,7 @@ export interface KpiSeriesRequest {
   schemeId: number | null;
 }
 
-export interface KpiPoint {
-  periodStart: Date;
-  periodEnd: Date;
-  periodLabel: string;
-  group: string;
-  value: number | null;
-  figures: KpiFigure[];
-}
+export type { KpiPoint };
 
 export interface KpiSettings {
   utcOffsetMinutes: number;
