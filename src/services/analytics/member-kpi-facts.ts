@@ -44,30 +44,30 @@ export interface CurrentGroups {
   joinMonthFirstDay: number;
 }
 
-/** Members' groups now, and the first day of their join month: two reads for any number of members. */
+/**
+ * Members' groups now, and the first day of their join month: one read for any number of members (a row per
+ * member and scheme they are placed in). Every recorded event makes it, for its member.
+ */
 export async function currentGroupsOfMembers(manager: EntityManager, memberIds: readonly number[], utcOffsetMinutes: number): Promise<Map<number, CurrentGroups>> {
-  const list = memberIds.map(() => "?").join(", ");
-  const members: Row[] = await manager.query(`SELECT id, join_channel, city_tier, tier_id, joined_at FROM members WHERE id IN (${list})`, [...memberIds]);
-  const memberships: Row[] = await manager.query(`SELECT member_id, scheme_id, segment_id FROM segment_memberships WHERE member_id IN (${list})`, [...memberIds]);
-  const segments = new Map<number, Map<number, number>>();
-  for (const row of memberships) {
-    const memberId = numberFromDatabase(row.member_id);
-    const own = segments.get(memberId) ?? new Map<number, number>();
-    own.set(numberFromDatabase(row.scheme_id), numberFromDatabase(row.segment_id));
-    segments.set(memberId, own);
-  }
-  return new Map(
-    members.map((member) => {
-      const memberId = numberFromDatabase(member.id);
-      const groups: KpiGroups = {
-        channel: String(member.join_channel),
-        cityTier: member.city_tier === null ? 0 : numberFromDatabase(member.city_tier),
-        tierId: numberFromDatabase(member.tier_id),
-        segments: segments.get(memberId) ?? new Map(),
-      };
-      return [memberId, { groups, joinMonthFirstDay: factPeriodFirstDay(localDayNumber(timeFromDatabase(member.joined_at)!, utcOffsetMinutes), "MONTH") }];
-    }),
+  const rows: Row[] = await manager.query(
+    `SELECT m.id, m.join_channel, m.city_tier, m.tier_id, m.joined_at, s.scheme_id, s.segment_id
+       FROM members m LEFT JOIN segment_memberships s ON s.member_id = m.id
+      WHERE m.id IN (${memberIds.map(() => "?").join(", ")})`,
+    [...memberIds],
   );
+  const members = new Map<number, CurrentGroups>();
+  const segments = new Map<number, Map<number, number>>();
+  for (const row of rows) {
+    const memberId = numberFromDatabase(row.id);
+    if (!members.has(memberId)) {
+      const own = new Map<number, number>();
+      segments.set(memberId, own);
+      const groups: KpiGroups = { channel: String(row.join_channel), cityTier: row.city_tier === null ? 0 : numberFromDatabase(row.city_tier), tierId: numberFromDatabase(row.tier_id), segments: own };
+      members.set(memberId, { groups, joinMonthFirstDay: factPeriodFirstDay(localDayNumber(timeFromDatabase(row.joined_at)!, utcOffsetMinutes), "MONTH") });
+    }
+    if (row.scheme_id !== null) segments.get(memberId)!.set(numberFromDatabase(row.scheme_id), numberFromDatabase(row.segment_id));
+  }
+  return members;
 }
 
 export function groupColumns(groups: KpiGroups): GroupColumns {
