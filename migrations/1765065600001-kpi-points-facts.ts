@@ -1,5 +1,6 @@
 import { type MigrationInterface, type QueryRunner, Table } from "typeorm";
 import { big, id, integer } from "./column-helpers";
+import { businessUtcOffsetMinutes, localDaySql } from "./local-day";
 
 // Programme-wide daily points facts for the POINTS_LIABILITY KPI (docs/kpis.md): the ledger appends each entry's
 // amount to kpi_points_changes in its own transaction (insert only, so writers of different members never wait on a
@@ -7,29 +8,11 @@ import { big, id, integer } from "./column-helpers";
 // its lock row in kpi_fold_state so that two folds never count a change twice.
 
 /**
- * The business time zone's offset, as src/config.ts reads it (BUSINESS_UTC_OFFSET_MINUTES, default 480, China):
- * migrations import nothing from the application, so the variable is read here as the behaviour migration reads it.
- * The server runs its migrations after loading the config, so a bad value has stopped it already; a command-line
- * run is checked here with the config's bounds.
- */
-function businessUtcOffsetMinutes(): number {
-  const raw = process.env.BUSINESS_UTC_OFFSET_MINUTES;
-  if (raw === undefined || raw === "") return 480;
-  const value = Number(raw);
-  if (!/^-?\d+$/.test(raw.trim()) || value < -720 || value > 840) throw new Error(`BUSINESS_UTC_OFFSET_MINUTES must be an integer from -720 to 840 (got "${raw}")`);
-  return value;
-}
-
-/**
  * Every ledger entry written before this migration, summed per local day of `created_at` into kpi_points_daily in
- * one statement. The day expressions are src/services/analytics/kpi-sql.ts's localDaySql, written out here.
+ * one statement.
  */
 export async function backfillPointsDaily(queryRunner: QueryRunner, utcOffsetMinutes = businessUtcOffsetMinutes()): Promise<void> {
-  const offset = Math.trunc(utcOffsetMinutes);
-  const day =
-    queryRunner.connection.options.type === "better-sqlite3"
-      ? `((CAST(strftime('%s', created_at) AS INTEGER) + ${offset * 60} + 86400000000) / 86400 - 1000000)`
-      : `DATEDIFF(created_at + INTERVAL ${offset} MINUTE, '1970-01-01')`;
+  const day = localDaySql(queryRunner, "created_at", utcOffsetMinutes);
   await queryRunner.query(`INSERT INTO kpi_points_daily (day, points) SELECT ${day} AS local_day, SUM(amount) FROM point_entries GROUP BY local_day`);
 }
 

@@ -17,6 +17,7 @@ import { Leaderboards1764806400000 } from "./1764806400000-leaderboards";
 import { KpiFacts1765065600000 } from "./1765065600000-kpi-facts";
 import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 import { MembersJoinedGroupsIndex1765152000000 } from "./1765152000000-members-joined-groups-index";
+import { KpiDailySums1765238400001 } from "./1765238400001-kpi-daily-sums";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -37,4 +38,5 @@ export const migrations = [
   KpiFacts1765065600000,
   KpiPointsFacts1765065600001,
   MembersJoinedGroupsIndex1765152000000,
+  KpiDailySums1765238400001,
 ];

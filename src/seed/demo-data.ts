@@ -20,6 +20,8 @@ import { demoMemberProfile } from "./demo-members";
 import { randomFor } from "../engine/random";
 import { addBulkMembersToKpiFacts } from "../services/analytics/kpi-facts-rebuild";
 import { localDayNumber } from "../engine";
+import { appendDailyChanges } from "../services/analytics/kpi-daily-sums";
+import { tierPopulationChanges } from "../services/analytics/tier-population";
 import { recordPointChanges } from "../services/analytics/kpi-points-facts";
 
 /** Known only to local and demo installations; documented in the README. */
@@ -167,7 +169,13 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
       }
       await recordPointChanges(manager, pointsByDay);
       await insertRows(manager, PointLotRecord, ledgers.flatMap((ledger) => ledger.lots));
-      await insertRows(manager, TierChangeRecord, ledgers.flatMap((ledger) => ledger.tierChanges));
+      const tierChanges = ledgers.flatMap((ledger) => ledger.tierChanges);
+      await insertRows(manager, TierChangeRecord, tierChanges);
+      // The tier population the member service and tier qualification append one by one: every member joins the
+      // entry tier, then moves with their changes.
+      const joins = members.map((member) => ({ tierId: tiers[0].id, at: member.joinedAt! }));
+      const moves = tierChanges.map((change) => ({ fromTierId: change.fromTierId, toTierId: change.toTierId, at: change.createdAt }));
+      await appendDailyChanges(manager, tierPopulationChanges(joins, moves, programme.utcOffsetMinutes));
       await insertRows(manager, BehaviourEventRecord, behaviours.flatMap((behaviour) => behaviour.events.map((event) => ({ ...event, id: nextEventId++ }))));
       await insertRows(manager, MemberDailyActivityRecord, behaviours.flatMap((behaviour) => behaviour.days));
       await insertRows(manager, MemberAggregateRecord, behaviours.map((behaviour) => behaviour.aggregates));

@@ -5,6 +5,7 @@ import type { Clock } from "../clock";
 import type { Services } from "../services";
 import { runInTransaction } from "../database/transactions";
 import { foldAllFactChanges } from "../services/analytics/kpi-fact-store";
+import { foldDailyChanges } from "../services/analytics/kpi-daily-sums";
 import { foldPointChanges } from "../services/analytics/kpi-points-facts";
 import { systemContext } from "../services/service-context";
 
@@ -90,7 +91,7 @@ export function startJobTimer(jobs: ScheduledJob[], intervalSeconds: number, onR
 }
 
 /**
- * Adds the KPI fact changes events and ledger entries appended into the facts (activity, and points by day). The
+ * Adds the KPI fact changes events and ledger entries appended into the facts (activity, points by day, and the daily sums by group). The
  * server runs it every KPI_FACTS_FOLD_SECONDS.
  */
 export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob {
@@ -104,7 +105,13 @@ export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob 
         if (folded === 0) break;
         points += folded;
       }
-      return { activity, points };
+      let daily = 0;
+      for (;;) {
+        const folded = await runInTransaction(dataSource, (manager) => foldDailyChanges(manager, { now: clock.now() }));
+        if (folded === 0) break;
+        daily += folded;
+      }
+      return { activity, points, daily };
     },
   };
 }

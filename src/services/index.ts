@@ -54,6 +54,7 @@ import { TierService } from "./tier-service";
 import { SegmentMoveWebhooks } from "./webhooks/segment-move-webhooks";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher";
 import { WebhookService } from "./webhooks/webhook-service";
+import { TierPopulationRecorder } from "./analytics/tier-population";
 
 export interface ServiceDependencies {
   dataSource: DataSource;
@@ -96,8 +97,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const afterRescore = (memberIds: readonly number[]) => segments.evaluateMembers(memberIds, "EVENT");
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
   // Profile, consent and tier changes reach the segments through a rescoring (which re-evaluates the member).
-  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
-  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
+  const tierPopulation = new TierPopulationRecorder(programme.utcOffsetMinutes);
+  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, tierPopulation, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
+  const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, tierPopulation, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
   const rateLimits = partnerRateLimits ?? new PartnerRateLimits({ redis: null, keyPrefix: config.redisChannelPrefix, lookupMissesPerHour: config.partnerLimits.lookupMissesPerHour });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));
   // Referrals: judged in the sign-up transaction, qualified by the friend's first order (in its transaction), rewarded just after.

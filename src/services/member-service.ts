@@ -10,6 +10,7 @@ import type { AuditService } from "./audit-service";
 import { isUniqueViolation, type IdempotencyService } from "./idempotency-service";
 import { applyConsentChanges, applyProfileChanges, phoneColumns, validJoinChannel, validPhone, type ConsentChanges, type MemberProfileChanges, type NewMember } from "./member-input";
 import type { ServiceContext } from "./service-context";
+import type { TierPopulationRecorder } from "./analytics/tier-population";
 
 export interface MemberFilter {
   tierIds?: number[];
@@ -38,6 +39,8 @@ export class MemberService {
     private readonly events: EventBus,
     private readonly audit: AuditService,
     private readonly idempotency: IdempotencyService,
+    /** Counts the new member in their entry tier's population (tierDistribution, tierMigration). */
+    private readonly tierPopulation: TierPopulationRecorder,
     /** Told after a change commits (profile or consent): segments test these fields, so the member is re-evaluated. */
     private readonly onChanged: (memberId: number) => void = () => undefined,
     /** Runs in the transaction that creates a member (sign-up campaigns enqueue their welcome there). */
@@ -130,6 +133,7 @@ export class MemberService {
     }
     await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now });
     await manager.insert(MemberAggregateRecord, { memberId: record.id, windowsDay: 0, updatedAt: now });
+    await this.tierPopulation.joined(manager, { tierId: record.tierId, at: record.joinedAt });
     await this.afterInserted(manager, record.id);
     return record;
   }

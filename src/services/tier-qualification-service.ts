@@ -8,6 +8,7 @@ import { addDays, becomesPermanent, qualificationWindowStart, reviewTier, tierPr
 import { MemberRecord, OrderRecord, PointAccountRecord, TierChangeRecord, TierRecord, type TierChangeReason } from "../entities";
 import { topics, type EventBus, type TierChangedEvent } from "../events/event-bus";
 import type { ProgrammeDataCache } from "./programme-data-cache";
+import type { TierPopulationRecorder } from "./analytics/tier-population";
 
 export interface TierProgressView {
   next: TierRecord | null;
@@ -30,6 +31,8 @@ export class TierQualificationService {
     private readonly settings: ProgrammeSettings,
     private readonly programmeData: ProgrammeDataCache,
     private readonly events: EventBus,
+    /** Moves the member between the tiers' populations (tierDistribution, tierMigration) with each change. */
+    private readonly tierPopulation: TierPopulationRecorder,
     /** Told after a review changed a member's tier: segments test the tier, so the member is re-evaluated. */
     private readonly onTierChanged: (memberId: number) => void = () => undefined,
     /** Runs in the transaction that wrote an upgrade or downgrade, after the new tier (tier-change campaigns). */
@@ -140,6 +143,7 @@ export class TierQualificationService {
 
   private async record(manager: EntityManager, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
     await manager.insert(TierChangeRecord, { memberId: member.id, fromTierId: member.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: now });
+    await this.tierPopulation.moved(manager, { fromTierId: member.tierId, toTierId, at: now });
     return { memberId: member.id, fromTierId: member.tierId, toTierId, reason, at: now.toISOString() };
   }
 

@@ -177,7 +177,7 @@ describe.each(testDatabaseKinds())("daily points facts on $name", (kind) => {
     await dataSource.runMigrations({ transaction: "each" });
     expect(await count("kpi_points_changes")).toBe(0);
     expect(await tableByDay("kpi_points_daily")).toEqual(await ledgerByDay());
-    expect(await dataSource.query("SELECT name FROM kpi_fold_state ORDER BY name")).toEqual([{ name: "activity" }, { name: "points" }]);
+    expect(await dataSource.query("SELECT name FROM kpi_fold_state ORDER BY name")).toEqual([{ name: "activity" }, { name: "daily" }, { name: "points" }]);
     await expectLiabilityToMatchLedger();
 
     // The day expressions with another offset (India, +5:30), against the days counted here.

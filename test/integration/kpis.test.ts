@@ -4,6 +4,8 @@ import { MemberScoreRecord } from "../../src/entities/member-score-record";
 import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
 import { runInTransaction } from "../../src/database/transactions";
 import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
+import { foldDailyChanges } from "../../src/services/analytics/kpi-daily-sums";
+import { backfillTierMembers } from "../../migrations/1765238400001-kpi-daily-sums";
 import type { KpiPoint } from "../../src/services/analytics/kpi-service";
 import { foldAllFactChanges, foldFactChanges } from "../../src/services/analytics/kpi-fact-store";
 import { rebuildKpiFacts } from "../../src/services/analytics/kpi-facts-rebuild";
@@ -385,6 +387,70 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     expect(cells.filter((cell) => cell.fromTier !== null && cell.fromTier.rank < cell.toTier.rank).reduce((sum, cell) => sum + cell.members, 0)).toBeGreaterThan(0);
   });
 
+  /** Instants on the days of joins and tier changes: the instant itself and a millisecond before, so the day's own joins and changes up to an instant count. */
+  async function instantsOfEvents(): Promise<Date[]> {
+    const asDate = (value: unknown) => (value instanceof Date ? value : new Date(`${String(value).replace(" ", "T")}Z`));
+    const changes: { created_at: unknown }[] = await facts.dataSource.query("SELECT created_at FROM tier_changes WHERE from_tier_id <> to_tier_id ORDER BY id");
+    const joins: { joined_at: unknown }[] = await facts.dataSource.query("SELECT joined_at FROM members ORDER BY id");
+    const events = [...changes.filter((_, index) => index % 4 === 0).map((row) => asDate(row.created_at)), ...joins.filter((_, index) => index % 9 === 0).map((row) => asDate(row.joined_at))];
+    expect(changes.length).toBeGreaterThan(3);
+    return events.flatMap((at) => [at, new Date(at.getTime() - 1)]);
+  }
+
+  const tierCounts = (distribution: { tier: { code: string }; members: number }[]) => Object.fromEntries(distribution.map((count) => [count.tier.code, count.members]));
+
+  it("gives the distribution at the instants of joins and tier changes, before and after a fold of the tier population", async () => {
+    const instants = await instantsOfEvents();
+    const expectAllToMatch = async () => {
+      for (const at of instants) {
+        const expected: Record<string, number> = { REGULAR: 0, SILVER: 0, GOLD: 0, DIAMOND: 0 };
+        for (const tier of (await referenceTiers(at)).values()) expected[tier] += 1;
+        expect([at.toISOString(), tierCounts(await facts.services.tierAnalytics.distribution(at))]).toEqual([at.toISOString(), expected]);
+      }
+    };
+    const waiting = async () => Number((await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_daily_changes WHERE measure = 'tier_members'"))[0].n);
+    expect(await waiting()).toBeGreaterThan(0);
+    await expectAllToMatch();
+    await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager, { limit: 7 }));
+    await expectAllToMatch();
+    while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);
+    expect(await waiting()).toBe(0);
+    await expectAllToMatch();
+  }, 120_000);
+
+  it("gives the migration matrix between instants of joins and tier changes", async () => {
+    const instants = (await instantsOfEvents()).sort((a, b) => a.getTime() - b.getTime());
+    const sample = instants;
+    const pairs = sample.flatMap((from, index) => sample.slice(index + 1).filter((to, later) => later % 2 === 0 && from < to).map((to) => [from, to] as const));
+    expect(pairs.length).toBeGreaterThan(10);
+    for (const [from, to] of pairs) {
+      const [before, after] = [await referenceTiers(from), await referenceTiers(to)];
+      const expected: Record<string, number> = {};
+      for (const [memberId, toTier] of after) {
+        const key = `${before.get(memberId) ?? "JOINED"}>${toTier}`;
+        expected[key] = (expected[key] ?? 0) + 1;
+      }
+      const cells = await facts.services.tierAnalytics.migration(from, to);
+      const actual = Object.fromEntries(cells.filter((cell) => cell.members !== 0).map((cell) => [`${cell.fromTier?.code ?? "JOINED"}>${cell.toTier.code}`, cell.members]));
+      expect([from.toISOString(), to.toISOString(), actual]).toEqual([from.toISOString(), to.toISOString(), expected]);
+    }
+  }, 120_000);
+
+  it("backfills the tier population from the members and the tier history as the services appended it", async () => {
+    while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);
+    const population = () => facts.dataSource.query("SELECT group_key, day, amount FROM kpi_daily_sums WHERE measure = 'tier_members' AND amount <> 0 ORDER BY group_key, day");
+    const appended = await population();
+    expect(appended.length).toBeGreaterThan(5);
+    await facts.dataSource.query("DELETE FROM kpi_daily_sums WHERE measure = 'tier_members'");
+    const queryRunner = facts.dataSource.createQueryRunner();
+    try {
+      await backfillTierMembers(queryRunner, facts.config.programme.utcOffsetMinutes);
+    } finally {
+      await queryRunner.release();
+    }
+    expect(await population()).toEqual(appended);
+  });
+
   it("gives monthly join cohorts with activity by month since joining, matching plain SQL", async () => {
     const cohorts = await facts.services.joinCohorts.cohorts(local("2026-01-01T00:00:00"), local("2026-05-01T00:00:00"), 4);
     const months = referencePeriods("MONTH");
@@ -497,13 +563,16 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     expect(await manySeries()).toEqual(before);
   });
 
-  it("folds both kinds of appended changes in the server's kpi-facts job", async () => {
+  it("folds every kind of appended change in the server's kpi-facts job", async () => {
     await facts.services.behaviourEvents.recordEvents(systemContext("kpi-test"), [{ source: "test", externalId: "kpi-fold-job", memberId: facts.memberIds[0], occurredAt: facts.clock.now(), kind: "ORDER", amount: 12_300, channel: "APP", storeCode: "S1" }], { awardPoints: true, rescore: false });
+    // A new member joins the entry tier's population.
+    await facts.services.members.create(systemContext("kpi-test"), { name: "折叠", phone: "13900009999", joinChannel: "APP" }, "kpi-fold-job-member");
     const waiting = async (table: string) => Number((await facts.dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`))[0].n);
-    const [activity, points] = [await waiting("kpi_fact_changes"), await waiting("kpi_points_changes")];
+    const [activity, points, daily] = [await waiting("kpi_fact_changes"), await waiting("kpi_points_changes"), await waiting("kpi_daily_changes")];
     expect(activity).toBeGreaterThan(0);
     expect(points).toBeGreaterThan(0);
-    expect(await kpiFactsJob(facts.dataSource, facts.clock).run()).toEqual({ activity, points });
-    expect([await waiting("kpi_fact_changes"), await waiting("kpi_points_changes")]).toEqual([0, 0]);
+    expect(daily).toBeGreaterThan(0);
+    expect(await kpiFactsJob(facts.dataSource, facts.clock).run()).toEqual({ activity, points, daily });
+    expect([await waiting("kpi_fact_changes"), await waiting("kpi_points_changes"), await waiting("kpi_daily_changes")]).toEqual([0, 0, 0]);
   });
 });

@@ -16,6 +16,7 @@ const coreTables = [
   "badges", "member_badges", "member_displayed_titles", "badge_rule_activities", "challenges", "challenge_progress", "challenge_activities", "challenge_point_grants",
   "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
   "kpi_points_changes", "kpi_points_daily",
+  "kpi_daily_changes", "kpi_daily_sums",
 ];
 
 describe.each(testDatabaseKinds())("migrations on $name", (kind) => {

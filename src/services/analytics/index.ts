@@ -14,7 +14,7 @@ export function createAnalyticsServices(dataSource: DataSource, clock: Clock, co
   return {
     // The liability is priced as campaigns price points they give away (POINT_VALUE_FEN).
     kpis: new KpiService(dataSource, { utcOffsetMinutes, pointValueFen: config.campaigns.pointValue }),
-    tierAnalytics: new TierAnalytics(dataSource),
+    tierAnalytics: new TierAnalytics(dataSource, utcOffsetMinutes),
     joinCohorts: new JoinCohorts(dataSource, clock, utcOffsetMinutes),
     clvDistribution: new ClvDistribution(dataSource),
     campaignRollup: new CampaignRollup(dataSource, utcOffsetMinutes),

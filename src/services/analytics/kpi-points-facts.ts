@@ -1,8 +1,8 @@
 // Programme-wide daily points facts (migrations/1765065600001-kpi-points-facts.ts): what every ledger write appends,
 // the fold that sums the appended changes into one row per local day, and the read of outstanding points by day.
 import type { EntityManager } from "typeorm";
-import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
-import { isSqlite } from "../../database/transactions";
+import { numberFromDatabase } from "../../database/raw-values";
+import { foldAppendedChanges, type AppendedSumsTables, type FoldOptions } from "./appended-sums";
 
 type Queryable = Pick<EntityManager, "query" | "connection">;
 
@@ -26,56 +26,15 @@ export async function recordPointChanges(manager: Queryable, changes: ReadonlyMa
   }
 }
 
-export interface FoldOptions {
-  /** The most change rows one call reads (oldest first); the rest wait for the next call. */
-  limit?: number;
-  /** Written to kpi_fold_state.folded_at when given: when the fold last ran. */
-  now?: Date;
-}
+const pointsTables: AppendedSumsTables = { lockName: "points", changes: "kpi_points_changes", sums: "kpi_points_daily", keyColumns: ["day"], valueColumns: ["points"] };
 
 /**
- * Folds committed rows of kpi_points_changes into kpi_points_daily, inside the caller's transaction, which this must
- * start (its first statement): the lock row is read first, so on MariaDB the transaction's snapshot begins after a
- * concurrent fold has committed and does not show rows that fold deleted. Deletes exactly the ids it read, never a
- * range: on MariaDB a change inserted by a transaction still open may have a smaller id than those read, and it
- * must stay for the next fold. Returns how many change rows were folded.
- *
- * The lock: a locking read (FOR UPDATE) of kpi_fold_state's 'points' row on MariaDB, the same as lockingRead does
- * for entities; a plain read on SQLite, whose transactions are serialized (src/database/transactions.ts). Raw SQL
- * rather than an entity: nothing else reads the table.
+ * Folds committed rows of kpi_points_changes into kpi_points_daily (one row per local day), inside the caller's
+ * transaction, which this must start (foldAppendedChanges: the lock of kpi_fold_state's 'points' row first, exactly
+ * the ids read deleted). Returns how many change rows were folded.
  */
-export async function foldPointChanges(manager: EntityManager, { limit = 50_000, now }: FoldOptions = {}): Promise<number> {
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`foldPointChanges needs a positive whole limit (got ${limit})`);
-  const sqlite = isSqlite(manager.connection);
-  const locked: unknown[] = await manager.query(`SELECT name FROM kpi_fold_state WHERE name = ?${sqlite ? "" : " FOR UPDATE"}`, ["points"]);
-  if (locked.length === 0) throw new Error("kpi_fold_state has no 'points' row: run the migrations");
-  if (now) await manager.query("UPDATE kpi_fold_state SET folded_at = ? WHERE name = ?", [timeToDatabase(manager.connection, now), "points"]);
-  const rows: Record<string, unknown>[] = await manager.query(`SELECT id, day, points FROM kpi_points_changes ORDER BY id LIMIT ${limit}`);
-  if (rows.length === 0) return 0;
-  const byDay = new Map<number, number>();
-  for (const row of rows) {
-    const day = numberFromDatabase(row.day);
-    byDay.set(day, (byDay.get(day) ?? 0) + numberFromDatabase(row.points));
-  }
-  const days = [...byDay];
-  const increment = sqlite ? "ON CONFLICT (day) DO UPDATE SET points = points + excluded.points" : "ON DUPLICATE KEY UPDATE points = points + VALUES(points)";
-  for (let start = 0; start < days.length; start += 500) {
-    const chunk = days.slice(start, start + 500);
-    await manager.query(`INSERT INTO kpi_points_daily (day, points) VALUES ${chunk.map(() => "(?, ?)").join(", ")} ${increment}`, chunk.flat());
-  }
-  // Ids as parameters, a thousand a statement: well under SQLite's 32,766 bound values. Equality on the primary key
-  // takes record locks only on MariaDB, no gap locks that would stop the ledger appending meanwhile.
-  const ids = rows.map((row) => numberFromDatabase(row.id));
-  let deleted = 0;
-  for (let start = 0; start < ids.length; start += 1000) {
-    const chunk = ids.slice(start, start + 1000);
-    const result = await manager.createQueryBuilder().delete().from("kpi_points_changes").where("id IN (:...ids)", { ids: chunk }).execute();
-    deleted += result.affected ?? 0;
-  }
-  // Fewer deleted than read: another fold removed some after this transaction's snapshot began (the lock was not
-  // its first statement). Counting them again would double them: give up, and the caller's transaction rolls back.
-  if (deleted !== ids.length) throw new Error(`foldPointChanges read ${ids.length} points changes but deleted ${deleted}: it must be the first statement of its transaction`);
-  return rows.length;
+export function foldPointChanges(manager: EntityManager, options: FoldOptions = {}): Promise<number> {
+  return foldAppendedChanges(manager, pointsTables, options);
 }
 
 /**

@@ -1,10 +1,18 @@
-// Members per tier at an instant, and how members moved between tiers from one instant to another, from the tier
-// history (tier_changes): a member's tier at t is where their last change up to t took them, else where their
-// first later change took them from, else the tier they hold now.
+// Members per tier at an instant, and how members moved between tiers from one instant to another (docs/kpis.md,
+// "Tiers"). A member's tier at t is where their last change up to t took them, else the tier they joined in.
+//
+// The members of each tier at the start of a local day are the tier population's daily sums of the days before
+// (tier-population.ts), a few thousand rows; the day's own joins and changes up to the instant are added from the
+// members and the tier history of that day. The migration matrix needs each member's own history only for the members
+// whose tier changed between the two instants: everyone else stayed where the population says they were.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, optionalNumberFromDatabase, timeToDatabase } from "../../database/raw-values";
+import { isSqlite } from "../../database/transactions";
+import { localDayNumber } from "../../engine";
 import { TierRecord } from "../../entities";
 import { badUserInput } from "../../errors";
+import { readTotalsBefore } from "./kpi-daily-sums";
+import { tierMembersMeasure } from "./tier-population";
 
 export interface TierCount {
   tier: TierRecord;
@@ -18,50 +26,93 @@ export interface TierMigrationCell {
   members: number;
 }
 
+/** The changes that move a member between tiers (a permanent status granted at the tier held moves nobody). */
+const moves = "c.from_tier_id IS NOT NULL AND c.from_tier_id <> c.to_tier_id";
+
 export class TierAnalytics {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly utcOffsetMinutes: number,
+  ) {}
 
   /** Members who had joined by `at`, per tier they held at `at`; every tier of the ladder, by rank. */
   async distribution(at: Date): Promise<TierCount[]> {
-    const tierAt = this.tierAtSql(at);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT ${tierAt.sql} AS tier_at, COUNT(*) AS members FROM members m WHERE m.joined_at <= ? GROUP BY tier_at`,
-      [...tierAt.parameters, timeToDatabase(this.dataSource, at)],
-    );
-    const counts = new Map(rows.map((row) => [numberFromDatabase(row.tier_at), numberFromDatabase(row.members)]));
+    const counts = await this.membersByTierAt(at);
     return (await this.ladder()).map((tier) => ({ tier, members: counts.get(tier.id) ?? 0 }));
   }
 
   /** Members who had joined by `to`, by tier at `from` (null when they joined later) and tier at `to`: the full matrix. */
   async migration(from: Date, to: Date): Promise<TierMigrationCell[]> {
     if (!(from < to)) throw badUserInput("from must be before to.", "to");
-    const tierAtFrom = this.tierAtSql(from);
-    const tierAtTo = this.tierAtSql(to);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
-      `SELECT CASE WHEN m.joined_at <= ? THEN ${tierAtFrom.sql} END AS tier_at_from, ${tierAtTo.sql} AS tier_at_to, COUNT(*) AS members
-         FROM members m WHERE m.joined_at <= ? GROUP BY tier_at_from, tier_at_to`,
-      [timeToDatabase(this.dataSource, from), ...tierAtFrom.parameters, ...tierAtTo.parameters, timeToDatabase(this.dataSource, to)],
-    );
-    const counts = new Map(rows.map((row) => [`${optionalNumberFromDatabase(row.tier_at_from)}:${numberFromDatabase(row.tier_at_to)}`, numberFromDatabase(row.members)]));
+    const atFrom = await this.membersByTierAt(from);
+    const atTo = await this.membersByTierAt(to);
+    const moved = await this.movedBetween(from, to);
     const ladder = await this.ladder();
-    return [null, ...ladder].flatMap((fromTier) =>
-      ladder.map((toTier) => ({ fromTier, toTier, members: counts.get(`${fromTier?.id ?? null}:${toTier.id}`) ?? 0 })),
-    );
+    const cells = new Map<string, number>();
+    const cellKey = (fromTierId: number | null, toTierId: number) => `${fromTierId}:${toTierId}`;
+    const add = (fromTierId: number | null, toTierId: number, members: number) => cells.set(cellKey(fromTierId, toTierId), (cells.get(cellKey(fromTierId, toTierId)) ?? 0) + members);
+    // Members who had joined by `from` and changed tier: their own first and last change of the range. The rest of
+    // a tier's members at `from` stayed in it.
+    const stayed = new Map(atFrom);
+    for (const row of moved.filter((row) => row.fromTierId !== null)) {
+      add(row.fromTierId, row.toTierId, row.members);
+      stayed.set(row.fromTierId!, (stayed.get(row.fromTierId!) ?? 0) - row.members);
+    }
+    for (const [tierId, members] of stayed) add(tierId, tierId, members);
+    // Whoever is in a tier at `to` and not in a row above joined in between.
+    const fromTiers = [...new Set([...atFrom.keys(), ...moved.map((row) => row.fromTierId).filter((id): id is number => id !== null)])];
+    for (const [tierId, members] of atTo) add(null, tierId, members - fromTiers.reduce((sum, fromTierId) => sum + (cells.get(cellKey(fromTierId, tierId)) ?? 0), 0));
+    return [null, ...ladder].flatMap((fromTier) => ladder.map((toTier) => ({ fromTier, toTier, members: cells.get(cellKey(fromTier?.id ?? null, toTier.id)) ?? 0 })));
   }
 
   private ladder(): Promise<TierRecord[]> {
     return this.dataSource.getRepository(TierRecord).find({ order: { rank: "ASC" } });
   }
 
-  /** The tier of member `m` at an instant (aliases must not be members' column names: SQLite groups by those first); a member has a handful of changes, found through (member_id, id). */
-  private tierAtSql(at: Date): { sql: string; parameters: unknown[] } {
-    const instant = timeToDatabase(this.dataSource, at);
-    return {
-      sql: `COALESCE(
-        (SELECT c.to_tier_id FROM tier_changes c WHERE c.member_id = m.id AND c.created_at <= ? ORDER BY c.created_at DESC, c.id DESC LIMIT 1),
-        (SELECT c.from_tier_id FROM tier_changes c WHERE c.member_id = m.id AND c.created_at > ? ORDER BY c.created_at, c.id LIMIT 1),
-        m.tier_id)`,
-      parameters: [instant, instant],
-    };
+  /** Members who had joined by `at`, per tier id at `at`: the population at the start of its local day, then the day's own joins and changes up to `at`. */
+  private async membersByTierAt(at: Date): Promise<Map<number, number>> {
+    const day = localDayNumber(at, this.utcOffsetMinutes);
+    const dayStart = new Date(day * 86_400_000 - this.utcOffsetMinutes * 60_000);
+    const counts = new Map<number, number>();
+    const add = (tierId: number, members: number) => counts.set(tierId, (counts.get(tierId) ?? 0) + members);
+    for (const [tierId, members] of await readTotalsBefore(this.dataSource.manager, tierMembersMeasure, day)) add(Number(tierId), members);
+    const range = [timeToDatabase(this.dataSource, dayStart), timeToDatabase(this.dataSource, at)];
+    const joins: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT COALESCE((SELECT c.from_tier_id FROM tier_changes c WHERE c.member_id = m.id ORDER BY c.created_at, c.id LIMIT 1), m.tier_id) AS entry_tier_id, COUNT(*) AS members
+         FROM members m WHERE m.joined_at >= ? AND m.joined_at <= ? GROUP BY entry_tier_id`,
+      range,
+    );
+    for (const row of joins) add(numberFromDatabase(row.entry_tier_id), numberFromDatabase(row.members));
+    const changes: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT c.from_tier_id, c.to_tier_id, COUNT(*) AS members FROM tier_changes c WHERE c.created_at >= ? AND c.created_at <= ? AND ${moves} GROUP BY c.from_tier_id, c.to_tier_id`,
+      range,
+    );
+    for (const row of changes) {
+      add(numberFromDatabase(row.from_tier_id), -numberFromDatabase(row.members));
+      add(numberFromDatabase(row.to_tier_id), numberFromDatabase(row.members));
+    }
+    for (const [tierId, members] of counts) if (members === 0) counts.delete(tierId);
+    return counts;
+  }
+
+  /**
+   * Members whose tier changed in (from, to], by the tier their first change of the range took them from (null when
+   * they joined after `from`) and the tier their last one took them to. Each member's first and last change are the
+   * least and greatest of "time, id, tier" texts (ids padded, so the texts sort as the changes do), read through the
+   * index on the changes' time.
+   */
+  private async movedBetween(from: Date, to: Date): Promise<{ fromTierId: number | null; toTierId: number; members: number }[]> {
+    const sqlite = isSqlite(this.dataSource);
+    const ordered = (tierColumn: string) => (sqlite ? `c.created_at || printf('%012d', c.id) || '#' || ${tierColumn}` : `CONCAT(c.created_at, LPAD(c.id, 12, '0'), '#', ${tierColumn})`);
+    const tierOf = (text: string) => (sqlite ? `CAST(substr(${text}, instr(${text}, '#') + 1) AS INTEGER)` : `CAST(SUBSTRING_INDEX(${text}, '#', -1) AS UNSIGNED)`);
+    const rows: Record<string, unknown>[] = await this.dataSource.query(
+      `SELECT CASE WHEN m.joined_at <= ? THEN ${tierOf("p.first_change")} END AS from_tier_id, ${tierOf("p.last_change")} AS to_tier_id, COUNT(*) AS members
+         FROM (SELECT c.member_id, MIN(${ordered("c.from_tier_id")}) AS first_change, MAX(${ordered("c.to_tier_id")}) AS last_change
+                 FROM tier_changes c WHERE c.created_at > ? AND c.created_at <= ? AND ${moves} GROUP BY c.member_id) p
+         JOIN members m ON m.id = p.member_id
+        GROUP BY from_tier_id, to_tier_id`,
+      [timeToDatabase(this.dataSource, from), timeToDatabase(this.dataSource, from), timeToDatabase(this.dataSource, to)],
+    );
+    return rows.map((row) => ({ fromTierId: optionalNumberFromDatabase(row.from_tier_id), toTierId: numberFromDatabase(row.to_tier_id), members: numberFromDatabase(row.members) }));
   }
 }
