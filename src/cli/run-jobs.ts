@@ -29,7 +29,7 @@ runCommand(async () => {
       webhookDispatchJob(services),
       // After everything that writes points.
       leaderboardJob(services),
-      kpiFactsJob(database.dataSource, systemClock),
+      kpiFactsJob(database.dataSource, systemClock, config.programme.utcOffsetMinutes),
     ];
     for (const job of jobs) {
       if (which !== "all" && job.name !== which) continue;

@@ -23,4 +23,11 @@ export class PointAccountRecord {
 
   @Column({ name: "updated_at", type: "datetime", precision: 3 })
   updatedAt: Date;
+
+  /**
+   * The groups the member's points count in for POINTS_LIABILITY by a breakdown (channel|cityTier|tierId|segments,
+   * src/engine/analytics/points-by-group.ts), changed only under this row's lock. Null only on rows no service wrote.
+   */
+  @Column({ name: "kpi_groups", type: "varchar", length: 1000, nullable: true })
+  kpiGroups: string | null;
 }

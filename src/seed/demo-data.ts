@@ -20,6 +20,7 @@ import { demoMemberProfile } from "./demo-members";
 import { randomFor } from "../engine/random";
 import { addBulkMembersToKpiFacts } from "../services/analytics/kpi-facts-rebuild";
 import { localDayNumber } from "../engine";
+import { memberPointsChanges, pointsGroupsText, pointsMeasure, sumPointsChanges, type KpiGroups, type PointsChange } from "../engine/analytics";
 import { appendDailyChanges } from "../services/analytics/kpi-daily-sums";
 import { tierPopulationChanges } from "../services/analytics/tier-population";
 import { recordPointChanges } from "../services/analytics/kpi-points-facts";
@@ -157,6 +158,19 @@ export async function seedDemoData(dataSource: DataSource, options: SeedOptions)
         return ledger;
       });
       await insertRows(manager, MemberRecord, members);
+      // Points by group (POINTS_LIABILITY by a breakdown), as the ledger and the tier changes append them one by one:
+      // each entry in the member's groups of its time, each tier change carrying the balance. Segments come later
+      // (the members are placed once scored), and their points follow as the placement moves them.
+      const pointsByGroup: PointsChange[] = [];
+      for (const [index, ledger] of ledgers.entries()) {
+        const member = members[index];
+        const initial: KpiGroups = { channel: member.joinChannel!, cityTier: member.cityTier ?? 0, tierId: tiers[0].id, segments: new Map() };
+        const regroups = ledger.tierChanges.map((change) => ({ at: change.createdAt.getTime(), groups: { ...initial, tierId: change.toTierId } }));
+        const walked = memberPointsChanges(initial, ledger.entries.map((entry) => ({ at: entry.createdAt.getTime(), amount: entry.amount })), regroups, (at) => localDayNumber(new Date(at), programme.utcOffsetMinutes));
+        pointsByGroup.push(...walked.changes);
+        ledger.account.kpiGroups = pointsGroupsText(walked.final);
+      }
+      await appendDailyChanges(manager, sumPointsChanges(pointsByGroup).map((change) => ({ measure: pointsMeasure, ...change })));
       await insertRows(manager, PointAccountRecord, ledgers.map((ledger) => ledger.account));
       await insertRows(manager, OrderRecord, ledgers.flatMap((ledger) => ledger.orders));
       const entries = ledgers.flatMap((ledger) => ledger.entries);

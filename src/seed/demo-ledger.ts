@@ -87,7 +87,8 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
     entries: [],
     lots: [],
     tierChanges: [],
-    account: { memberId: member.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: member.joinedAt },
+    // The groups its points count in are the member's, which the seed knows (demo-data.ts).
+    account: { memberId: member.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: member.joinedAt, kpiGroups: null },
     tier: { tierId: entryTier.id, tierReviewAt: null, permanentSince: null, permanentTierId: null },
   };
   const { account, tier } = result;

@@ -88,7 +88,7 @@ export async function startApplication(options: ApplicationOptions): Promise<App
         : async () => undefined;
     const stopKpiFacts =
       config.kpiFactsFoldSeconds > 0
-        ? startJobTimer([kpiFactsJob(database.dataSource, clock)], config.kpiFactsFoldSeconds, (job, result) => {
+        ? startJobTimer([kpiFactsJob(database.dataSource, clock, config.programme.utcOffsetMinutes)], config.kpiFactsFoldSeconds, (job, result) => {
             if (result instanceof Error) logger.error({ job, err: result }, "KPI facts fold failed");
           })
         : async () => undefined;

@@ -7,6 +7,7 @@ import { runInTransaction } from "../database/transactions";
 import { foldAllFactChanges } from "../services/analytics/kpi-fact-store";
 import { foldDailyChanges } from "../services/analytics/kpi-daily-sums";
 import { foldPointChanges } from "../services/analytics/kpi-points-facts";
+import { regroupPoints } from "../services/analytics/points-by-group";
 import { systemContext } from "../services/service-context";
 
 export interface ScheduledJob {
@@ -92,12 +93,14 @@ export function startJobTimer(jobs: ScheduledJob[], intervalSeconds: number, onR
 
 /**
  * Adds the KPI fact changes events and ledger entries appended into the facts (activity, points by day, and the daily sums by group). The
- * server runs it every KPI_FACTS_FOLD_SECONDS.
+ * server runs it every KPI_FACTS_FOLD_SECONDS. First, the points of members whose segment moved and whose points have
+ * not followed yet (a crash after the move, or an account busy at the time) follow them.
  */
-export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob {
+export function kpiFactsJob(dataSource: DataSource, clock: Clock, utcOffsetMinutes: number): ScheduledJob {
   return {
     name: "kpi-facts",
     run: async () => {
+      const regrouped = await regroupPoints(dataSource, utcOffsetMinutes, clock.now());
       const activity = await foldAllFactChanges(dataSource, clock.now());
       let points = 0;
       for (;;) {
@@ -111,7 +114,7 @@ export function kpiFactsJob(dataSource: DataSource, clock: Clock): ScheduledJob 
         if (folded === 0) break;
         daily += folded;
       }
-      return { activity, points, daily };
+      return { regrouped, activity, points, daily };
     },
   };
 }

@@ -55,6 +55,7 @@ import { SegmentMoveWebhooks } from "./webhooks/segment-move-webhooks";
 import { WebhookDispatcher } from "./webhooks/webhook-dispatcher";
 import { WebhookService } from "./webhooks/webhook-service";
 import { TierPopulationRecorder } from "./analytics/tier-population";
+import { regroupPoints } from "./analytics/points-by-group";
 
 export interface ServiceDependencies {
   dataSource: DataSource;
@@ -91,6 +92,9 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
       await segmentMoveWebhooks.enqueueSegmentMoves(manager, moves);
       await campaignTriggers.onSegmentMoves(manager, moves);
     },
+    // Once committed, the moved members' points follow them (POINTS_LIABILITY by SEGMENT). A failure here loses
+    // nothing: the moves left their rows, and the kpi-facts job regroups whoever is still waiting.
+    afterMovesCommitted: (memberIds) => regroupPoints(dataSource, programme.utcOffsetMinutes, clock.now(), { memberIds }).catch((error: unknown) => onBackgroundError(error, "regrouping the points of members who moved segment")),
   });
   const segmentEvaluations = new SegmentEvaluationRuns(dataSource, clock, segments);
   // A rescored member may have moved segment: their schemes are re-evaluated in the same flow.
@@ -98,7 +102,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const scoring = new ScoringService(dataSource, clock, activity, { settings: config.scoring, utcOffsetMinutes: programme.utcOffsetMinutes, clusterCount: config.scoringClusters, onError: onBackgroundError, afterRescore });
   // Profile, consent and tier changes reach the segments through a rescoring (which re-evaluates the member).
   const tierPopulation = new TierPopulationRecorder(programme.utcOffsetMinutes);
-  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, tierPopulation, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
+  const members = new MemberService(dataSource, clock, cipher, events, audit, idempotency, tierPopulation, programme.utcOffsetMinutes, (memberId) => scoring.enqueue(memberId), (manager, memberId) => campaignTriggers.onSignUp(manager, memberId));
   const tierQualification = new TierQualificationService(dataSource, clock, programme, programmeData, events, tierPopulation, (memberId) => scoring.enqueue(memberId), (manager, memberIds) => campaignTriggers.onTierChanges(manager, memberIds));
   const rateLimits = partnerRateLimits ?? new PartnerRateLimits({ redis: null, keyPrefix: config.redisChannelPrefix, lookupMissesPerHour: config.partnerLimits.lookupMissesPerHour });
   const points = new PointsService(dataSource, clock, programme, programmeData, ledger, tierQualification, events, audit, idempotency, activity, (memberId) => scoring.enqueue(memberId));

@@ -1,7 +1,7 @@
-import { runInTransaction } from "../database/transactions";
+import { lockingRead, runInTransaction } from "../database/transactions";
 import { type DataSource, type EntityManager } from "typeorm";
 import type { Clock } from "../clock";
-import type { JoinChannel } from "../engine";
+import { localDayNumber, type JoinChannel } from "../engine";
 import { MemberAggregateRecord, MemberRecord, PointAccountRecord, TierRecord } from "../entities";
 import { badUserInput, conflict, notFound } from "../errors";
 import { topics, type EventBus } from "../events/event-bus";
@@ -11,6 +11,7 @@ import { isUniqueViolation, type IdempotencyService } from "./idempotency-servic
 import { applyConsentChanges, applyProfileChanges, phoneColumns, validJoinChannel, validPhone, type ConsentChanges, type MemberProfileChanges, type NewMember } from "./member-input";
 import type { ServiceContext } from "./service-context";
 import type { TierPopulationRecorder } from "./analytics/tier-population";
+import { moveAccountGroups, newAccountGroups } from "./analytics/points-by-group";
 
 export interface MemberFilter {
   tierIds?: number[];
@@ -41,6 +42,8 @@ export class MemberService {
     private readonly idempotency: IdempotencyService,
     /** Counts the new member in their entry tier's population (tierDistribution, tierMigration). */
     private readonly tierPopulation: TierPopulationRecorder,
+    /** The programme's time zone: the local day a city tier change moves the member's points on. */
+    private readonly utcOffsetMinutes: number,
     /** Told after a change commits (profile or consent): segments test these fields, so the member is re-evaluated. */
     private readonly onChanged: (memberId: number) => void = () => undefined,
     /** Runs in the transaction that creates a member (sign-up campaigns enqueue their welcome there). */
@@ -131,7 +134,7 @@ export class MemberService {
       if (isUniqueViolation(error)) throw conflict("A member with this phone number already exists: look them up instead of creating a new one.");
       throw error;
     }
-    await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now });
+    await manager.insert(PointAccountRecord, { memberId: record.id, balance: 0, debt: 0, lifetimeEarned: 0, updatedAt: now, kpiGroups: newAccountGroups(record) });
     await manager.insert(MemberAggregateRecord, { memberId: record.id, windowsDay: 0, updatedAt: now });
     await this.tierPopulation.joined(manager, { tierId: record.tierId, at: record.joinedAt });
     await this.afterInserted(manager, record.id);
@@ -146,16 +149,22 @@ export class MemberService {
     return this.change(context, memberId, "member.updateConsent", (record, now) => applyConsentChanges(record, changes, now));
   }
 
-  /** Loads, changes, audits and saves in one transaction; tells subscribers only after it commits. */
+  /**
+   * Loads, changes, audits and saves in one transaction; tells subscribers only after it commits. The member's point
+   * account is locked first, as the points commands lock it before the member: a new city tier moves the member's
+   * points between city tiers (POINTS_LIABILITY by CITY_TIER), and no ledger entry of theirs may commit in between.
+   */
   private async change(context: ServiceContext, memberId: number, action: string, apply: (record: MemberRecord, now: Date) => string[]): Promise<MemberRecord> {
     const now = this.clock.now();
     const { record, changedFields } = await runInTransaction(this.dataSource, async (manager) => {
+      const account = await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
       const record = await manager.findOneBy(MemberRecord, { id: memberId });
       if (!record) throw notFound(`No member has the id given.`);
       const changedFields = apply(record, now);
       if (changedFields.length > 0) {
         record.updatedAt = now;
         await manager.save(MemberRecord, record);
+        if (account) await moveAccountGroups(manager, account, (groups) => ({ ...groups, cityTier: record.cityTier ?? 0 }), localDayNumber(now, this.utcOffsetMinutes));
         await this.audit.record(manager, context, { action, targetType: "member", targetId: memberId, details: { changedFields } });
       }
       return { record, changedFields };

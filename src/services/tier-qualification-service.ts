@@ -4,11 +4,12 @@ import { LessThanOrEqual, MoreThan, type DataSource, type EntityManager } from "
 import type { Clock } from "../clock";
 import type { ProgrammeSettings } from "../config";
 import { lockingRead, runInTransaction } from "../database/transactions";
-import { addDays, becomesPermanent, qualificationWindowStart, reviewTier, tierProgress, upgradeAfterSpend, type MemberTierState } from "../engine";
+import { addDays, becomesPermanent, localDayNumber, qualificationWindowStart, reviewTier, tierProgress, upgradeAfterSpend, type MemberTierState } from "../engine";
 import { MemberRecord, OrderRecord, PointAccountRecord, TierChangeRecord, TierRecord, type TierChangeReason } from "../entities";
 import { topics, type EventBus, type TierChangedEvent } from "../events/event-bus";
 import type { ProgrammeDataCache } from "./programme-data-cache";
 import type { TierPopulationRecorder } from "./analytics/tier-population";
+import { moveAccountGroups } from "./analytics/points-by-group";
 
 export interface TierProgressView {
   next: TierRecord | null;
@@ -68,21 +69,22 @@ export class TierQualificationService {
    * After a purchase (in its transaction): upgrade at once when the window spend reaches a higher tier, then make the
    * member permanent when cumulative spend reaches the threshold. Returns the changes, to publish after commit.
    */
-  async afterSpend(manager: EntityManager, member: MemberRecord, now: Date): Promise<TierChangedEvent[]> {
+  /** `account` is the member's point account as the purchase's transaction holds it, locked: an upgrade moves its points. */
+  async afterSpend(manager: EntityManager, member: MemberRecord, account: PointAccountRecord, now: Date): Promise<TierChangedEvent[]> {
     const ladder = await this.programmeData.ladder(manager);
     const changes: TierChangedEvent[] = [];
     const atTop = this.state(member, ladder).currentRank >= Math.max(...ladder.map((tier) => tier.rank));
     const windowSpend = atTop ? 0 : await this.windowSpend(manager, member.id, now);
     const upgrade = atTop ? null : upgradeAfterSpend(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
     if (upgrade) {
-      changes.push(await this.record(manager, member, upgrade.to.id, "UPGRADE", `Spent ${windowSpend / 100} yuan in the last ${this.settings.tierPolicy.windowMonths} months`, windowSpend, now));
+      changes.push(await this.record(manager, account, member, upgrade.to.id, "UPGRADE", `Spent ${windowSpend / 100} yuan in the last ${this.settings.tierPolicy.windowMonths} months`, windowSpend, now));
       member.tierId = upgrade.to.id;
       member.tierReviewAt = upgrade.reviewAt;
     }
     // Permanent members stay permanent: their cumulative spend no longer matters.
     const cumulativeSpend = member.permanentSince ? 0 : await this.netSpend(manager, member.id, null, now);
     if (!member.permanentSince && becomesPermanent(this.state(member, ladder), cumulativeSpend, this.settings.tierPolicy)) {
-      changes.push(await this.record(manager, member, member.tierId, "PERMANENT", `Cumulative spend reached ${this.settings.tierPolicy.permanentSpend / 100} yuan`, cumulativeSpend, now));
+      changes.push(await this.record(manager, account, member, member.tierId, "PERMANENT", `Cumulative spend reached ${this.settings.tierPolicy.permanentSpend / 100} yuan`, cumulativeSpend, now));
       member.permanentSince = now;
       member.permanentTierId = member.tierId;
     }
@@ -122,9 +124,9 @@ export class TierQualificationService {
   private reviewMember(memberId: number, now: Date): Promise<TierChangedEvent[]> {
     return runInTransaction(this.dataSource, async (manager) => {
       // The same order as the points commands: the account first, then the member.
-      await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
+      const account = await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
       const member = await lockingRead(manager, MemberRecord, "member").where("member.id = :memberId", { memberId }).getOne();
-      if (!member) return [];
+      if (!member || !account) return [];
       const ladder = await this.programmeData.ladder(manager);
       const windowSpend = await this.windowSpend(manager, memberId, now);
       const outcome = reviewTier(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
@@ -132,7 +134,7 @@ export class TierQualificationService {
       const changes: TierChangedEvent[] = [];
       if (outcome.kind === "downgraded") {
         const floor = member.permanentTierId === outcome.to.id ? " (permanent member: not below this tier)" : "";
-        changes.push(await this.record(manager, member, outcome.to.id, "DOWNGRADE", `Spent ${windowSpend / 100} yuan in the last ${this.settings.tierPolicy.windowMonths} months at review${floor}`, windowSpend, now));
+        changes.push(await this.record(manager, account, member, outcome.to.id, "DOWNGRADE", `Spent ${windowSpend / 100} yuan in the last ${this.settings.tierPolicy.windowMonths} months at review${floor}`, windowSpend, now));
         member.tierId = outcome.to.id;
       }
       await manager.update(MemberRecord, { id: memberId }, { tierId: member.tierId, tierReviewAt: outcome.nextReviewAt, updatedAt: now });
@@ -141,9 +143,14 @@ export class TierQualificationService {
     });
   }
 
-  private async record(manager: EntityManager, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
+  /**
+   * Writes a tier change, with what moves with it: the member in the tier population, and their points (the account is
+   * locked by the caller, so no ledger entry of the member commits between the points moved and the tier written).
+   */
+  private async record(manager: EntityManager, account: PointAccountRecord, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
     await manager.insert(TierChangeRecord, { memberId: member.id, fromTierId: member.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: now });
     await this.tierPopulation.moved(manager, { fromTierId: member.tierId, toTierId, at: now });
+    await moveAccountGroups(manager, account, (groups) => ({ ...groups, tierId: toTierId }), localDayNumber(now, this.settings.utcOffsetMinutes));
     return { memberId: member.id, fromTierId: member.tierId, toTierId, reason, at: now.toISOString() };
   }
 

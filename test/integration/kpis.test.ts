@@ -1,7 +1,7 @@
 // Every KPI, breakdown and granularity against a reference computed here with plain SQL over the same tables,
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
-import { kpiNames, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
+import { kpiNames, pointsGroupKeys, pointsGroupsFromText, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
 import { runInTransaction } from "../../src/database/transactions";
 import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
 import { foldDailyChanges } from "../../src/services/analytics/kpi-daily-sums";
@@ -145,6 +145,39 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }
   }
 
+  /**
+   * Points held at `end` by the members of each group at that moment (groups holding none left out): each member's
+   * balance then, SUM(amount) of their entries before it, in the group they were in then by the histories: the tier of
+   * their last tier change before it (else where their first change took them from, else their tier now), the segment
+   * of their last move in the scheme before it (else where their first move took them from, UNPLACED when from
+   * nowhere; else their segment now). Channel and city tier never change here.
+   */
+  async function referenceLiability(breakdown: KpiBreakdown, end: Date): Promise<Map<string, Record<string, unknown>>> {
+    const query = (sql: string, parameters: unknown[] = []): Promise<Record<string, unknown>[]> => facts.dataSource.query(sql, parameters);
+    const balances = await query("SELECT member_id, SUM(amount) AS points FROM point_entries WHERE created_at < ? GROUP BY member_id", [sqlTime(facts.dataSource, end)]);
+    const members = new Map((await query("SELECT m.id, m.join_channel, m.city_tier, t.code AS tier FROM members m JOIN tiers t ON t.id = m.tier_id")).map((row) => [Number(row.id), row]));
+    const placed = new Map((await query("SELECT s.member_id, g.code FROM segment_memberships s JOIN segments g ON g.id = s.segment_id WHERE s.scheme_id = ?", [facts.schemeId])).map((row) => [Number(row.member_id), String(row.code)]));
+    const changes = await query("SELECT c.member_id, c.created_at, f.code AS from_tier, t.code AS to_tier FROM tier_changes c JOIN tiers f ON f.id = c.from_tier_id JOIN tiers t ON t.id = c.to_tier_id ORDER BY c.created_at, c.id");
+    const moves = await query(
+      "SELECT v.member_id, v.moved_at, f.code AS from_segment, t.code AS to_segment FROM segment_moves v LEFT JOIN segments f ON f.id = v.from_segment_id JOIN segments t ON t.id = v.to_segment_id WHERE v.scheme_id = ? ORDER BY v.moved_at, v.id",
+      [facts.schemeId],
+    );
+    const groupAt = (memberId: number): string => {
+      const member = members.get(memberId)!;
+      if (breakdown === "CHANNEL") return String(member.join_channel);
+      if (breakdown === "CITY_TIER") return member.city_tier === null ? "UNKNOWN" : String(member.city_tier);
+      const history = (breakdown === "TIER" ? changes : moves).filter((row) => Number(row.member_id) === memberId);
+      const time = (row: Record<string, unknown>) => asDate(breakdown === "TIER" ? row.created_at : row.moved_at).getTime();
+      const before = history.filter((row) => time(row) < end.getTime());
+      const [to, from] = breakdown === "TIER" ? ["to_tier", "from_tier"] : ["to_segment", "from_segment"];
+      const value = before.length > 0 ? before[before.length - 1][to] : history.length > 0 ? history[0][from] : breakdown === "TIER" ? member.tier : (placed.get(memberId) ?? null);
+      return value === null || value === undefined ? "UNPLACED" : String(value);
+    };
+    const held = new Map<string, number>();
+    for (const row of balances) held.set(groupAt(Number(row.member_id)), (held.get(groupAt(Number(row.member_id))) ?? 0) + Number(row.points));
+    return new Map([...held].filter(([, points]) => points !== 0).map(([group, points]) => [group, { points }]));
+  }
+
   /** The figures of one KPI in one period, per group, by plain SQL. */
   async function referenceFigures(kpi: KpiName, breakdown: KpiBreakdown, granularity: KpiGranularity, period: ReferencePeriod): Promise<Map<string, Figures>> {
     const here: FactPeriodOf = { granularity, firstDay: localDay(period.start) };
@@ -210,7 +243,8 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
         break;
       }
       case "POINTS_LIABILITY":
-        put(await byGroup(breakdown, `SELECT $group AS group_value, SUM(e.amount) AS points FROM point_entries e ${groupJoins("e.member_id")} WHERE e.created_at < ? GROUP BY $group`, [time(period.end)], false), "outstandingPoints", "points");
+        if (breakdown === "NONE") put(await byGroup(breakdown, "SELECT 'ALL' AS group_value, SUM(e.amount) AS points FROM point_entries e WHERE e.created_at < ?", [time(period.end)], false), "outstandingPoints", "points");
+        else put(await referenceLiability(breakdown, period.end), "outstandingPoints", "points");
         break;
       case "LOGIN_FREQUENCY": {
         const rows = await byGroup(breakdown, `SELECT $group AS group_value, SUM(a.logins) AS logins, COUNT(DISTINCT a.member_id) AS members FROM member_daily_activity a ${groupJoins("a.member_id", here)} WHERE a.day >= ? AND a.day < ? AND a.logins > 0 GROUP BY $group`, days);
@@ -319,21 +353,34 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }, 120_000);
   }
 
-  it("POINTS_LIABILITY still matches the SQL reference after a partial and after a full fold of the daily points facts", async () => {
-    const fold = (limit?: number) => runInTransaction(facts.dataSource, (manager) => foldPointChanges(manager, { limit }));
-    const changes = async () => Number((await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_points_changes"))[0].n);
+  /** POINTS_LIABILITY by month, week and day in every breakdown against the reference. */
+  async function expectLiabilityToMatchReference(): Promise<void> {
+    for (const granularity of ["MONTH", "WEEK", "DAY"] as const) for (const breakdown of breakdowns) await expectSeriesToMatchReference("POINTS_LIABILITY", granularity, breakdown);
+  }
+
+  // Partial folds here; the tier population's tests below need some of the daily sums' changes unfolded, and the
+  // backfill's test folds them all.
+  it("POINTS_LIABILITY still matches the reference in every breakdown after partial folds of the daily points facts and of the daily sums by group", async () => {
+    const foldPoints = (limit?: number) => runInTransaction(facts.dataSource, (manager) => foldPointChanges(manager, { limit }));
+    const foldDaily = (limit?: number) => runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager, { limit }));
+    const count = async (sql: string) => Number((await facts.dataSource.query(sql))[0].n);
+    const changes = () => count("SELECT COUNT(*) AS n FROM kpi_points_changes");
+    const byGroup = () => count("SELECT COUNT(*) AS n FROM kpi_daily_changes WHERE measure = 'points'");
     const waiting = await changes();
     expect(waiting).toBeGreaterThan(50);
-    const expectAllToMatch = async () => {
-      for (const granularity of ["MONTH", "WEEK", "DAY"] as const) await expectSeriesToMatchReference("POINTS_LIABILITY", granularity, "NONE");
-      await expectSeriesToMatchReference("POINTS_LIABILITY", "MONTH", "CHANNEL");
-    };
-    expect(await fold(25)).toBe(25);
+    const waitingByGroup = await byGroup();
+    expect(waitingByGroup).toBeGreaterThan(200);
+    expect(await count("SELECT COUNT(*) AS n FROM kpi_daily_sums WHERE measure = 'points'")).toBe(0);
+    expect(await foldPoints(25)).toBe(25);
     expect(await changes()).toBe(waiting - 25);
-    await expectAllToMatch();
-    while ((await fold(40)) > 0);
-    expect(await changes()).toBe(0);
-    await expectAllToMatch();
+    expect(await foldDaily(97)).toBe(97);
+    expect(await count("SELECT COUNT(*) AS n FROM kpi_daily_sums WHERE measure = 'points'")).toBeGreaterThan(0);
+    await expectLiabilityToMatchReference();
+    while ((await foldPoints(40)) > 0);
+    expect(await foldDaily(Math.floor(waitingByGroup / 2))).toBe(Math.floor(waitingByGroup / 2));
+    expect([await changes(), await byGroup()]).toEqual([0, expect.any(Number)]);
+    expect(await byGroup()).toBeGreaterThan(0);
+    await expectLiabilityToMatchReference();
   }, 120_000);
 
   it("has members retained and members lost in the facts, and no members before the first month", async () => {
@@ -450,6 +497,28 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }
     expect(await population()).toEqual(appended);
   });
+
+  it("backfills the points by group from the ledger, the tier history and the segment moves as the services appended them", async () => {
+    while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);
+    const byGroup = () => facts.dataSource.query("SELECT group_key, day, amount FROM kpi_daily_sums WHERE measure = 'points' AND amount <> 0 ORDER BY group_key, day");
+    // Segments in the text in any order: compared as keys.
+    const accountGroups = async () =>
+      (await facts.dataSource.query("SELECT member_id, kpi_groups FROM point_accounts ORDER BY member_id")).map((row: Record<string, unknown>) => [Number(row.member_id), pointsGroupKeys(pointsGroupsFromText(String(row.kpi_groups))).join(" ")]);
+    expect(await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_daily_changes WHERE measure = 'points'")).toEqual([{ n: 0 }]);
+    await expectLiabilityToMatchReference();
+    const appended = await byGroup();
+    const groups = await accountGroups();
+    expect(appended.length).toBeGreaterThan(100);
+    expect(groups.filter(([, keys]: [number, string]) => keys.includes("segment:")).length).toBeGreaterThan(10);
+    const [latest] = await facts.dataSource.query("SELECT name FROM migrations ORDER BY id DESC LIMIT 1");
+    expect(latest.name).toBe("KpiPointsByGroup1765238400002");
+    await facts.dataSource.undoLastMigration({ transaction: "each" });
+    expect(await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_daily_sums WHERE measure = 'points'")).toEqual([{ n: 0 }]);
+    await facts.dataSource.runMigrations({ transaction: "each" });
+    expect(await byGroup()).toEqual(appended);
+    expect(await accountGroups()).toEqual(groups);
+    await expectLiabilityToMatchReference();
+  }, 120_000);
 
   it("gives monthly join cohorts with activity by month since joining, matching plain SQL", async () => {
     const cohorts = await facts.services.joinCohorts.cohorts(local("2026-01-01T00:00:00"), local("2026-05-01T00:00:00"), 4);
@@ -572,7 +641,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     expect(activity).toBeGreaterThan(0);
     expect(points).toBeGreaterThan(0);
     expect(daily).toBeGreaterThan(0);
-    expect(await kpiFactsJob(facts.dataSource, facts.clock).run()).toEqual({ activity, points, daily });
+    expect(await kpiFactsJob(facts.dataSource, facts.clock, facts.config.programme.utcOffsetMinutes).run()).toEqual({ regrouped: 0, activity, points, daily });
     expect([await waiting("kpi_fact_changes"), await waiting("kpi_points_changes"), await waiting("kpi_daily_changes")]).toEqual([0, 0, 0]);
   });
 });

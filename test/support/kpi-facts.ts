@@ -102,8 +102,8 @@ export async function buildKpiFacts(kind: TestDatabaseKind, members = 24): Promi
   const segmentFor = (index: number, moved: boolean) => segmentOf.get((index % 2 === 0) !== moved ? "EVEN" : "ODD")!;
   for (let index = 0; index < members - 1; index += 1) {
     const joinAction = joinActions[index];
-    actions.push({ at: new Date(joinAction.getTime() + 1), run: () => placeInTestScheme(dataSource, schemeId, memberIds[index], segmentFor(index, false), clock.now()) });
-    if (index % 3 === 0) actions.push({ at: segmentMoveAt, run: async () => (joinAction < segmentMoveAt ? placeInTestScheme(dataSource, schemeId, memberIds[index], segmentFor(index, true), clock.now()) : undefined) });
+    actions.push({ at: new Date(joinAction.getTime() + 1), run: () => placeInTestScheme(services, memberIds[index], segmentFor(index, false)) });
+    if (index % 3 === 0) actions.push({ at: segmentMoveAt, run: async () => (joinAction < segmentMoveAt ? placeInTestScheme(services, memberIds[index], segmentFor(index, true)) : undefined) });
   }
   actions.sort((first, second) => first.at.getTime() - second.at.getTime());
   for (const action of actions) {
@@ -131,12 +131,12 @@ async function createTestScheme(dataSource: DataSource, now: Date): Promise<{ sc
   return { schemeId: Number(schemeId), segmentOf: new Map(segments.map((segment) => [segment.code, Number(segment.id)])) };
 }
 
-/** Puts a member in a segment of the scheme at `now`, with the move the segment history keeps. */
-async function placeInTestScheme(dataSource: DataSource, schemeId: number, memberId: number, segmentId: number, now: Date): Promise<void> {
-  const [current] = await dataSource.query("SELECT segment_id FROM segment_memberships WHERE member_id = ? AND scheme_id = ?", [memberId, schemeId]);
-  if (current) await dataSource.query("UPDATE segment_memberships SET segment_id = ?, entered_at = ? WHERE member_id = ? AND scheme_id = ?", [segmentId, sqlTime(dataSource, now), memberId, schemeId]);
-  else await dataSource.query("INSERT INTO segment_memberships (member_id, scheme_id, segment_id, entered_at, pinned) VALUES (?, ?, ?, ?, ?)", [memberId, schemeId, segmentId, sqlTime(dataSource, now), 0]);
-  await dataSource.query("INSERT INTO segment_moves (member_id, scheme_id, from_segment_id, to_segment_id, reason, moved_at) VALUES (?, ?, ?, ?, ?, ?)", [memberId, schemeId, current ? Number(current.segment_id) : null, segmentId, current ? "MANUAL" : "INITIAL", sqlTime(dataSource, now)]);
+/**
+ * Puts a member in a segment of the scheme now, by hand (the scheme has no rules): the membership, the move the segment
+ * history keeps, and the member's points following them, as the segment services write them.
+ */
+async function placeInTestScheme(services: Services, memberId: number, segmentId: number): Promise<void> {
+  await services.segmentPlacements.placeManually(systemContext("kpi-test"), memberId, segmentId);
 }
 
 /** A time as the tables hold it: TypeORM's UTC text on SQLite, a Date for mysql2. */

@@ -1,14 +1,16 @@
 // Sums the measures KPIs are made of, per period and group: activity from the programme-wide KPI facts (a few rows
-// per period and group, kept as events arrive), joins from the members' join times, and points from the ledger (or, without a breakdown, its daily points facts).
+// per period and group, kept as events arrive), joins from the members' join times, and points held from the daily
+// points facts (without a breakdown) or the points by group (by one).
 // Only the measures a KPI needs are asked for.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
 import {
-  emptyMeasures, periodIndexOfDay, programmeScheme, type KpiBreakdown, type KpiCounterName, type KpiCounters, type KpiGranularity, type KpiMeasureName, type KpiMeasures, type KpiPeriod,
+  emptyMeasures, periodIndexOfDay, pointsAtEnds, programmeScheme, type KpiBreakdown, type KpiCounterName, type KpiCounters, type KpiGranularity, type KpiMeasureName, type KpiMeasures, type KpiPeriod,
 } from "../../engine/analytics";
 import { readFactSums } from "./kpi-fact-store";
 import { breakdownSql, factGroups, groupLabel, localDaySql } from "./kpi-sql";
 import { readPointsByDay } from "./kpi-points-facts";
+import { readPointsByGroup } from "./points-by-group";
 import { readMarketingSpend } from "./marketing-spend";
 
 /** Measures per group, one entry per period in series order. */
@@ -157,15 +159,17 @@ export class KpiMeasureReader {
 
   /**
    * Points held at each period's end. Without a breakdown: the programme's daily points facts summed up to each
-   * end (kpi-points-facts.ts), a few hundred rows whatever the number of members. By a breakdown (members' current
-   * groups, which the facts do not keep): today's balances (point_accounts, the ledger's sums) less every entry
-   * made at or after that end, which reads the accounts and the entries since the series began.
+   * end (kpi-points-facts.ts), a few hundred rows whatever the number of members. By a breakdown: the points by group
+   * (points-by-group.ts), the points the members in each group held at each end, summed over the days before it from
+   * the daily sums of measure 'points' (a row per day and group, in one statement). A scheme's unplaced members hold
+   * the programme's points (the channels', every member has one) less its segments'.
    */
   private async readOutstandingPoints(request: MeasureRequest, add: Adder): Promise<void> {
-    const { periods } = request;
-    if (request.breakdown === "NONE") {
+    const { periods, breakdown } = request;
+    const endDays = periods.map((period) => period.endDay);
+    if (breakdown === "NONE") {
       // Periods are in order and their end days rise: one walk over the days adds up each period's total.
-      const days = await readPointsByDay(this.dataSource.manager, periods[periods.length - 1].endDay);
+      const days = await readPointsByDay(this.dataSource.manager, endDays[endDays.length - 1]);
       let outstanding = 0;
       let next = 0;
       for (const period of periods) {
@@ -174,36 +178,18 @@ export class KpiMeasureReader {
       }
       return;
     }
-    const groups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
-    const day = localDaySql(this.dataSource, "e.created_at", this.utcOffsetMinutes);
-    const changeRows: Row[] = await this.dataSource.query(
-      `SELECT ${day} AS local_day, ${groups.group} AS group_value, SUM(e.amount) AS points
-         FROM point_entries e ${groups.sql}
-        WHERE e.created_at >= ?
-        GROUP BY local_day, group_value`,
-      [...groups.parameters, timeToDatabase(this.dataSource, periods[0].start)],
-    );
-    const accountGroups = breakdownSql(request.breakdown, "e.member_id", request.schemeId);
-    const balanceRows: Row[] = await this.dataSource.query(
-      `SELECT ${accountGroups.group} AS group_value, SUM(e.balance) AS points FROM point_accounts e ${accountGroups.sql} GROUP BY group_value`,
-      accountGroups.parameters,
-    );
-    const balances = new Map(balanceRows.map((row) => [groupLabel(request.breakdown, row.group_value), numberFromDatabase(row.points ?? 0)]));
-    const changes = new Map<string, { day: number; points: number }[]>();
-    for (const row of changeRows) {
-      const group = groupLabel(request.breakdown, row.group_value);
-      changes.set(group, [...(changes.get(group) ?? []), { day: numberFromDatabase(row.local_day), points: numberFromDatabase(row.points ?? 0) }]);
+    const held = pointsAtEnds(await readPointsByGroup(this.dataSource.manager, endDays[endDays.length - 1]), endDays);
+    const groups = await factGroups(this.dataSource, breakdown, request.schemeId);
+    const prefix = { CHANNEL: "channel:", CITY_TIER: "city:", TIER: "tier:", SEGMENT: `segment:${request.schemeId}:` }[breakdown];
+    const unplaced = periods.map(() => 0);
+    for (const [groupKey, points] of held) {
+      if (breakdown === "SEGMENT" && groupKey.startsWith("channel:")) points.forEach((value, index) => (unplaced[index] += value));
+      if (!groupKey.startsWith(prefix)) continue;
+      const group = groups.label(groupKey.slice(prefix.length));
+      points.forEach((outstandingPoints, index) => add(group, index, { outstandingPoints }));
+      if (breakdown === "SEGMENT") points.forEach((value, index) => (unplaced[index] -= value));
     }
-    for (const group of new Set([...balances.keys(), ...changes.keys()])) {
-      // Walk the periods from the last back, taking off the entries made on or after each period's end.
-      const dayChanges = (changes.get(group) ?? []).sort((first, second) => second.day - first.day);
-      let outstanding = balances.get(group) ?? 0;
-      let next = 0;
-      for (let index = periods.length - 1; index >= 0; index -= 1) {
-        while (next < dayChanges.length && dayChanges[next].day >= periods[index].endDay) outstanding -= dayChanges[next++].points;
-        add(group, index, { outstandingPoints: outstanding });
-      }
-    }
+    if (unplaced.some((points) => points !== 0)) unplaced.forEach((outstandingPoints, index) => add("UNPLACED", index, { outstandingPoints }));
   }
 }
 

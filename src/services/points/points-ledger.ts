@@ -7,6 +7,7 @@ import { allocateFirstExpiring, localDayNumber, lotExpiresAt, splitClawBack, spl
 import { PointAccountRecord, PointEntryRecord, PointLotRecord, type PointEntryType, type PointSource } from "../../entities";
 import { insufficientPoints, notFound } from "../../errors";
 import { recordPointChange } from "../analytics/kpi-points-facts";
+import { recordEntryByGroup } from "../analytics/points-by-group";
 
 /** What an entry says about where it came from and who caused it. */
 export interface EntryOrigin {
@@ -134,13 +135,16 @@ export class PointsLedger {
   }
 
   private async append(manager: EntityManager, account: PointAccountRecord, change: { type: PointEntryType; amount: number; debtChange: number }, origin: EntryOrigin, now: Date): Promise<PointEntryRecord> {
+    const day = localDayNumber(now, this.settings.utcOffsetMinutes);
+    // Points by group (POINTS_LIABILITY by a breakdown): the entry adds to the groups the locked account's points sit in.
+    await recordEntryByGroup(manager, account, day, change.amount);
     account.balance += change.amount;
     account.debt += change.debtChange;
     const entry = manager.create(PointEntryRecord, { memberId: account.memberId, ...change, balanceAfter: account.balance, ...origin, createdAt: now });
     const result = await manager.insert(PointEntryRecord, entry);
     entry.id = Number(result.identifiers[0]?.id);
     // The programme-wide daily points facts (POINTS_LIABILITY) commit with the entry; every entry is written here.
-    await recordPointChange(manager, localDayNumber(now, this.settings.utcOffsetMinutes), change.amount);
+    await recordPointChange(manager, day, change.amount);
     return entry;
   }
 

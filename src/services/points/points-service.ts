@@ -171,7 +171,7 @@ export class PointsService {
       );
       const entries = awardPoints && earned.total > 0 ? await this.ledger.credit(manager, locked, "EARN", earned.total, this.origin(context, { reason, source: "ORDER", sourceRef: orderId, storeCode }), now, orderRowId) : [];
       // The purchase earns at the tier held when it was made; an upgrade it causes applies from the next one.
-      const tierChanges = await this.tiers.afterSpend(manager, member, now);
+      const tierChanges = await this.tiers.afterSpend(manager, member, locked.account, now);
       return { entries, tierChanges, orderId: orderRowId };
     }, !purchase.behaviour);
   }

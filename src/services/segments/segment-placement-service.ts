@@ -38,7 +38,7 @@ export class SegmentPlacementService {
       await this.audit.record(manager, context, { action: "segment.placeManually", targetType: "member", targetId: memberId, details: { scheme: scheme.code, from: current?.segmentId ?? null, to: segmentId } });
       return { membership, moves };
     });
-    this.segments.publish(moves);
+    await this.segments.committed(moves);
     return membership;
   }
 

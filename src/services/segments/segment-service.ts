@@ -10,6 +10,7 @@ import { assignSegment, builtInSchemes, parseRule, type MemberFacts, type Scheme
 import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchemeRecord, type SegmentMoveReason } from "../../entities";
 import { topics, type EventBus } from "../../events/event-bus";
 import { readMemberFacts, readMemberFactsOf } from "./member-facts";
+import { enqueuePointsRegroups } from "../analytics/points-by-group";
 
 /** Members per transaction of a full evaluation (exported so the benchmark's floor reads and writes in the same chunks). */
 export const evaluationChunkSize = 2_000;
@@ -49,6 +50,11 @@ async function lockedMemberships(manager: EntityManager, where: string, paramete
 export interface SegmentServiceOptions {
   /** Runs in the transaction that wrote the moves (each with its id), e.g. to enqueue webhooks that commit with them. */
   afterMovesWritten?: (manager: EntityManager, moves: readonly SegmentMoveRecord[]) => Promise<unknown>;
+  /**
+   * Runs once the moves' transaction has committed, with the members who moved: their points follow them into their
+   * new segments (points-by-group.ts regroupPoints). What it misses (a crash, a busy account) the kpi-facts job does.
+   */
+  afterMovesCommitted?: (memberIds: readonly number[]) => Promise<unknown>;
 }
 
 export class SegmentService {
@@ -112,7 +118,7 @@ export class SegmentService {
         return { members: facts.length, moves: await this.place(manager, schemes, facts, current, reason, now) };
       });
       afterMemberId = through;
-      this.publish(moves);
+      await this.committed(moves);
       result.moves += moves.length;
       result.members += members;
       await options.onProgress?.({ ...result });
@@ -129,8 +135,17 @@ export class SegmentService {
       const schemes = (await this.schemes(manager)).filter((scheme) => options.schemeId === undefined || scheme.id === options.schemeId);
       return this.place(manager, schemes, await readMemberFactsOf(manager, memberIds), current, reason, now);
     });
-    this.publish(moves);
+    await this.committed(moves);
     return moves.length;
+  }
+
+  /**
+   * After the transaction that wrote `moves` has committed: the moved members' points follow them (afterMovesCommitted),
+   * and the moves are published. Never for a rolled-back change.
+   */
+  async committed(moves: readonly Omit<SegmentMoveRecord, "id">[]): Promise<void> {
+    if (moves.length > 0) await this.options.afterMovesCommitted?.([...new Set(moves.map((move) => move.memberId))]);
+    this.publish(moves);
   }
 
   /** Only moves whose transaction committed reach subscribers: a rolled-back change never gets here. */
@@ -174,12 +189,16 @@ export class SegmentService {
     return moves;
   }
 
-  /** Writes moves in the caller's transaction, and what goes with them there (the webhook outbox). */
+  /**
+   * Writes moves in the caller's transaction, and what goes with them there: the webhook outbox, and the note that the
+   * members' points must follow them (insert only: a segment move takes no lock on a point account).
+   */
   async recordMoves(manager: EntityManager, moves: readonly Omit<SegmentMoveRecord, "id">[]): Promise<void> {
     if (moves.length === 0) return;
     // TypeORM gives each inserted row its generated id.
     const written = moves.map((move) => ({ ...move })) as SegmentMoveRecord[];
     await manager.insert(SegmentMoveRecord, written);
+    await enqueuePointsRegroups(manager, moves.map((move) => move.memberId));
     await this.options.afterMovesWritten?.(manager, written);
   }
 }
