@@ -6,6 +6,8 @@ import { defaultProgrammeSettings } from "../../src/config";
 import { localDayNumber, lotExpiresAt, qualificationWindowStart, qualifiedRung } from "../../src/engine";
 import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
+import { pointsGroupKeys, pointsGroupsFromText } from "../../src/engine/analytics";
+import { backfillPointsByGroup } from "../../migrations/1765238400002-kpi-points-by-group";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
 import { maskPhone } from "../../src/privacy/personal-data-format";
 import { demoMemberProfile } from "../../src/seed/demo-members";
@@ -106,6 +108,26 @@ describe.each(testDatabaseKinds())("demo seed on $name", (kind) => {
     }
     const factDays: { day: unknown; points: unknown }[] = await dataSource.query("SELECT day, SUM(points) AS points FROM kpi_points_changes GROUP BY day");
     expect(new Map(factDays.map((row) => [Number(row.day), Number(row.points)]))).toEqual(new Map([...ledgerDays].filter(([, points]) => points !== 0)));
+
+    // And the points by group, as the ledger and the tier changes append them: the same sums as the migration's backfill
+    // walks out of the ledger and the tier history, and every account's groups those of its member.
+    const pointsByGroup = async (table: string) =>
+      (await dataSource.query(`SELECT group_key, day, SUM(amount) AS amount FROM ${table} WHERE measure = 'points' GROUP BY group_key, day ORDER BY group_key, day`))
+        .map((row: Record<string, unknown>) => [String(row.group_key), Number(row.day), Number(row.amount)])
+        .filter(([, , amount]: [string, number, number]) => amount !== 0);
+    const accountGroups = async () => (await dataSource.query("SELECT member_id, kpi_groups FROM point_accounts ORDER BY member_id")).map((row: Record<string, unknown>) => pointsGroupKeys(pointsGroupsFromText(String(row.kpi_groups))).join(" "));
+    const seeded = await pointsByGroup("kpi_daily_changes");
+    const seededGroups = await accountGroups();
+    expect(seeded.length).toBeGreaterThan(100);
+    expect(seeded.some(([key]: [string]) => key.startsWith("tier:"))).toBe(true);
+    const queryRunner = dataSource.createQueryRunner();
+    try {
+      await backfillPointsByGroup(queryRunner, defaultProgrammeSettings.utcOffsetMinutes, now);
+    } finally {
+      await queryRunner.release();
+    }
+    expect(await pointsByGroup("kpi_daily_sums")).toEqual(seeded);
+    expect(await accountGroups()).toEqual(seededGroups);
 
     const entryTypes = await dataSource.query("SELECT type, COUNT(*) AS count FROM point_entries GROUP BY type");
     expect(new Set(entryTypes.map((row: { type: string }) => row.type))).toEqual(new Set(["EARN", "REDEEM", "CLAWBACK", "EXPIRE", "DEBT_REPAYMENT"]));
