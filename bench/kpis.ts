@@ -152,7 +152,11 @@ export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: stri
       ["GROWTH_RATE", "MONTH", "NONE", yearAgo, false, "members (joined_at index)"],
       ["NEW_MEMBERS", "MONTH", "TIER", yearAgo, false, "members"],
       ["POINTS_LIABILITY", "MONTH", "NONE", yearAgo, false, "daily points facts"],
-      ["POINTS_LIABILITY", "MONTH", "CHANNEL", yearAgo, false, "ledger since the series' start, accounts"],
+      ["POINTS_LIABILITY", "MONTH", "CHANNEL", yearAgo, false, "points by group (daily sums)"],
+      ["POINTS_LIABILITY", "MONTH", "CITY_TIER", yearAgo, false, "points by group (daily sums)"],
+      ["POINTS_LIABILITY", "MONTH", "TIER", yearAgo, false, "points by group (daily sums)"],
+      ["POINTS_LIABILITY", "MONTH", "SEGMENT", yearAgo, false, "points by group (daily sums)"],
+      ["POINTS_LIABILITY", "DAY", "SEGMENT", threeMonthsAgo, false, "points by group (daily sums)"],
       ["ACQUISITION_COST", "MONTH", "NONE", yearAgo, false, "campaign sends, members"],
     ];
     for (const [kpi, granularity, breakdown, from, withScan, source] of kpiQueries) {
