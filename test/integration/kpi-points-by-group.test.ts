@@ -297,7 +297,14 @@ describe.each(testDatabaseKinds())("points by group on $name", (kind) => {
       await placeByHand(memberId, Number(current) === fixture.segments.get("A") ? "B" : "A");
       // The regroup after the move skipped the busy account: the member waits, their points where they were.
       expect(await fixture.dataSource.query("SELECT member_id FROM kpi_points_regroups")).toEqual([{ member_id: memberId }]);
-      expect((await runJob()).regrouped).toBe(0);
+      // Another member waiting beside them (their move's regroup never ran) is regrouped in the same batch, without
+      // waiting for the busy account.
+      const other = memberIds[4];
+      await placeByHand(other, "A");
+      await fixture.dataSource.query("UPDATE segment_memberships SET pinned = 0 WHERE member_id = ? AND scheme_id = ?", [other, fixture.schemes.hand]);
+      expect(await new SegmentService(fixture.dataSource, fixture.clock, createEventBus()).evaluateMembers([other], "EVENT", { schemeId: fixture.schemes.hand })).toBe(1);
+      expect((await runJob()).regrouped).toBe(1);
+      expect(await fixture.dataSource.query("SELECT member_id FROM kpi_points_regroups")).toEqual([{ member_id: memberId }]);
     } finally {
       release();
       await holder;

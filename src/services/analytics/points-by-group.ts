@@ -152,13 +152,30 @@ async function regroupBatch(manager: EntityManager, memberIds: readonly number[]
     updated.push(Object.assign(new PointAccountRecord(), { memberId, kpiGroups: pointsGroupsText(after) }));
   }
   await appendPointsChanges(manager, changes);
-  await updateRowsById(manager, PointAccountRecord, updated, ["kpiGroups"]);
+  await setAccountsGroups(manager, updated);
   const ids = pending.map((row) => numberFromDatabase(row.id));
   for (let start = 0; start < ids.length; start += 500) {
     const chunk = ids.slice(start, start + 500);
     await manager.query(`DELETE FROM kpi_points_regroups WHERE id IN (${chunk.map(() => "?").join(", ")})`, chunk);
   }
   return toRegroup.size;
+}
+
+/**
+ * Writes the groups of accounts this transaction has locked. On MariaDB the new values are a derived table joined to
+ * the accounts by key, the derived table first (STRAIGHT_JOIN): the accounts are then read by primary key, only those
+ * listed, so the update never waits on an account another transaction holds (scanning them would lock every one).
+ */
+async function setAccountsGroups(manager: EntityManager, accounts: readonly PointAccountRecord[]): Promise<void> {
+  if (isSqlite(manager.connection)) return updateRowsById(manager, PointAccountRecord, accounts, ["kpiGroups"]);
+  for (let start = 0; start < accounts.length; start += 500) {
+    const chunk = accounts.slice(start, start + 500);
+    const values = chunk.map((_, index) => (index === 0 ? "SELECT ? AS member_id, ? AS kpi_groups" : "SELECT ?, ?")).join(" UNION ALL ");
+    await manager.query(
+      `UPDATE (${values}) AS v STRAIGHT_JOIN point_accounts AS t ON t.member_id = v.member_id SET t.kpi_groups = v.kpi_groups`,
+      chunk.flatMap((account) => [account.memberId, account.kpiGroups]),
+    );
+  }
 }
 
 /** The points that entered and left each group per day before `endDay` (group keys of pointsGroupKeys). */
