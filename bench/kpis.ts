@@ -19,6 +19,7 @@ import { createAnalyticsServices } from "../src/services/analytics";
 import { ensureKpiFacts } from "../src/services/analytics/kpi-facts-rebuild";
 import { KpiMeasureReader, type MeasureRequest, type MeasuresByGroup } from "../src/services/analytics/kpi-measures";
 import { KpiScanBaseline } from "./kpi-scan-baseline";
+import { TierHistoryBaseline } from "./tier-history-baseline";
 import { copiedBenchDatabase } from "./scoring";
 import { secrets } from "./target-process";
 
@@ -161,8 +162,19 @@ export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: stri
       await measure(label, source, run, scan);
     }
     await measure("joinCohorts (12 cohorts × 12 months)", "KPI facts (join months), members", () => services.joinCohorts.cohorts(yearAgo, now, 12));
-    await measure("tierDistribution (6 months ago)", "tier history, members", () => services.tierAnalytics.distribution(addLocalMonths(now, -6, offset)));
-    await measure("tierMigration (12 months)", "tier history, members", () => services.tierAnalytics.migration(yearAgo, now));
+    // The tier queries beside the first version's lookups in the tier history, on the same instants.
+    const tiers = new TierHistoryBaseline(dataSource);
+    const sixMonthsAgo = addLocalMonths(now, -6, offset);
+    const nonZero = <Key>(counts: Map<Key, number>) => new Map([...counts].filter(([, members]) => members !== 0).sort(([first], [second]) => String(first).localeCompare(String(second))));
+    const tierScan = <Result>(baselineRun: () => Promise<Result>, same: (baselineResult: Result) => Promise<boolean>) =>
+      settings.baseline === "none" ? undefined : async () => {
+        const { seconds, result } = await timed(baselineRun);
+        return { milliseconds: seconds * 1000, same: await same(result) };
+      };
+    await measure("tierDistribution (6 months ago)", "daily tier population, the day's joins and changes", () => services.tierAnalytics.distribution(sixMonthsAgo),
+      tierScan(() => tiers.distribution(sixMonthsAgo), async (expected) => isDeepStrictEqual(nonZero(new Map((await services.tierAnalytics.distribution(sixMonthsAgo)).map((count) => [count.tier.id, count.members]))), nonZero(expected))));
+    await measure("tierMigration (12 months)", "daily tier population, the changes of the range", () => services.tierAnalytics.migration(yearAgo, now),
+      tierScan(() => tiers.migration(yearAgo, now), async (expected) => isDeepStrictEqual(nonZero(new Map((await services.tierAnalytics.migration(yearAgo, now)).map((cell) => [`${cell.fromTier?.id ?? null}:${cell.toTier.id}`, cell.members]))), nonZero(expected))));
     await measure("clvDistribution (10 buckets)", "latest scores", () => services.clvDistribution.distribution(10));
     await measure("campaignRollup (12 months by MONTH)", "campaign sends, assignments, orders", () => services.campaignRollup.rollup({ from: yearAgo, to: now, granularity: "MONTH", byCampaign: false }));
     const [daily] = await dataSource.query("SELECT COUNT(*) AS n FROM member_daily_activity");
