@@ -20,6 +20,7 @@ registerEnumType(KpiNameEnum, {
     ORDERS: { description: "Orders placed." },
     AVERAGE_ORDER_VALUE: { description: "Net spend ÷ orders, in fen." },
     SPEND_PER_ACTIVE_MEMBER: { description: "Net spend ÷ members with a login or an order in the period, in fen." },
+    SPEND_PER_MEMBER: { description: "Net spend ÷ every member who had joined by the period's end (active or not), in fen. Breakdown NONE or CHANNEL only." },
     REPURCHASE_RATE: { description: "Members with two or more orders in the period ÷ members with an order." },
     POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen." },
     LOGIN_FREQUENCY: { description: "Logins ÷ members with a login in the period." },

@@ -66,6 +66,12 @@ describe("KPI values", () => {
     expect(result.figures).toEqual([{ name: "loginMemberDays", value: 30 }, { name: "membersWithLogin", value: 5 }, { name: "days", value: 30 }]);
   });
 
+  it("divides spend per member by every member at the period's end, with both figures", () => {
+    const result = kpiValue("SPEND_PER_MEMBER", { ...emptyMeasures(), spendFen: 90_000, members: 12, membersWithLoginOrOrder: 3 }, { days: 30, pointValueFen: 1 });
+    expect(result).toEqual({ value: 7_500, figures: [{ name: "spendFen", value: 90_000 }, { name: "members", value: 12 }] });
+    expect(kpiValue("SPEND_PER_MEMBER", { ...emptyMeasures(), spendFen: 100 }, { days: 30, pointValueFen: 1 }).value).toBeNull();
+  });
+
   it("writes CSV with a header row, quoted groups and empty cells for null values", () => {
     const csv = kpiSeriesCsv("AVERAGE_ORDER_VALUE", [
       { periodStart: new Date("2026-02-28T16:00:00Z"), periodEnd: new Date("2026-03-31T16:00:00Z"), periodLabel: "2026-03", group: 'A,"B"', value: null, figures: [{ name: "spendFen", value: 0 }, { name: "orders", value: 0 }] },

@@ -10,6 +10,7 @@ export const kpiNames = [
   "ORDERS",
   "AVERAGE_ORDER_VALUE",
   "SPEND_PER_ACTIVE_MEMBER",
+  "SPEND_PER_MEMBER",
   "REPURCHASE_RATE",
   "POINTS_LIABILITY",
   "LOGIN_FREQUENCY",
@@ -29,6 +30,8 @@ export interface KpiMeasures {
   newMembers: number;
   /** Members who had joined before the period started. */
   membersAtStart: number;
+  /** Members who had joined by the period's end (membersAtStart + newMembers), active or not. */
+  members: number;
   /** Distinct members with a login in the period. */
   membersWithLogin: number;
   /** Member-days with a login: the sum over the period's days of that day's active members. */
@@ -60,7 +63,7 @@ export type KpiMeasureName = keyof KpiMeasures;
 
 export function emptyMeasures(): KpiMeasures {
   return {
-    newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
+    newMembers: 0, membersAtStart: 0, members: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
     membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0, logins: 0, interactions: 0, activeBefore: 0, retained: 0, lost: 0,
     marketingSpendFen: 0,
   };
@@ -93,6 +96,7 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   ORDERS: ["orders"],
   AVERAGE_ORDER_VALUE: ["spendFen", "orders"],
   SPEND_PER_ACTIVE_MEMBER: ["spendFen", "membersWithLoginOrOrder"],
+  SPEND_PER_MEMBER: ["spendFen", "members"],
   REPURCHASE_RATE: ["membersWithRepeatOrder", "membersWithOrder"],
   POINTS_LIABILITY: ["outstandingPoints"],
   LOGIN_FREQUENCY: ["logins", "membersWithLogin"],
@@ -131,6 +135,9 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       return { value: ratio(measures.spendFen, measures.orders), figures: own };
     case "SPEND_PER_ACTIVE_MEMBER":
       return { value: ratio(measures.spendFen, measures.membersWithLoginOrOrder), figures: own };
+    case "SPEND_PER_MEMBER":
+      // Over every member of the programme at the period's end, active or not: what the whole base is worth a period.
+      return { value: ratio(measures.spendFen, measures.members), figures: own };
     case "REPURCHASE_RATE":
       return { value: ratio(measures.membersWithRepeatOrder, measures.membersWithOrder), figures: own };
     case "POINTS_LIABILITY":
@@ -155,9 +162,12 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
 /**
  * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Marketing spend is recorded per send to a member, so it can
  * follow the member's join channel, but a tier, city tier or segment of spend is not something anyone budgets by.
+ * SPEND_PER_MEMBER divides spend, counted in the groups members were in at the time (the KPI facts), by members counted
+ * in their groups now: the two agree only for the join channel, which never changes (docs/kpis.md).
  */
 export const breakdownsOfKpi: Partial<Record<KpiName, readonly KpiBreakdown[]>> = {
   ACQUISITION_COST: ["NONE", "CHANNEL"],
+  SPEND_PER_MEMBER: ["NONE", "CHANNEL"],
 };
 
 /** The figure names of a KPI's points, in order: the CSV export's columns. */

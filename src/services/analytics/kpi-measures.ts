@@ -54,7 +54,7 @@ export class KpiMeasureReader {
     const fromFacts = (Object.keys(factMeasures) as KpiMeasureName[]).filter((name) => wanted.has(name));
     const retention = wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost");
     if (fromFacts.length > 0 || retention) await this.readFacts(request, fromFacts, retention, add);
-    if (wanted.has("newMembers") || wanted.has("membersAtStart")) await this.readJoins(request, add);
+    if (wanted.has("newMembers") || wanted.has("membersAtStart") || wanted.has("members")) await this.readJoins(request, add);
     if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
     if (wanted.has("marketingSpendFen")) await readMarketingSpend(this.dataSource, this.utcOffsetMinutes, request, add);
     return byGroup;
@@ -149,7 +149,7 @@ export class KpiMeasureReader {
       const counts = joinedPerPeriod.get(group) ?? periods.map(() => 0);
       let membersAtStart = before.get(group) ?? 0;
       for (const period of periods) {
-        add(group, period.index, { newMembers: counts[period.index], membersAtStart });
+        add(group, period.index, { newMembers: counts[period.index], membersAtStart, members: membersAtStart + counts[period.index] });
         membersAtStart += counts[period.index];
       }
     }
