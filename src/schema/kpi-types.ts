@@ -27,7 +27,9 @@ registerEnumType(KpiNameEnum, {
     INTERACTIONS_PER_MEMBER: { description: "Interactions (browse, click, share, review, like) ÷ members with a login in the period." },
     RETENTION_RATE: { description: "Of the members with a login or an order in the previous period, the share with one in this period too." },
     CHURN_RATE: { description: "Of the members with a login or an order in the previous period, the share with none in this period (1 − retention)." },
-    ACQUISITION_COST: { description: "CAC: campaigns' recorded spend (campaign_sends.cost) in the period ÷ members who joined in it, in fen. Breakdown NONE or CHANNEL only." },
+    ACQUISITION_COST: {
+      description: "CAC: marketing spend in the period (campaigns' sends plus spend recorded outside them with recordMarketingSpend) ÷ members who joined in it, in fen. Breakdown NONE or CHANNEL only; by CHANNEL, spend recorded for all channels is shared by each channel's new members.",
+    },
   },
 });
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });

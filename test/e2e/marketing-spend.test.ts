@@ -157,6 +157,45 @@ describe.each(testDatabaseKinds())("marketing spend over HTTP on $name", (kind) 
     expect(problem(await test.graphql(list, { from: "2026-11-01", to: "2026-11-02", after: "bm9wZQ" }, analyst))).toEqual(["BAD_USER_INPUT", "after"]);
   });
 
+  it("counts recorded spend in ACQUISITION_COST on its local day, spend for all channels shared by new members", async () => {
+    const series = `query ($breakdown: KpiBreakdown) {
+      kpiSeries(kpi: ACQUISITION_COST, from: "2026-11-30T00:00:00+08:00", to: "2026-12-02T00:00:00+08:00", granularity: DAY, breakdown: $breakdown) { points { periodLabel group value figures { name value } } }
+    }`;
+    // 23:59 on 30 November in Shanghai: 1 December is tomorrow.
+    test.clock.advance(Date.parse("2026-11-30T15:59:00Z") - test.clock.now().getTime());
+    const [lateOperator, lateAnalyst] = [await test.staffToken("operator"), await test.staffToken("analyst")];
+    await test.createMember({ joinChannel: "APP" });
+    const spend = (day: string, amountFen: number, channel: string | null, key: string) => test.graphql(record, { input: { day, amountFen, channel, description: "cac" }, key }, lateOperator);
+    expect(problem(await spend("2026-12-01", 10_001, null, "spend-cac-000001"))).toEqual(["BAD_USER_INPUT", "input.day"]);
+    expect((await spend("2026-11-30", 5_000, "APP", "spend-cac-000002")).errors).toBeUndefined();
+    // 00:01 on 1 December.
+    test.clock.advance(2 * 60_000);
+    await test.createMember({ joinChannel: "OFFLINE_STORE" });
+    await test.createMember({ joinChannel: "APP" });
+    expect((await spend("2026-12-01", 10_001, null, "spend-cac-000001")).errors).toBeUndefined();
+    expect((await spend("2026-12-01", 700, "ONLINE", "spend-cac-000003")).errors).toBeUndefined();
+
+    const figures = (marketing: number, campaign: number, other: number, shared: number, newMembers: number) => [
+      { name: "marketingSpendFen", value: marketing }, { name: "campaignSpendFen", value: campaign }, { name: "otherSpendFen", value: other }, { name: "sharedSpendFen", value: shared }, { name: "newMembers", value: newMembers },
+    ];
+    const total = await test.graphql(series, {}, lateAnalyst);
+    expect(total.errors).toBeUndefined();
+    expect(total.data?.kpiSeries.points).toEqual([
+      { periodLabel: "2026-11-30", group: "ALL", value: 5_000, figures: figures(5_000, 0, 5_000, 0, 1) },
+      { periodLabel: "2026-12-01", group: "ALL", value: 5_350.5, figures: figures(10_701, 0, 10_701, 10_001, 2) },
+    ]);
+    // 10,001 fen for all channels on 1 December: half each to APP and OFFLINE_STORE (one new member each), the odd fen to APP, first by name.
+    const byChannel = await test.graphql(series, { breakdown: "CHANNEL" }, lateAnalyst);
+    expect(byChannel.data?.kpiSeries.points).toEqual([
+      { periodLabel: "2026-11-30", group: "APP", value: 5_000, figures: figures(5_000, 0, 5_000, 0, 1) },
+      { periodLabel: "2026-11-30", group: "OFFLINE_STORE", value: null, figures: figures(0, 0, 0, 0, 0) },
+      { periodLabel: "2026-11-30", group: "ONLINE", value: null, figures: figures(0, 0, 0, 0, 0) },
+      { periodLabel: "2026-12-01", group: "APP", value: 5_001, figures: figures(5_001, 0, 5_001, 5_001, 1) },
+      { periodLabel: "2026-12-01", group: "OFFLINE_STORE", value: 5_000, figures: figures(5_000, 0, 5_000, 5_000, 1) },
+      { periodLabel: "2026-12-01", group: "ONLINE", value: null, figures: figures(700, 0, 700, 0, 0) },
+    ]);
+  });
+
   it("keeps a record's amount above zero in the table itself", async () => {
     const staff = await test.application.database.dataSource.getRepository(StaffUserRecord).findOneByOrFail({ role: "operator" });
     await expect(test.application.database.dataSource.query(

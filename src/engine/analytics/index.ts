@@ -3,3 +3,4 @@ export * from "./kpi-definitions";
 export * from "./kpi-csv";
 export * from "./kpi-facts";
 export * from "./local-dates";
+export * from "./spend-shares";

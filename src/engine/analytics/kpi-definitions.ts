@@ -55,8 +55,14 @@ export interface KpiMeasures {
   /** Of those, the members with a login or an order in this period too, and those without. */
   retained: number;
   lost: number;
-  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost): the only spend recorded. */
+  /** Marketing spend in the period, fen: campaignSpendFen + otherSpendFen. */
   marketingSpendFen: number;
+  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost). */
+  campaignSpendFen: number;
+  /** Fen staff recorded as spent outside campaigns on the period's days (marketing_spend, not cancelled). */
+  otherSpendFen: number;
+  /** Of otherSpendFen, the spend recorded for all channels; by CHANNEL, the channel's share of it by new members. */
+  sharedSpendFen: number;
 }
 
 export type KpiMeasureName = keyof KpiMeasures;
@@ -65,7 +71,7 @@ export function emptyMeasures(): KpiMeasures {
   return {
     newMembers: 0, membersAtStart: 0, members: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
     membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0, logins: 0, interactions: 0, activeBefore: 0, retained: 0, lost: 0,
-    marketingSpendFen: 0,
+    marketingSpendFen: 0, campaignSpendFen: 0, otherSpendFen: 0, sharedSpendFen: 0,
   };
 }
 
@@ -103,7 +109,7 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   INTERACTIONS_PER_MEMBER: ["interactions", "membersWithLogin"],
   RETENTION_RATE: ["activeBefore", "retained"],
   CHURN_RATE: ["activeBefore", "lost"],
-  ACQUISITION_COST: ["marketingSpendFen", "newMembers"],
+  ACQUISITION_COST: ["marketingSpendFen", "campaignSpendFen", "otherSpendFen", "sharedSpendFen", "newMembers"],
 };
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -154,14 +160,16 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       // Retention's complement over the same members: retained + lost = activeBefore.
       return { value: ratio(measures.lost, measures.activeBefore), figures: own };
     case "ACQUISITION_COST":
-      // CAC: what was spent on marketing in the period for each member who joined in it.
+      // CAC: what was spent on marketing in the period (campaigns' sends and spend recorded outside them) for each
+      // member who joined in it.
       return { value: ratio(measures.marketingSpendFen, measures.newMembers), figures: own };
   }
 }
 
 /**
- * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Marketing spend is recorded per send to a member, so it can
- * follow the member's join channel, but a tier, city tier or segment of spend is not something anyone budgets by.
+ * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Campaign spend is recorded per send to a member, so it can
+ * follow the member's join channel, and spend outside campaigns is recorded for a channel or for all of them; a tier, city
+ * tier or segment of spend is not something anyone budgets by.
  * SPEND_PER_MEMBER divides spend, counted in the groups members were in at the time (the KPI facts), by members counted
  * in their groups now: the two agree only for the join channel, which never changes (docs/kpis.md).
  */

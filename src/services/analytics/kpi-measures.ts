@@ -54,9 +54,14 @@ export class KpiMeasureReader {
     const fromFacts = (Object.keys(factMeasures) as KpiMeasureName[]).filter((name) => wanted.has(name));
     const retention = wanted.has("activeBefore") || wanted.has("retained") || wanted.has("lost");
     if (fromFacts.length > 0 || retention) await this.readFacts(request, fromFacts, retention, add);
-    if (wanted.has("newMembers") || wanted.has("membersAtStart") || wanted.has("members")) await this.readJoins(request, add);
+    // Spend recorded for all channels is shared out by new members: the joins are read first.
+    const spend = wanted.has("marketingSpendFen");
+    if (wanted.has("newMembers") || wanted.has("membersAtStart") || wanted.has("members") || spend) await this.readJoins(request, add);
     if (wanted.has("outstandingPoints")) await this.readOutstandingPoints(request, add);
-    if (wanted.has("marketingSpendFen")) await readMarketingSpend(this.dataSource, this.utcOffsetMinutes, request, add);
+    if (spend) {
+      const newMembers = (period: number) => new Map([...byGroup].map(([group, series]) => [group, series[period].newMembers]));
+      await readMarketingSpend(this.dataSource, this.utcOffsetMinutes, request, newMembers, add);
+    }
     return byGroup;
   }
 
