@@ -19,6 +19,7 @@ import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 import { MembersJoinedGroupsIndex1765152000000 } from "./1765152000000-members-joined-groups-index";
 import { KpiDailySums1765238400001 } from "./1765238400001-kpi-daily-sums";
 import { MarketingSpend1765324800000 } from "./1765324800000-marketing-spend";
+import { SegmentMembershipsMemberIndex1765324800001 } from "./1765324800001-segment-memberships-member-index";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -41,4 +42,5 @@ export const migrations = [
   MembersJoinedGroupsIndex1765152000000,
   KpiDailySums1765238400001,
   MarketingSpend1765324800000,
+  SegmentMembershipsMemberIndex1765324800001,
 ];

@@ -271,8 +271,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }
   }
 
-  async function expectSeriesToMatchReference(kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown): Promise<void> {
-    const periods = referencePeriods(granularity);
+  async function expectSeriesToMatchReference(kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown, periods = referencePeriods(granularity)): Promise<void> {
     const points: KpiPoint[] = await facts.services.kpis.series({
       kpi, granularity, breakdown, from: periods[0].start, to: periods[periods.length - 1].end, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null,
     });
@@ -326,6 +325,38 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       }
     }, 120_000);
   }
+
+  it("counts growth and members in every breakdown over ranges that start and end among the joins", async () => {
+    // Members join from 5 January to late April: these ranges have members before them and joins after them, so the
+    // members before the series (by segment: each segment's members now less those who joined since) are not all zero.
+    const weeks = referencePeriods("WEEK").slice(4, 12);
+    const months = referencePeriods("MONTH").slice(1, 3);
+    const [{ n: joinedAfter }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM members WHERE joined_at >= ?", [sqlTime(facts.dataSource, weeks[weeks.length - 1].end)]);
+    const [{ n: joinedBefore }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM members WHERE joined_at < ?", [sqlTime(facts.dataSource, weeks[0].start)]);
+    expect([Number(joinedBefore) > 3, Number(joinedAfter) > 3]).toEqual([true, true]);
+    // Two members who joined before the ranges leave the scheme for this test, so UNPLACED has members before them too.
+    const leaving: Record<string, unknown>[] = await facts.dataSource.query(
+      `SELECT s.member_id, s.scheme_id, s.segment_id, s.entered_at, s.pinned FROM segment_memberships s JOIN members m ON m.id = s.member_id
+        WHERE s.scheme_id = ? AND m.joined_at < ? ORDER BY m.joined_at LIMIT 2`,
+      [facts.schemeId, sqlTime(facts.dataSource, weeks[0].start)],
+    );
+    expect(leaving).toHaveLength(2);
+    for (const row of leaving) await facts.dataSource.query("DELETE FROM segment_memberships WHERE member_id = ? AND scheme_id = ?", [row.member_id, row.scheme_id]);
+    try {
+      for (const kpi of ["NEW_MEMBERS", "GROWTH_RATE", "SPEND_PER_MEMBER"] as const) {
+        for (const breakdown of breakdownsOf(kpi)) {
+          await expectSeriesToMatchReference(kpi, "WEEK", breakdown, weeks);
+          await expectSeriesToMatchReference(kpi, "MONTH", breakdown, months);
+        }
+      }
+      const growth = await facts.services.kpis.series({ kpi: "GROWTH_RATE", granularity: "MONTH", breakdown: "SEGMENT", from: months[0].start, to: months[0].end, schemeId: facts.schemeId });
+      expect(growth.find((point) => point.group === "UNPLACED")!.figures.find((figure) => figure.name === "membersAtStart")!.value).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const row of leaving) {
+        await facts.dataSource.query("INSERT INTO segment_memberships (member_id, scheme_id, segment_id, entered_at, pinned) VALUES (?, ?, ?, ?, ?)", [row.member_id, row.scheme_id, row.segment_id, row.entered_at, row.pinned]);
+      }
+    }
+  }, 120_000);
 
   it("divides SPEND_PER_MEMBER by every member who had joined, active or not, and refuses the breakdowns whose groups move", async () => {
     const request = { granularity: "MONTH" as const, from: local("2026-01-01T00:00:00"), to: local("2026-06-01T00:00:00") };
