@@ -18,6 +18,8 @@ import { KpiFacts1765065600000 } from "./1765065600000-kpi-facts";
 import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 import { MembersJoinedGroupsIndex1765152000000 } from "./1765152000000-members-joined-groups-index";
 import { KpiDailySums1765238400001 } from "./1765238400001-kpi-daily-sums";
+import { MarketingSpend1765324800000 } from "./1765324800000-marketing-spend";
+import { SegmentMembershipsMemberIndex1765324800001 } from "./1765324800001-segment-memberships-member-index";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -39,4 +41,6 @@ export const migrations = [
   KpiPointsFacts1765065600001,
   MembersJoinedGroupsIndex1765152000000,
   KpiDailySums1765238400001,
+  MarketingSpend1765324800000,
+  SegmentMembershipsMemberIndex1765324800001,
 ];
