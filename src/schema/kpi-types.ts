@@ -35,7 +35,7 @@ registerEnumType(KpiNameEnum, {
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });
 registerEnumType(KpiBreakdownEnum, {
   name: "KpiBreakdown",
-  description: "How members are grouped, by their attributes now: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it).",
+  description: "How members are grouped: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it). Activity, value, retention and cohorts count members in the groups they were in at the time; growth counts them in their groups now (docs/kpis.md, Breakdowns).",
 });
 
 @ArgsType()
