@@ -1,7 +1,8 @@
 // The KPI benchmark (BENCH_ONLY=kpis): every KPI query of the admin console on the scoring benchmark's seeded
 // database (1,000,000 members with a year and more of events by default), copied once to
 // bench/.data/kpis-<members>-seed<seed>.sqlite. Opening the copy applies the migrations it lacks and builds the KPI
-// facts from the daily rows (the server does the same at start); both are timed. Each query is timed warm, the
+// facts from the daily rows (the server does the same at start); both are timed. It records 400 days of marketing
+// spend outside campaigns once, for the acquisition cost. Each query is timed warm, the
 // median of a few runs; the first version's scans of the daily rows (bench/kpi-scan-baseline.ts) run beside the
 // activity KPIs on the same request, and their figures must equal the facts'.
 import { statSync } from "node:fs";
@@ -12,13 +13,16 @@ import { migrations } from "../migrations";
 import { ManualClock } from "../src/clock";
 import { loadConfig } from "../src/config";
 import { openDatabase } from "../src/database/data-source";
-import { numberFromDatabase, timeFromDatabase } from "../src/database/raw-values";
-import { addLocalMonths } from "../src/engine";
+import type { DataSource } from "typeorm";
+import { numberFromDatabase, timeFromDatabase, timeToDatabase } from "../src/database/raw-values";
+import { addLocalMonths, joinChannels } from "../src/engine";
+import { localDayNumber } from "../src/engine/activity/daily-windows";
 import { kpiPeriods, measuresOfKpi, periodBefore, type KpiBreakdown, type KpiGranularity, type KpiMeasureName, type KpiName } from "../src/engine/analytics";
 import { createAnalyticsServices } from "../src/services/analytics";
 import { ensureKpiFacts } from "../src/services/analytics/kpi-facts-rebuild";
 import { KpiMeasureReader, type MeasureRequest, type MeasuresByGroup } from "../src/services/analytics/kpi-measures";
 import { KpiScanBaseline } from "./kpi-scan-baseline";
+import { TierHistoryBaseline } from "./tier-history-baseline";
 import { copiedBenchDatabase } from "./scoring";
 import { secrets } from "./target-process";
 
@@ -84,6 +88,31 @@ function comparable(measures: MeasuresByGroup, names: KpiMeasureName[]): Record<
   return Object.fromEntries(entries.filter(([, series]) => series.some((point) => point.some((value) => value !== 0))).sort(([first], [second]) => first.localeCompare(second)));
 }
 
+/**
+ * A year of marketing spend recorded outside campaigns, as a programme would have it (once per copy): every day some
+ * for all channels, every Monday some for each channel. ACQUISITION_COST then reads it beside the campaign sends.
+ */
+async function recordBenchMarketingSpend(dataSource: DataSource, now: Date, offset: number): Promise<void> {
+  const [{ n }] = await dataSource.query("SELECT COUNT(*) AS n FROM marketing_spend");
+  if (numberFromDatabase(n) > 0) return;
+  const createdAt = timeToDatabase(dataSource, now);
+  await dataSource.query("INSERT INTO staff_users (email, display_name, role, password_hash, active, created_at) VALUES ('kpi-bench@bench.loyalty', 'KPI bench', 'operator', NULL, 1, ?)", [createdAt]);
+  const [{ id: staffId }] = await dataSource.query("SELECT id FROM staff_users WHERE email = 'kpi-bench@bench.loyalty'");
+  const today = localDayNumber(now, offset);
+  const rows: unknown[][] = [];
+  for (let day = today - 400; day <= today; day += 1) {
+    rows.push([day, null, 50_000 + (day % 7) * 1_001, "brand media", staffId, `bench-${day}-all`, createdAt]);
+    if ((day + 3) % 7 === 0) for (const channel of joinChannels) rows.push([day, channel, 20_000 + (day % 13) * 17, `${channel} media`, staffId, `bench-${day}-${channel}`, createdAt]);
+  }
+  for (let index = 0; index < rows.length; index += 200) {
+    const batch = rows.slice(index, index + 200);
+    await dataSource.query(
+      `INSERT INTO marketing_spend (day, channel, amount, description, recorded_by, idempotency_key, created_at) VALUES ${batch.map(() => "(?, ?, ?, ?, ?, ?, ?)").join(", ")}`,
+      batch.flat(),
+    );
+  }
+}
+
 export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: string) => void): Promise<KpiBenchResults> {
   const { file, copySeconds } = await copiedBenchDatabase("kpis", settings.members, settings.seed, log);
   const config = { ...loadConfig({ ...secrets, NODE_ENV: "production", LOG_LEVEL: "silent" }), database: { type: "sqlite" as const, path: file } };
@@ -104,6 +133,7 @@ export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: stri
     const baseline = new KpiScanBaseline(dataSource);
     const yearAgo = addLocalMonths(now, -12, offset);
     const [scheme] = await dataSource.query("SELECT id FROM segment_schemes ORDER BY id LIMIT 1");
+    await recordBenchMarketingSpend(dataSource, now, offset);
     const queries: KpiQueryResult[] = [];
 
     const measure = async (label: string, source: string, run: () => Promise<unknown>, scan?: () => Promise<{ milliseconds: number; same: boolean }>) => {
@@ -151,13 +181,18 @@ export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: stri
       ["NEW_MEMBERS", "MONTH", "NONE", yearAgo, false, "members (joined_at index)"],
       ["GROWTH_RATE", "MONTH", "NONE", yearAgo, false, "members (joined_at index)"],
       ["NEW_MEMBERS", "MONTH", "TIER", yearAgo, false, "members"],
+      ["NEW_MEMBERS", "MONTH", "SEGMENT", yearAgo, false, "members, segment memberships"],
+      ["GROWTH_RATE", "MONTH", "SEGMENT", yearAgo, false, "members, segment memberships"],
+      ["SPEND_PER_MEMBER", "MONTH", "NONE", yearAgo, false, "KPI facts, members (joined_at index)"],
+      ["SPEND_PER_MEMBER", "MONTH", "CHANNEL", yearAgo, false, "KPI facts, members (joined_at index)"],
       ["POINTS_LIABILITY", "MONTH", "NONE", yearAgo, false, "daily points facts"],
       ["POINTS_LIABILITY", "MONTH", "CHANNEL", yearAgo, false, "points by group (daily sums)"],
       ["POINTS_LIABILITY", "MONTH", "CITY_TIER", yearAgo, false, "points by group (daily sums)"],
       ["POINTS_LIABILITY", "MONTH", "TIER", yearAgo, false, "points by group (daily sums)"],
       ["POINTS_LIABILITY", "MONTH", "SEGMENT", yearAgo, false, "points by group (daily sums)"],
       ["POINTS_LIABILITY", "DAY", "SEGMENT", threeMonthsAgo, false, "points by group (daily sums)"],
-      ["ACQUISITION_COST", "MONTH", "NONE", yearAgo, false, "campaign sends, members"],
+      ["ACQUISITION_COST", "MONTH", "NONE", yearAgo, false, "campaign sends, recorded spend, members"],
+      ["ACQUISITION_COST", "MONTH", "CHANNEL", yearAgo, false, "campaign sends, recorded spend, members"],
     ];
     for (const [kpi, granularity, breakdown, from, withScan, source] of kpiQueries) {
       const label = `${kpi}, ${granularity === "DAY" ? "90 days by DAY" : `12 months by ${granularity}`}${breakdown === "NONE" ? "" : `, by ${breakdown}`}`;
@@ -165,8 +200,19 @@ export async function benchmarkKpis(settings: KpiBenchSettings, log: (line: stri
       await measure(label, source, run, scan);
     }
     await measure("joinCohorts (12 cohorts × 12 months)", "KPI facts (join months), members", () => services.joinCohorts.cohorts(yearAgo, now, 12));
-    await measure("tierDistribution (6 months ago)", "tier history, members", () => services.tierAnalytics.distribution(addLocalMonths(now, -6, offset)));
-    await measure("tierMigration (12 months)", "tier history, members", () => services.tierAnalytics.migration(yearAgo, now));
+    // The tier queries beside the first version's lookups in the tier history, on the same instants.
+    const tiers = new TierHistoryBaseline(dataSource);
+    const sixMonthsAgo = addLocalMonths(now, -6, offset);
+    const nonZero = <Key>(counts: Map<Key, number>) => new Map([...counts].filter(([, members]) => members !== 0).sort(([first], [second]) => String(first).localeCompare(String(second))));
+    const tierScan = <Result>(baselineRun: () => Promise<Result>, same: (baselineResult: Result) => Promise<boolean>) =>
+      settings.baseline === "none" ? undefined : async () => {
+        const { seconds, result } = await timed(baselineRun);
+        return { milliseconds: seconds * 1000, same: await same(result) };
+      };
+    await measure("tierDistribution (6 months ago)", "daily tier population, the day's joins and changes", () => services.tierAnalytics.distribution(sixMonthsAgo),
+      tierScan(() => tiers.distribution(sixMonthsAgo), async (expected) => isDeepStrictEqual(nonZero(new Map((await services.tierAnalytics.distribution(sixMonthsAgo)).map((count) => [count.tier.id, count.members]))), nonZero(expected))));
+    await measure("tierMigration (12 months)", "daily tier population, the changes of the range", () => services.tierAnalytics.migration(yearAgo, now),
+      tierScan(() => tiers.migration(yearAgo, now), async (expected) => isDeepStrictEqual(nonZero(new Map((await services.tierAnalytics.migration(yearAgo, now)).map((cell) => [`${cell.fromTier?.id ?? null}:${cell.toTier.id}`, cell.members]))), nonZero(expected))));
     await measure("clvDistribution (10 buckets)", "latest scores", () => services.clvDistribution.distribution(10));
     await measure("campaignRollup (12 months by MONTH)", "campaign sends, assignments, orders", () => services.campaignRollup.rollup({ from: yearAgo, to: now, granularity: "MONTH", byCampaign: false }));
     const [daily] = await dataSource.query("SELECT COUNT(*) AS n FROM member_daily_activity");

@@ -18,7 +18,9 @@ import { KpiFacts1765065600000 } from "./1765065600000-kpi-facts";
 import { KpiPointsFacts1765065600001 } from "./1765065600001-kpi-points-facts";
 import { MembersJoinedGroupsIndex1765152000000 } from "./1765152000000-members-joined-groups-index";
 import { KpiDailySums1765238400001 } from "./1765238400001-kpi-daily-sums";
-import { KpiPointsByGroup1765238400002 } from "./1765238400002-kpi-points-by-group";
+import { MarketingSpend1765324800000 } from "./1765324800000-marketing-spend";
+import { SegmentMembershipsMemberIndex1765324800001 } from "./1765324800001-segment-memberships-member-index";
+import { KpiPointsByGroup1765411200000 } from "./1765411200000-kpi-points-by-group";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -40,5 +42,7 @@ export const migrations = [
   KpiPointsFacts1765065600001,
   MembersJoinedGroupsIndex1765152000000,
   KpiDailySums1765238400001,
-  KpiPointsByGroup1765238400002,
+  MarketingSpend1765324800000,
+  SegmentMembershipsMemberIndex1765324800001,
+  KpiPointsByGroup1765411200000,
 ];

@@ -42,6 +42,21 @@ export async function runInTransaction<Result>(dataSource: DataSource, work: (ma
 }
 
 /**
+ * Runs reads that must not see a transaction half done, outside any transaction. On SQLite every statement shares
+ * the one connection, so a read issued while a transaction is open (a fold of the KPI facts between its insert of the
+ * sums and its delete of the changes) would see that transaction's uncommitted rows: the reads are queued behind
+ * transactions, as transactions are. On MySQL/MariaDB a statement sees committed rows only, and they run at once
+ * (reads that need one snapshot across statements take a transaction instead).
+ */
+export async function readAfterTransactions<Result>(dataSource: DataSource, work: () => Promise<Result>): Promise<Result> {
+  if (!isSqlite(dataSource)) return work();
+  const previous = sqliteQueues.get(dataSource) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(work);
+  sqliteQueues.set(dataSource, current.catch(() => undefined));
+  return current;
+}
+
+/**
  * Reads a row for update: a row lock on MySQL/MariaDB, held until the transaction ends. SQLite transactions are
  * already serialized (see above), so a plain read is enough there.
  */

@@ -40,6 +40,7 @@ import { LotteryDrawRecord, LotteryPrizeRecord, LotteryRecord } from "./lottery-
 import { BadgeRecord, BadgeRuleActivityRecord, MemberBadgeRecord, MemberDisplayedTitleRecord } from "./badge-records";
 import { ChallengeActivityRecord, ChallengePointGrantRecord, ChallengeProgressRecord, ChallengeRecord } from "./challenge-records";
 import { LeaderboardBoardRecord, LeaderboardEntryRecord, LeaderboardPreferenceRecord } from "./leaderboard-records";
+import { MarketingSpendRecord } from "./marketing-spend-record";
 
 export {
   SegmentEvaluationRunRecord,
@@ -104,6 +105,7 @@ export {
   LeaderboardBoardRecord,
   LeaderboardEntryRecord,
   LeaderboardPreferenceRecord,
+  MarketingSpendRecord,
 };
 export { leaderboardBoardStatuses, leaderboardMetrics, type LeaderboardBoardStatus, type LeaderboardMetric } from "./leaderboard-records";
 export { pointEntryTypes, pointSources, type PointEntryType, type PointSource } from "./point-entry-record";
@@ -192,6 +194,7 @@ export const entities = [
   LeaderboardBoardRecord,
   LeaderboardEntryRecord,
   LeaderboardPreferenceRecord,
+  MarketingSpendRecord,
 ];
 export { badgeRuleActivityKinds, type BadgeRuleActivityKind } from "./badge-records";
 export { challengeGoalKinds, challengeGoalMeasures, type ChallengeGoalKind, type ChallengeGoalMeasure } from "./challenge-records";

@@ -9,6 +9,7 @@ import { MemberTierResolver } from "./member-tier-resolver";
 import { LotteryResolver, MemberLotteryResolver } from "./lotteries-resolver";
 import { KpiResolver } from "./kpi-resolver";
 import { CampaignRollupResolver } from "./campaign-rollup-resolver";
+import { MarketingSpendResolver } from "./marketing-spend-resolver";
 import { LeaderboardResolver, LeaderboardStandingResolver, MemberLeaderboardResolver } from "./leaderboard-resolver";
 import { MemberScoresResolver } from "./member-scores-resolver";
 import { NodeResolver } from "./node-resolver";
@@ -84,6 +85,7 @@ export const resolvers = [
   MemberBadgesResolver,
   KpiResolver,
   CampaignRollupResolver,
+  MarketingSpendResolver,
   LeaderboardResolver,
   LeaderboardStandingResolver,
   MemberLeaderboardResolver,

@@ -20,19 +20,22 @@ registerEnumType(KpiNameEnum, {
     ORDERS: { description: "Orders placed." },
     AVERAGE_ORDER_VALUE: { description: "Net spend ÷ orders, in fen." },
     SPEND_PER_ACTIVE_MEMBER: { description: "Net spend ÷ members with a login or an order in the period, in fen." },
+    SPEND_PER_MEMBER: { description: "Net spend ÷ every member who had joined by the period's end (active or not), in fen. Breakdown NONE or CHANNEL only." },
     REPURCHASE_RATE: { description: "Members with two or more orders in the period ÷ members with an order." },
     POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen." },
     LOGIN_FREQUENCY: { description: "Logins ÷ members with a login in the period." },
     INTERACTIONS_PER_MEMBER: { description: "Interactions (browse, click, share, review, like) ÷ members with a login in the period." },
     RETENTION_RATE: { description: "Of the members with a login or an order in the previous period, the share with one in this period too." },
     CHURN_RATE: { description: "Of the members with a login or an order in the previous period, the share with none in this period (1 − retention)." },
-    ACQUISITION_COST: { description: "CAC: campaigns' recorded spend (campaign_sends.cost) in the period ÷ members who joined in it, in fen. Breakdown NONE or CHANNEL only." },
+    ACQUISITION_COST: {
+      description: "CAC: marketing spend in the period (campaigns' sends plus spend recorded outside them with recordMarketingSpend) ÷ members who joined in it, in fen. Breakdown NONE or CHANNEL only; by CHANNEL, spend recorded for all channels is shared by each channel's new members.",
+    },
   },
 });
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });
 registerEnumType(KpiBreakdownEnum, {
   name: "KpiBreakdown",
-  description: "How members are grouped, by their attributes now: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it).",
+  description: "How members are grouped: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it). Activity, value, retention and cohorts count members in the groups they were in at the time; growth counts them in their groups now (docs/kpis.md, Breakdowns).",
 });
 
 @ArgsType()

@@ -30,6 +30,7 @@ import { MemberService } from "./member-service";
 import { PartnerService } from "./partner-service";
 import { createCoalitionServices } from "./coalition";
 import { createAnalyticsServices } from "./analytics";
+import { MarketingSpendService } from "./analytics/marketing-spend-service";
 import { EngagementHub } from "./engagement/engagement-hub";
 import { CheckInService } from "./engagement/check-ins/check-in-service";
 import { ReferralRewards } from "./engagement/referrals/referral-rewards";
@@ -148,6 +149,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
     segmentPlacements: new SegmentPlacementService(dataSource, clock, audit, segments),
     behaviourEvents: new BehaviourEventService(dataSource, clock, activity, points, scoring, onBackgroundError),
     ...createAnalyticsServices(dataSource, clock, config),
+    marketingSpend: new MarketingSpendService(dataSource, clock, audit, idempotency, programme.utcOffsetMinutes),
     ...createLeaderboardServices(dataSource, clock, audit, programme.utcOffsetMinutes),
     ...createCoalitionServices({ dataSource, clock, config, cipher, audit, idempotency, points, ledger, lookupMisses: rateLimits }),
     ...createLotteryServices({ dataSource, clock, cipher, audit, points, ledger, utcOffsetMinutes: programme.utcOffsetMinutes }),

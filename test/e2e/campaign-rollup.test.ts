@@ -36,7 +36,10 @@ describe.each(testDatabaseKinds())("campaignRollup over HTTP on $name", (kind) =
     const byCampaign = await test.graphql(rollup, { from: "2026-10-15T00:00:00+08:00", to: "2026-11-02T00:00:00+08:00", byCampaign: true }, analyst);
     expect(byCampaign.data?.campaignRollup).toEqual([]);
     const acquisition = await test.graphql(series, {}, analyst);
-    expect(acquisition.data?.kpiSeries.points).toEqual([{ group: "ALL", value: null, figures: [{ name: "marketingSpendFen", value: 0 }, { name: "newMembers", value: 0 }] }]);
+    expect(acquisition.data?.kpiSeries.points).toEqual([{
+      group: "ALL", value: null,
+      figures: [{ name: "marketingSpendFen", value: 0 }, { name: "campaignSpendFen", value: 0 }, { name: "otherSpendFen", value: 0 }, { name: "sharedSpendFen", value: 0 }, { name: "newMembers", value: 0 }],
+    }]);
   });
 
   it("is for staff with members:read", async () => {

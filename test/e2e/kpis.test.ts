@@ -53,6 +53,15 @@ describe.each(testDatabaseKinds())("KPI queries on $name", (kind) => {
       { periodStart: "2026-11-22T16:00:00.000Z", periodEnd: "2026-11-23T16:00:00.000Z", periodLabel: "2026-11-23", group: "ALL", value: null, figures: [{ name: "spendFen", value: 0 }, { name: "orders", value: 0 }] },
       { periodStart: "2026-11-23T16:00:00.000Z", periodEnd: "2026-11-24T16:00:00.000Z", periodLabel: "2026-11-24", group: "ALL", value: 11_172.5, figures: [{ name: "spendFen", value: 22_345 }, { name: "orders", value: 2 }] },
     ]);
+    // Over every member who had joined by the day's end: one on the 23rd, two on the 24th.
+    const perMember = await test.graphql(series, { kpi: "SPEND_PER_MEMBER", ...twoDays }, analyst);
+    expect(perMember.data?.kpiSeries.points.map((point: any) => [point.periodLabel, point.value, point.figures])).toEqual([
+      ["2026-11-23", 0, [{ name: "spendFen", value: 0 }, { name: "members", value: 1 }]],
+      ["2026-11-24", 11_172.5, [{ name: "spendFen", value: 22_345 }, { name: "members", value: 2 }]],
+    ]);
+    expect(values(await test.graphql(series, { kpi: "SPEND_PER_MEMBER", ...twoDays, breakdown: "CHANNEL" }, analyst))).toEqual([
+      ["2026-11-23", "APP", null], ["2026-11-23", "OFFLINE_STORE", 0], ["2026-11-24", "APP", 12_345], ["2026-11-24", "OFFLINE_STORE", 10_000],
+    ]);
     expect(values(await test.graphql(series, { kpi: "NEW_MEMBERS", ...twoDays, breakdown: "CHANNEL" }, analyst))).toEqual([
       ["2026-11-23", "APP", 0], ["2026-11-23", "OFFLINE_STORE", 1], ["2026-11-24", "APP", 1], ["2026-11-24", "OFFLINE_STORE", 0],
     ]);
@@ -141,6 +150,7 @@ describe.each(testDatabaseKinds())("KPI queries on $name", (kind) => {
     expect(await problem({ to: twoDays.from })).toEqual(["BAD_USER_INPUT", "to"]);
     expect(await problem({ to: "2028-01-01T00:00:00+08:00" })).toEqual(["BAD_USER_INPUT", "to"]);
     expect(await problem({ kpi: "STICKINESS" })).toEqual(["BAD_USER_INPUT", "granularity"]);
+    expect(await problem({ kpi: "SPEND_PER_MEMBER", breakdown: "TIER" })).toEqual(["BAD_USER_INPUT", "breakdown"]);
     expect(await problem({ breakdown: "SEGMENT" })).toEqual(["BAD_USER_INPUT", "schemeId"]);
     expect(await problem({ schemeId: "1" })).toEqual(["BAD_USER_INPUT", "schemeId"]);
     expect(await problem({ breakdown: "SEGMENT", schemeId: "x" })).toEqual(["BAD_USER_INPUT", "schemeId"]);

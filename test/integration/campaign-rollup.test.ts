@@ -252,7 +252,11 @@ describe.each(testDatabaseKinds())("campaign roll-up and acquisition cost on $na
           expect({ context, value: point.value, figures: point.figures }).toEqual({
             context,
             value: newMembers === 0 ? null : marketingSpendFen / newMembers,
-            figures: [{ name: "marketingSpendFen", value: marketingSpendFen }, { name: "newMembers", value: newMembers }],
+            // No spend is recorded outside campaigns here (test/integration/marketing-spend.test.ts records some).
+            figures: [
+              { name: "marketingSpendFen", value: marketingSpendFen }, { name: "campaignSpendFen", value: marketingSpendFen }, { name: "otherSpendFen", value: 0 },
+              { name: "sharedSpendFen", value: 0 }, { name: "newMembers", value: newMembers },
+            ],
           });
         }
       }

@@ -7,7 +7,7 @@ import { localDayNumber, lotExpiresAt, qualificationWindowStart, qualifiedRung }
 import { MemberRecord, OrderRecord, PointAccountRecord, PointEntryRecord, PointLotRecord, StaffUserRecord, TierChangeRecord, TierRecord } from "../../src/entities";
 import { verifyLedger } from "../../src/services/points/ledger-verifier";
 import { pointsGroupKeys, pointsGroupsFromText } from "../../src/engine/analytics";
-import { backfillPointsByGroup } from "../../migrations/1765238400002-kpi-points-by-group";
+import { backfillPointsByGroup } from "../../migrations/1765411200000-kpi-points-by-group";
 import { PersonalDataCipher } from "../../src/privacy/personal-data-cipher";
 import { maskPhone } from "../../src/privacy/personal-data-format";
 import { demoMemberProfile } from "../../src/seed/demo-members";

@@ -202,7 +202,7 @@ describe.each(testDatabaseKinds())("points by group on $name", (kind) => {
 
   it("backfills the same from the ledger and the histories, except the city tier, which has no history: every entry counts in the member's city tier now", async () => {
     const [latest] = await fixture.dataSource.query("SELECT name FROM migrations ORDER BY id DESC LIMIT 1");
-    expect(latest.name).toBe("KpiPointsByGroup1765238400002");
+    expect(latest.name).toBe("KpiPointsByGroup1765411200000");
     await fixture.dataSource.undoLastMigration({ transaction: "each" });
     await fixture.dataSource.runMigrations({ transaction: "each" });
     for (const granularity of ["DAY", "WEEK", "MONTH"] as const) {

@@ -1,7 +1,7 @@
 // Every KPI, breakdown and granularity against a reference computed here with plain SQL over the same tables,
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
-import { kpiNames, pointsGroupKeys, pointsGroupsFromText, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
+import { breakdownsOfKpi, kpiNames, pointsGroupKeys, pointsGroupsFromText, type KpiBreakdown, type KpiGranularity, type KpiName } from "../../src/engine/analytics";
 import { runInTransaction } from "../../src/database/transactions";
 import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
 import { foldDailyChanges } from "../../src/services/analytics/kpi-daily-sums";
@@ -230,6 +230,11 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
           "n",
         );
         break;
+      case "SPEND_PER_MEMBER":
+        // Spend by the groups at the time (the same as now for the channel, which never changes), members by their groups now.
+        put(await sums(), "spendFen", "spend");
+        put(await byGroup(breakdown, `SELECT $group AS group_value, COUNT(*) AS n FROM members m ${groupJoins("m.id")} WHERE m.joined_at < ? GROUP BY $group`, [time(period.end)], false), "members", "n");
+        break;
       case "REPURCHASE_RATE": {
         const rows = await byGroup(
           breakdown,
@@ -288,6 +293,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       case "ORDERS": return figure("orders");
       case "AVERAGE_ORDER_VALUE": return divide(figure("spendFen"), figure("orders"));
       case "SPEND_PER_ACTIVE_MEMBER": return divide(figure("spendFen"), figure("membersWithLoginOrOrder"));
+      case "SPEND_PER_MEMBER": return divide(figure("spendFen"), figure("members"));
       case "REPURCHASE_RATE": return divide(figure("membersWithRepeatOrder"), figure("membersWithOrder"));
       case "POINTS_LIABILITY": return figure("outstandingPoints") * 3;
       case "LOGIN_FREQUENCY": return divide(figure("logins"), figure("membersWithLogin"));
@@ -299,8 +305,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }
   }
 
-  async function expectSeriesToMatchReference(kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown): Promise<void> {
-    const periods = referencePeriods(granularity);
+  async function expectSeriesToMatchReference(kpi: KpiName, granularity: KpiGranularity, breakdown: KpiBreakdown, periods = referencePeriods(granularity)): Promise<void> {
     const points: KpiPoint[] = await facts.services.kpis.series({
       kpi, granularity, breakdown, from: periods[0].start, to: periods[periods.length - 1].end, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null,
     });
@@ -339,10 +344,12 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
   });
 
   const breakdowns: KpiBreakdown[] = ["NONE", "CHANNEL", "TIER", "CITY_TIER", "SEGMENT"];
-  // ACQUISITION_COST takes only NONE and CHANNEL; test/integration/campaign-rollup.test.ts tests it with sends.
+  /** The breakdowns the KPI takes (SPEND_PER_MEMBER and ACQUISITION_COST: NONE and CHANNEL). */
+  const breakdownsOf = (kpi: KpiName) => breakdowns.filter((breakdown) => breakdownsOfKpi[kpi]?.includes(breakdown) ?? true);
+  // ACQUISITION_COST is tested with spend in test/integration/campaign-rollup.test.ts and marketing-spend.test.ts.
   for (const kpi of kpiNames.filter((name) => name !== "ACQUISITION_COST")) {
-    it(`${kpi} matches the SQL reference by month and week in every breakdown, and by day without one`, async () => {
-      for (const breakdown of breakdowns) {
+    it(`${kpi} matches the SQL reference by month and week in every breakdown it takes, and by day without one`, async () => {
+      for (const breakdown of breakdownsOf(kpi)) {
         await expectSeriesToMatchReference(kpi, "MONTH", breakdown);
         await expectSeriesToMatchReference(kpi, "WEEK", breakdown);
       }
@@ -352,6 +359,52 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
       }
     }, 120_000);
   }
+
+  it("counts growth and members in every breakdown over ranges that start and end among the joins", async () => {
+    // Members join from 5 January to late April: these ranges have members before them and joins after them, so the
+    // members before the series (by segment: each segment's members now less those who joined since) are not all zero.
+    const weeks = referencePeriods("WEEK").slice(4, 12);
+    const months = referencePeriods("MONTH").slice(1, 3);
+    const [{ n: joinedAfter }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM members WHERE joined_at >= ?", [sqlTime(facts.dataSource, weeks[weeks.length - 1].end)]);
+    const [{ n: joinedBefore }] = await facts.dataSource.query("SELECT COUNT(*) AS n FROM members WHERE joined_at < ?", [sqlTime(facts.dataSource, weeks[0].start)]);
+    expect([Number(joinedBefore) > 3, Number(joinedAfter) > 3]).toEqual([true, true]);
+    // Two members who joined before the ranges leave the scheme for this test, so UNPLACED has members before them too.
+    const leaving: Record<string, unknown>[] = await facts.dataSource.query(
+      `SELECT s.member_id, s.scheme_id, s.segment_id, s.entered_at, s.pinned FROM segment_memberships s JOIN members m ON m.id = s.member_id
+        WHERE s.scheme_id = ? AND m.joined_at < ? ORDER BY m.joined_at LIMIT 2`,
+      [facts.schemeId, sqlTime(facts.dataSource, weeks[0].start)],
+    );
+    expect(leaving).toHaveLength(2);
+    for (const row of leaving) await facts.dataSource.query("DELETE FROM segment_memberships WHERE member_id = ? AND scheme_id = ?", [row.member_id, row.scheme_id]);
+    try {
+      for (const kpi of ["NEW_MEMBERS", "GROWTH_RATE", "SPEND_PER_MEMBER"] as const) {
+        for (const breakdown of breakdownsOf(kpi)) {
+          await expectSeriesToMatchReference(kpi, "WEEK", breakdown, weeks);
+          await expectSeriesToMatchReference(kpi, "MONTH", breakdown, months);
+        }
+      }
+      const growth = await facts.services.kpis.series({ kpi: "GROWTH_RATE", granularity: "MONTH", breakdown: "SEGMENT", from: months[0].start, to: months[0].end, schemeId: facts.schemeId });
+      expect(growth.find((point) => point.group === "UNPLACED")!.figures.find((figure) => figure.name === "membersAtStart")!.value).toBeGreaterThanOrEqual(2);
+    } finally {
+      for (const row of leaving) {
+        await facts.dataSource.query("INSERT INTO segment_memberships (member_id, scheme_id, segment_id, entered_at, pinned) VALUES (?, ?, ?, ?, ?)", [row.member_id, row.scheme_id, row.segment_id, row.entered_at, row.pinned]);
+      }
+    }
+  }, 120_000);
+
+  it("divides SPEND_PER_MEMBER by every member who had joined, active or not, and refuses the breakdowns whose groups move", async () => {
+    const request = { granularity: "MONTH" as const, from: local("2026-01-01T00:00:00"), to: local("2026-06-01T00:00:00") };
+    const perMember = await facts.services.kpis.series({ kpi: "SPEND_PER_MEMBER", breakdown: "NONE", schemeId: null, ...request });
+    const perActive = await facts.services.kpis.series({ kpi: "SPEND_PER_ACTIVE_MEMBER", breakdown: "NONE", schemeId: null, ...request });
+    const figure = (point: KpiPoint, name: string) => point.figures.find((each) => each.name === name)!.value;
+    // Members who joined and were not active in a month are in this denominator and not in the active one's.
+    expect(perMember.some((point, index) => figure(point, "members") > figure(perActive[index], "membersWithLoginOrOrder"))).toBe(true);
+    expect(figure(perMember[perMember.length - 1], "members")).toBe(facts.memberIds.length);
+    for (const breakdown of ["TIER", "CITY_TIER", "SEGMENT"] as const) {
+      await expect(facts.services.kpis.series({ kpi: "SPEND_PER_MEMBER", breakdown, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null, ...request }))
+        .rejects.toMatchObject({ extensions: { code: "BAD_USER_INPUT", field: "breakdown" } });
+    }
+  });
 
   /** POINTS_LIABILITY by month, week and day in every breakdown against the reference. */
   async function expectLiabilityToMatchReference(): Promise<void> {
@@ -511,7 +564,7 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     expect(appended.length).toBeGreaterThan(100);
     expect(groups.filter(([, keys]: [number, string]) => keys.includes("segment:")).length).toBeGreaterThan(10);
     const [latest] = await facts.dataSource.query("SELECT name FROM migrations ORDER BY id DESC LIMIT 1");
-    expect(latest.name).toBe("KpiPointsByGroup1765238400002");
+    expect(latest.name).toBe("KpiPointsByGroup1765411200000");
     await facts.dataSource.undoLastMigration({ transaction: "each" });
     expect(await facts.dataSource.query("SELECT COUNT(*) AS n FROM kpi_daily_sums WHERE measure = 'points'")).toEqual([{ n: 0 }]);
     await facts.dataSource.runMigrations({ transaction: "each" });
@@ -605,9 +658,11 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     const from = local("2026-01-01T00:00:00");
     const to = local("2026-06-01T00:00:00");
     for (const kpi of kpiNames.filter((name) => name !== "ACQUISITION_COST")) {
-      for (const breakdown of breakdowns) series.push(await facts.services.kpis.series({ kpi, granularity: "MONTH", breakdown, from, to, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null }));
-      if (kpi !== "STICKINESS") series.push(await facts.services.kpis.series({ kpi, granularity: "DAY", breakdown: "TIER", from: local("2026-03-10T00:00:00"), to: local("2026-03-25T00:00:00"), schemeId: null }));
-      series.push(await facts.services.kpis.series({ kpi, granularity: "WEEK", breakdown: "SEGMENT", from, to, schemeId: facts.schemeId }));
+      const taken = breakdownsOf(kpi);
+      for (const breakdown of taken) series.push(await facts.services.kpis.series({ kpi, granularity: "MONTH", breakdown, from, to, schemeId: breakdown === "SEGMENT" ? facts.schemeId : null }));
+      const [dayBreakdown, weekBreakdown] = taken.includes("TIER") ? (["TIER", "SEGMENT"] as const) : (["CHANNEL", "CHANNEL"] as const);
+      if (kpi !== "STICKINESS") series.push(await facts.services.kpis.series({ kpi, granularity: "DAY", breakdown: dayBreakdown, from: local("2026-03-10T00:00:00"), to: local("2026-03-25T00:00:00"), schemeId: null }));
+      series.push(await facts.services.kpis.series({ kpi, granularity: "WEEK", breakdown: weekBreakdown, from, to, schemeId: weekBreakdown === "SEGMENT" ? facts.schemeId : null }));
     }
     series.push((await facts.services.joinCohorts.cohorts(from, to, 4)).map((cohort) => ({ periodStart: cohort.period.start, periodEnd: cohort.period.end, periodLabel: cohort.period.label, group: String(cohort.members), value: null, figures: cohort.activeMembers.map((value, k) => ({ name: `month${k}`, value: value ?? -1 })) })));
     return series;

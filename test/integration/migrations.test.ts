@@ -17,6 +17,7 @@ const coreTables = [
   "leaderboard_boards", "leaderboard_entries", "leaderboard_preferences",
   "kpi_points_changes", "kpi_points_daily",
   "kpi_daily_changes", "kpi_daily_sums",
+  "marketing_spend",
   "kpi_points_regroups",
 ];
 

@@ -10,6 +10,7 @@ export const kpiNames = [
   "ORDERS",
   "AVERAGE_ORDER_VALUE",
   "SPEND_PER_ACTIVE_MEMBER",
+  "SPEND_PER_MEMBER",
   "REPURCHASE_RATE",
   "POINTS_LIABILITY",
   "LOGIN_FREQUENCY",
@@ -29,6 +30,8 @@ export interface KpiMeasures {
   newMembers: number;
   /** Members who had joined before the period started. */
   membersAtStart: number;
+  /** Members who had joined by the period's end (membersAtStart + newMembers), active or not. */
+  members: number;
   /** Distinct members with a login in the period. */
   membersWithLogin: number;
   /** Member-days with a login: the sum over the period's days of that day's active members. */
@@ -52,17 +55,23 @@ export interface KpiMeasures {
   /** Of those, the members with a login or an order in this period too, and those without. */
   retained: number;
   lost: number;
-  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost): the only spend recorded. */
+  /** Marketing spend in the period, fen: campaignSpendFen + otherSpendFen. */
   marketingSpendFen: number;
+  /** Fen campaigns charged for the sends they made in the period (campaign_sends.cost). */
+  campaignSpendFen: number;
+  /** Fen staff recorded as spent outside campaigns on the period's days (marketing_spend, not cancelled). */
+  otherSpendFen: number;
+  /** Of otherSpendFen, the spend recorded for all channels; by CHANNEL, the channel's share of it by new members. */
+  sharedSpendFen: number;
 }
 
 export type KpiMeasureName = keyof KpiMeasures;
 
 export function emptyMeasures(): KpiMeasures {
   return {
-    newMembers: 0, membersAtStart: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
+    newMembers: 0, membersAtStart: 0, members: 0, membersWithLogin: 0, loginMemberDays: 0, membersWithLoginOrOrder: 0, spendFen: 0, orders: 0,
     membersWithOrder: 0, membersWithRepeatOrder: 0, outstandingPoints: 0, logins: 0, interactions: 0, activeBefore: 0, retained: 0, lost: 0,
-    marketingSpendFen: 0,
+    marketingSpendFen: 0, campaignSpendFen: 0, otherSpendFen: 0, sharedSpendFen: 0,
   };
 }
 
@@ -93,13 +102,14 @@ export const measuresOfKpi: Record<KpiName, readonly KpiMeasureName[]> = {
   ORDERS: ["orders"],
   AVERAGE_ORDER_VALUE: ["spendFen", "orders"],
   SPEND_PER_ACTIVE_MEMBER: ["spendFen", "membersWithLoginOrOrder"],
+  SPEND_PER_MEMBER: ["spendFen", "members"],
   REPURCHASE_RATE: ["membersWithRepeatOrder", "membersWithOrder"],
   POINTS_LIABILITY: ["outstandingPoints"],
   LOGIN_FREQUENCY: ["logins", "membersWithLogin"],
   INTERACTIONS_PER_MEMBER: ["interactions", "membersWithLogin"],
   RETENTION_RATE: ["activeBefore", "retained"],
   CHURN_RATE: ["activeBefore", "lost"],
-  ACQUISITION_COST: ["marketingSpendFen", "newMembers"],
+  ACQUISITION_COST: ["marketingSpendFen", "campaignSpendFen", "otherSpendFen", "sharedSpendFen", "newMembers"],
 };
 
 function ratio(numerator: number, denominator: number): number | null {
@@ -131,6 +141,9 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       return { value: ratio(measures.spendFen, measures.orders), figures: own };
     case "SPEND_PER_ACTIVE_MEMBER":
       return { value: ratio(measures.spendFen, measures.membersWithLoginOrOrder), figures: own };
+    case "SPEND_PER_MEMBER":
+      // Over every member of the programme at the period's end, active or not: what the whole base is worth a period.
+      return { value: ratio(measures.spendFen, measures.members), figures: own };
     case "REPURCHASE_RATE":
       return { value: ratio(measures.membersWithRepeatOrder, measures.membersWithOrder), figures: own };
     case "POINTS_LIABILITY":
@@ -147,17 +160,22 @@ export function kpiValue(kpi: KpiName, measures: KpiMeasures, context: KpiContex
       // Retention's complement over the same members: retained + lost = activeBefore.
       return { value: ratio(measures.lost, measures.activeBefore), figures: own };
     case "ACQUISITION_COST":
-      // CAC: what was spent on marketing in the period for each member who joined in it.
+      // CAC: what was spent on marketing in the period (campaigns' sends and spend recorded outside them) for each
+      // member who joined in it.
       return { value: ratio(measures.marketingSpendFen, measures.newMembers), figures: own };
   }
 }
 
 /**
- * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Marketing spend is recorded per send to a member, so it can
- * follow the member's join channel, but a tier, city tier or segment of spend is not something anyone budgets by.
+ * The breakdowns a KPI can be cut by; a KPI not listed takes them all. Campaign spend is recorded per send to a member, so it can
+ * follow the member's join channel, and spend outside campaigns is recorded for a channel or for all of them; a tier, city
+ * tier or segment of spend is not something anyone budgets by.
+ * SPEND_PER_MEMBER divides spend, counted in the groups members were in at the time (the KPI facts), by members counted
+ * in their groups now: the two agree only for the join channel, which never changes (docs/kpis.md).
  */
 export const breakdownsOfKpi: Partial<Record<KpiName, readonly KpiBreakdown[]>> = {
   ACQUISITION_COST: ["NONE", "CHANNEL"],
+  SPEND_PER_MEMBER: ["NONE", "CHANNEL"],
 };
 
 /** The figure names of a KPI's points, in order: the CSV export's columns. */

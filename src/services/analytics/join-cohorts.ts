@@ -3,6 +3,7 @@
 import type { DataSource } from "typeorm";
 import type { Clock } from "../../clock";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
+import { readAfterTransactions } from "../../database/transactions";
 import { addLocalMonths } from "../../engine";
 import { joinMonthScheme, kpiPeriods, periodIndexOfDay, type KpiPeriod } from "../../engine/analytics";
 import { badUserInput } from "../../errors";
@@ -43,14 +44,15 @@ export class JoinCohorts {
       [start, end],
     );
     // Active members per join month and calendar month, from the KPI facts' join-month rows.
-    const activeRows = await readFactSums(this.dataSource, {
+    // Queued behind transactions on SQLite, so a fold half done is never read (readAfterTransactions).
+    const activeRows = await readAfterTransactions(this.dataSource, () => readFactSums(this.dataSource, {
       granularity: "MONTH",
       fromDay: monthPeriods[0].firstDay,
       toDay: monthPeriods[monthPeriods.length - 1].endDay,
       schemeIds: [joinMonthScheme],
       groupColumn: "segment_id",
       counters: ["activeMembers"],
-    });
+    }));
     const monthOfDay = new Map(monthPeriods.map((period) => [period.firstDay, period.index]));
     const now = this.clock.now();
     const cohorts: JoinCohort[] = cohortPeriods.map((period) => ({

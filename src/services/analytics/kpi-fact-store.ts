@@ -3,7 +3,8 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { isSqlite, runInTransaction } from "../../database/transactions";
 import { numberFromDatabase } from "../../database/raw-values";
-import { addToFacts, kpiCounterNames, type KpiCounterName, type KpiCounters, type KpiFact, type KpiFactKey, type KpiGranularity } from "../../engine/analytics";
+import { foldAppendedChanges, type AppendedSumsTables } from "./appended-sums";
+import { kpiCounterNames, type KpiCounterName, type KpiCounters, type KpiFact, type KpiGranularity } from "../../engine/analytics";
 
 const keyColumns = ["granularity", "period_first_day", "scheme_id", "channel", "city_tier", "tier_id", "segment_id"] as const;
 
@@ -54,48 +55,15 @@ export async function addToFactTable(manager: EntityManager, facts: readonly Kpi
   }
 }
 
-function factFromRow(row: Record<string, unknown>): KpiFact {
-  const key: KpiFactKey = {
-    granularity: String(row.granularity) as KpiGranularity,
-    periodFirstDay: numberFromDatabase(row.period_first_day),
-    schemeId: numberFromDatabase(row.scheme_id),
-    channel: String(row.channel),
-    cityTier: numberFromDatabase(row.city_tier),
-    tierId: numberFromDatabase(row.tier_id),
-    segmentId: numberFromDatabase(row.segment_id),
-  };
-  const counters = Object.fromEntries(kpiCounterNames.map((name) => [name, numberFromDatabase(row[counterColumns[name]] ?? 0)])) as KpiCounters;
-  return { key, counters };
-}
+const factTables: AppendedSumsTables = { lockName: "activity", changes: "kpi_fact_changes", sums: "kpi_facts", keyColumns, valueColumns: kpiCounterNames.map((name) => counterColumns[name]) };
 
 /**
- * Folds up to `limit` appended changes into the facts in one transaction and returns how many it folded. The fold
- * state row is locked first, so two folds (two servers) take turns. It deletes exactly the rows it read: on
- * MariaDB a change with a smaller id may still be uncommitted, invisible here, and is folded next time.
+ * Folds up to `limit` appended changes into the facts in one transaction and returns how many it folded
+ * (foldAppendedChanges: the lock of the 'activity' row first, so two folds, or a fold and a rebuild, take turns;
+ * exactly the ids read deleted, so a change still uncommitted on MariaDB waits for the next fold).
  */
-export async function foldFactChanges(dataSource: DataSource, now: Date, limit = 50_000): Promise<number> {
-  return runInTransaction(dataSource, async (manager) => {
-    await lockFold(manager);
-    const rows: Record<string, unknown>[] = await manager.query(`SELECT id, ${columns.join(", ")} FROM kpi_fact_changes ORDER BY id LIMIT ?`, [limit]);
-    if (rows.length === 0) return 0;
-    const sums = new Map<string, KpiFact>();
-    for (const row of rows) {
-      const fact = factFromRow(row);
-      addToFacts(sums, fact.key, fact.counters);
-    }
-    await addToFactTable(manager, [...sums.values()]);
-    const ids = rows.map((row) => numberFromDatabase(row.id));
-    let deleted = 0;
-    for (let start = 0; start < ids.length; start += rowsPerStatement) {
-      const chunk = ids.slice(start, start + rowsPerStatement);
-      deleted += (await manager.createQueryBuilder().delete().from("kpi_fact_changes").where("id IN (:...ids)", { ids: chunk }).execute()).affected ?? 0;
-    }
-    // Fewer deleted than read: something else removed changes this fold already added (a rebuild, a fold whose lock
-    // was not the first statement). Adding them again would count them twice: roll back instead.
-    if (deleted !== ids.length) throw new Error(`The KPI facts fold read ${ids.length} changes but deleted ${deleted}: another fold or a rebuild ran at the same time`);
-    await manager.query("UPDATE kpi_fold_state SET folded_at = ? WHERE name = 'activity'", [isSqlite(dataSource) ? now.toISOString().replace("T", " ").replace("Z", "") : now]);
-    return rows.length;
-  });
+export function foldFactChanges(dataSource: DataSource, now: Date, limit = 50_000): Promise<number> {
+  return runInTransaction(dataSource, (manager) => foldAppendedChanges(manager, factTables, { limit, now }));
 }
 
 /**

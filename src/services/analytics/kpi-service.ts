@@ -5,6 +5,7 @@ import { SegmentSchemeRecord } from "../../entities";
 import {
   breakdownsOfKpi, emptyMeasures, kpiPeriods, periodBefore, kpiSeriesCsv, kpiValue, measuresOfKpi, type KpiBreakdown, type KpiGranularity, type KpiName, type KpiPeriod, type KpiPoint,
 } from "../../engine/analytics";
+import { readAfterTransactions } from "../../database/transactions";
 import { badUserInput, notFound } from "../../errors";
 import { KpiMeasureReader } from "./kpi-measures";
 
@@ -52,9 +53,12 @@ export class KpiService {
     } else if (request.schemeId !== null) {
       throw badUserInput("schemeId is only for the SEGMENT breakdown.", "schemeId");
     }
-    const byGroup = await this.measures.read({
-      granularity: request.granularity, periods, periodBefore: periodBefore(periods[0], request.granularity, this.settings.utcOffsetMinutes), breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi],
-    });
+    // Queued behind transactions on SQLite, so a fold half done is never read (readAfterTransactions).
+    const byGroup = await readAfterTransactions(this.dataSource, () =>
+      this.measures.read({
+        granularity: request.granularity, periods, periodBefore: periodBefore(periods[0], request.granularity, this.settings.utcOffsetMinutes), breakdown: request.breakdown, schemeId: request.schemeId, measures: measuresOfKpi[request.kpi],
+      }),
+    );
     // Without a breakdown the one group is there even when nothing happened, so a chart has its zeros.
     if (request.breakdown === "NONE" && !byGroup.has("ALL")) byGroup.set("ALL", periods.map(() => emptyMeasures()));
     const groups = [...byGroup.keys()].sort();

@@ -35,7 +35,9 @@ export function breakdownSql(breakdown: KpiBreakdown, memberIdColumn: string, sc
     case "NONE":
       return { sql: "", parameters: [], group: "'ALL'" };
     case "CHANNEL":
-      return { sql: join, parameters: [], group: `${member}.join_channel` };
+      // Over members itself, a unary plus (a no-op on both databases): SQLite would otherwise walk the channel index in
+      // group order and look every member up for joined_at, 6× slower than the covering idx_members_joined_groups.
+      return { sql: join, parameters: [], group: membersAlias ? `+${member}.join_channel` : `${member}.join_channel` };
     case "TIER":
       return { sql: `${join} JOIN tiers gt ON gt.id = ${member}.tier_id`, parameters: [], group: "gt.code" };
     case "CITY_TIER":

@@ -5,9 +5,9 @@
 // (tier-population.ts), a few thousand rows; the day's own joins and changes up to the instant are added from the
 // members and the tier history of that day. The migration matrix needs each member's own history only for the members
 // whose tier changed between the two instants: everyone else stayed where the population says they were.
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityManager } from "typeorm";
 import { numberFromDatabase, optionalNumberFromDatabase, timeToDatabase } from "../../database/raw-values";
-import { isSqlite } from "../../database/transactions";
+import { isSqlite, runInTransaction } from "../../database/transactions";
 import { localDayNumber } from "../../engine";
 import { TierRecord } from "../../entities";
 import { badUserInput } from "../../errors";
@@ -37,16 +37,21 @@ export class TierAnalytics {
 
   /** Members who had joined by `at`, per tier they held at `at`; every tier of the ladder, by rank. */
   async distribution(at: Date): Promise<TierCount[]> {
-    const counts = await this.membersByTierAt(at);
+    const counts = await runInTransaction(this.dataSource, (manager) => this.membersByTierAt(manager, at));
     return (await this.ladder()).map((tier) => ({ tier, members: counts.get(tier.id) ?? 0 }));
   }
 
   /** Members who had joined by `to`, by tier at `from` (null when they joined later) and tier at `to`: the full matrix. */
   async migration(from: Date, to: Date): Promise<TierMigrationCell[]> {
     if (!(from < to)) throw badUserInput("from must be before to.", "to");
-    const atFrom = await this.membersByTierAt(from);
-    const atTo = await this.membersByTierAt(to);
-    const moved = await this.movedBetween(from, to);
+    // One transaction, so every read sees the same changes (one snapshot on MariaDB, queued behind writers on
+    // SQLite): the cells are differences of the reads, and a change committed between two of them would show as a
+    // negative cell.
+    const { atFrom, atTo, moved } = await runInTransaction(this.dataSource, async (manager) => ({
+      atFrom: await this.membersByTierAt(manager, from),
+      atTo: await this.membersByTierAt(manager, to),
+      moved: await this.movedBetween(manager, from, to),
+    }));
     const ladder = await this.ladder();
     const cells = new Map<string, number>();
     const cellKey = (fromTierId: number | null, toTierId: number) => `${fromTierId}:${toTierId}`;
@@ -70,20 +75,20 @@ export class TierAnalytics {
   }
 
   /** Members who had joined by `at`, per tier id at `at`: the population at the start of its local day, then the day's own joins and changes up to `at`. */
-  private async membersByTierAt(at: Date): Promise<Map<number, number>> {
+  private async membersByTierAt(manager: EntityManager, at: Date): Promise<Map<number, number>> {
     const day = localDayNumber(at, this.utcOffsetMinutes);
     const dayStart = new Date(day * 86_400_000 - this.utcOffsetMinutes * 60_000);
     const counts = new Map<number, number>();
     const add = (tierId: number, members: number) => counts.set(tierId, (counts.get(tierId) ?? 0) + members);
-    for (const [tierId, members] of await readTotalsBefore(this.dataSource.manager, tierMembersMeasure, day)) add(Number(tierId), members);
+    for (const [tierId, members] of await readTotalsBefore(manager, tierMembersMeasure, day)) add(Number(tierId), members);
     const range = [timeToDatabase(this.dataSource, dayStart), timeToDatabase(this.dataSource, at)];
-    const joins: Record<string, unknown>[] = await this.dataSource.query(
+    const joins: Record<string, unknown>[] = await manager.query(
       `SELECT COALESCE((SELECT c.from_tier_id FROM tier_changes c WHERE c.member_id = m.id ORDER BY c.created_at, c.id LIMIT 1), m.tier_id) AS entry_tier_id, COUNT(*) AS members
          FROM members m WHERE m.joined_at >= ? AND m.joined_at <= ? GROUP BY entry_tier_id`,
       range,
     );
     for (const row of joins) add(numberFromDatabase(row.entry_tier_id), numberFromDatabase(row.members));
-    const changes: Record<string, unknown>[] = await this.dataSource.query(
+    const changes: Record<string, unknown>[] = await manager.query(
       `SELECT c.from_tier_id, c.to_tier_id, COUNT(*) AS members FROM tier_changes c WHERE c.created_at >= ? AND c.created_at <= ? AND ${moves} GROUP BY c.from_tier_id, c.to_tier_id`,
       range,
     );
@@ -101,11 +106,11 @@ export class TierAnalytics {
    * least and greatest of "time, id, tier" texts (ids padded, so the texts sort as the changes do), read through the
    * index on the changes' time.
    */
-  private async movedBetween(from: Date, to: Date): Promise<{ fromTierId: number | null; toTierId: number; members: number }[]> {
+  private async movedBetween(manager: EntityManager, from: Date, to: Date): Promise<{ fromTierId: number | null; toTierId: number; members: number }[]> {
     const sqlite = isSqlite(this.dataSource);
     const ordered = (tierColumn: string) => (sqlite ? `c.created_at || printf('%012d', c.id) || '#' || ${tierColumn}` : `CONCAT(c.created_at, LPAD(c.id, 12, '0'), '#', ${tierColumn})`);
     const tierOf = (text: string) => (sqlite ? `CAST(substr(${text}, instr(${text}, '#') + 1) AS INTEGER)` : `CAST(SUBSTRING_INDEX(${text}, '#', -1) AS UNSIGNED)`);
-    const rows: Record<string, unknown>[] = await this.dataSource.query(
+    const rows: Record<string, unknown>[] = await manager.query(
       `SELECT CASE WHEN m.joined_at <= ? THEN ${tierOf("p.first_change")} END AS from_tier_id, ${tierOf("p.last_change")} AS to_tier_id, COUNT(*) AS members
          FROM (SELECT c.member_id, MIN(${ordered("c.from_tier_id")}) AS first_change, MAX(${ordered("c.to_tier_id")}) AS last_change
                  FROM tier_changes c WHERE c.created_at > ? AND c.created_at <= ? AND ${moves} GROUP BY c.member_id) p

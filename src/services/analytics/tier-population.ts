@@ -19,14 +19,16 @@ export interface TierMove {
   at: Date;
 }
 
-/** The daily changes of members joining and moving tier. A change that keeps the tier (permanent status granted at the tier held) changes nothing. */
+/**
+ * The daily changes of members joining and moving tier. A change that keeps the tier (permanent status granted at
+ * the tier held) moves nobody; nor does one without the tier it left, which the services never write (the readers
+ * and the migration's backfill skip it the same way).
+ */
 export function tierPopulationChanges(joins: readonly TierJoin[], moves: readonly TierMove[], utcOffsetMinutes: number): DailyChange[] {
   const change = (tierId: number, at: Date, amount: number): DailyChange => ({ measure: tierMembersMeasure, groupKey: String(tierId), day: localDayNumber(at, utcOffsetMinutes), amount });
   return [
     ...joins.map((join) => change(join.tierId, join.at, 1)),
-    ...moves
-      .filter((move) => move.fromTierId !== move.toTierId)
-      .flatMap((move) => [change(move.toTierId, move.at, 1), ...(move.fromTierId === null ? [] : [change(move.fromTierId, move.at, -1)])]),
+    ...moves.flatMap((move) => (move.fromTierId === null || move.fromTierId === move.toTierId ? [] : [change(move.fromTierId, move.at, -1), change(move.toTierId, move.at, 1)])),
   ];
 }
 

@@ -169,8 +169,8 @@ export async function backfillPointsByGroup(queryRunner: QueryRunner, utcOffsetM
   await fillAccountGroups(queryRunner);
 }
 
-export class KpiPointsByGroup1765238400002 implements MigrationInterface {
-  name = "KpiPointsByGroup1765238400002";
+export class KpiPointsByGroup1765411200000 implements MigrationInterface {
+  name = "KpiPointsByGroup1765411200000";
 
   async up(queryRunner: QueryRunner): Promise<void> {
     // The groups the member's points count in (POINTS_LIABILITY by a breakdown): changed only under the account's lock.
