@@ -22,7 +22,7 @@ registerEnumType(KpiNameEnum, {
     SPEND_PER_ACTIVE_MEMBER: { description: "Net spend ÷ members with a login or an order in the period, in fen." },
     SPEND_PER_MEMBER: { description: "Net spend ÷ every member who had joined by the period's end (active or not), in fen. Breakdown NONE or CHANNEL only." },
     REPURCHASE_RATE: { description: "Members with two or more orders in the period ÷ members with an order." },
-    POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen." },
+    POINTS_LIABILITY: { description: "Points members hold at the period's end × POINT_VALUE_FEN, in fen; by a breakdown, in the groups the members were in at that moment." },
     LOGIN_FREQUENCY: { description: "Logins ÷ members with a login in the period." },
     INTERACTIONS_PER_MEMBER: { description: "Interactions (browse, click, share, review, like) ÷ members with a login in the period." },
     RETENTION_RATE: { description: "Of the members with a login or an order in the previous period, the share with one in this period too." },
@@ -35,7 +35,7 @@ registerEnumType(KpiNameEnum, {
 registerEnumType(KpiGranularityEnum, { name: "KpiGranularity", description: "Local days, ISO weeks (Monday first) or local months of the programme's time zone." });
 registerEnumType(KpiBreakdownEnum, {
   name: "KpiBreakdown",
-  description: "How members are grouped: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it). Activity, value, retention and cohorts count members in the groups they were in at the time; growth counts them in their groups now (docs/kpis.md, Breakdowns).",
+  description: "How members are grouped: join channel, tier, city tier (UNKNOWN when not given), or segment of a scheme (UNPLACED outside it). Activity, value, retention and cohorts count members in the groups they were in at the time, and the points liability the points held at the period's end by the members in each group then; growth counts members in their groups now (docs/kpis.md, Breakdowns).",
 });
 
 @ArgsType()
