@@ -126,7 +126,7 @@ export class TierQualificationService {
       // The same order as the points commands: the account first, then the member.
       const account = await lockingRead(manager, PointAccountRecord, "account").where("account.memberId = :memberId", { memberId }).getOne();
       const member = await lockingRead(manager, MemberRecord, "member").where("member.id = :memberId", { memberId }).getOne();
-      if (!member || !account) return [];
+      if (!member) return [];
       const ladder = await this.programmeData.ladder(manager);
       const windowSpend = await this.windowSpend(manager, memberId, now);
       const outcome = reviewTier(ladder, this.state(member, ladder), windowSpend, now, this.settings.tierPolicy);
@@ -147,10 +147,10 @@ export class TierQualificationService {
    * Writes a tier change, with what moves with it: the member in the tier population, and their points (the account is
    * locked by the caller, so no ledger entry of the member commits between the points moved and the tier written).
    */
-  private async record(manager: EntityManager, account: PointAccountRecord, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
+  private async record(manager: EntityManager, account: PointAccountRecord | null, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
     await manager.insert(TierChangeRecord, { memberId: member.id, fromTierId: member.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: now });
     await this.tierPopulation.moved(manager, { fromTierId: member.tierId, toTierId, at: now });
-    await moveAccountGroups(manager, account, (groups) => ({ ...groups, tierId: toTierId }), localDayNumber(now, this.settings.utcOffsetMinutes));
+    if (account) await moveAccountGroups(manager, account, (groups) => ({ ...groups, tierId: toTierId }), localDayNumber(now, this.settings.utcOffsetMinutes));
     return { memberId: member.id, fromTierId: member.tierId, toTierId, reason, at: now.toISOString() };
   }
 
