@@ -21,6 +21,7 @@ import { KpiDailySums1765238400001 } from "./1765238400001-kpi-daily-sums";
 import { MarketingSpend1765324800000 } from "./1765324800000-marketing-spend";
 import { SegmentMembershipsMemberIndex1765324800001 } from "./1765324800001-segment-memberships-member-index";
 import { KpiPointsByGroup1765411200000 } from "./1765411200000-kpi-points-by-group";
+import { SegmentJoins1765497600000 } from "./1765497600000-segment-joins";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -45,4 +46,5 @@ export const migrations = [
   MarketingSpend1765324800000,
   SegmentMembershipsMemberIndex1765324800001,
   KpiPointsByGroup1765411200000,
+  SegmentJoins1765497600000,
 ];

@@ -87,7 +87,7 @@ export function createServices({ dataSource, clock, config, events, signInCodeSe
   const segmentAnalysis = new SegmentAnalysis(dataSource, clock);
   const campaignAudience = new CampaignAudience(dataSource, segmentAnalysis, config.campaigns);
   const campaignTriggers = new CampaignTriggers(campaignAudience, clock);
-  const segments = new SegmentService(dataSource, clock, events, {
+  const segments = new SegmentService(dataSource, clock, events, programme.utcOffsetMinutes, {
     // In the transaction that writes the moves: their webhooks, and the campaigns a segment entry triggers.
     afterMovesWritten: async (manager, moves) => {
       await segmentMoveWebhooks.enqueueSegmentMoves(manager, moves);

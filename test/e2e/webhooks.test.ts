@@ -288,7 +288,7 @@ describe.each(testDatabaseKinds())("outbound webhooks on $name", (kind) => {
     const member = await staff.newMember();
     const { services, database, clock, events } = test.application;
     let enqueuedInside = -1;
-    const crashing = new SegmentService(database.dataSource, clock, events, {
+    const crashing = new SegmentService(database.dataSource, clock, events, test.application.config.programme.utcOffsetMinutes, {
       async afterMovesWritten(manager, moves) {
         await services.segmentMoveWebhooks.enqueueSegmentMoves(manager, moves);
         enqueuedInside = await manager.countBy(WebhookDeliveryRecord, { endpointId: Number(endpointId) });

@@ -4,7 +4,6 @@
 // Only the measures a KPI needs are asked for.
 import type { DataSource } from "typeorm";
 import { numberFromDatabase, timeToDatabase } from "../../database/raw-values";
-import { isSqlite } from "../../database/transactions";
 import {
   emptyMeasures, periodIndexOfDay, pointsAtEnds, programmeScheme, type KpiBreakdown, type KpiCounterName, type KpiCounters, type KpiGranularity, type KpiMeasureName, type KpiMeasures, type KpiPeriod,
 } from "../../engine/analytics";
@@ -12,6 +11,8 @@ import { readFactSums } from "./kpi-fact-store";
 import { breakdownSql, factGroups, groupLabel, localDaySql } from "./kpi-sql";
 import { readPointsByDay } from "./kpi-points-facts";
 import { readPointsByGroup } from "./points-by-group";
+import { readDailySums } from "./kpi-daily-sums";
+import { segmentJoinsMeasure } from "./segment-joins";
 import { readMarketingSpend } from "./marketing-spend";
 
 /** Measures per group, one entry per period in series order. */
@@ -160,58 +161,41 @@ export class KpiMeasureReader {
   }
 
   /**
-   * Joins by the members' segment in the scheme now. A member's segment is a look-up per member, so only the members
-   * who joined since the series began are looked up (one read by local day, those after its end included), and the
-   * members before it are counted without looking anyone up: each segment's members now (its index) less those who
-   * joined since; the unplaced, the members before less the placed ones. At a million members the look-ups of
-   * everyone before the series were most of the time.
+   * Joins by the members' segment in the scheme now, from the segments' joins by local join day (segment-joins.ts, a
+   * few thousand rows) and everyone's joins as NONE counts them: the unplaced are everyone less the placed.
    */
   private async readJoinsBySegment(request: MeasureRequest, add: Adder): Promise<void> {
     const { periods } = request;
-    const schemeId = request.schemeId!;
-    const start = timeToDatabase(this.dataSource, periods[0].start);
-    const day = localDaySql(this.dataSource, "m.joined_at", this.utcOffsetMinutes);
-    // The index with segment_id in it (migration 1765324800001, SQLite only): the planner would take the primary key's, which lacks it.
-    const lookup = isSqlite(this.dataSource) ? " INDEXED BY idx_segment_memberships_member_segment" : "";
-    const joinedRows: Row[] = await this.dataSource.query(
-      `SELECT ${day} AS local_day, gs.segment_id AS segment_id, COUNT(*) AS members
-         FROM members m LEFT JOIN segment_memberships gs${lookup} ON gs.member_id = m.id AND gs.scheme_id = ?
-        WHERE m.joined_at >= ?
-        GROUP BY local_day, segment_id`,
-      [schemeId, start],
-    );
-    const placedRows: Row[] = await this.dataSource.query(
-      "SELECT segment_id, COUNT(*) AS members FROM segment_memberships WHERE segment_id IN (SELECT id FROM segments WHERE scheme_id = ?) GROUP BY segment_id",
-      [schemeId],
-    );
-    const [{ members: everyoneBefore }]: Row[] = await this.dataSource.query("SELECT COUNT(*) AS members FROM members WHERE joined_at < ?", [start]);
-    const segments: Row[] = await this.dataSource.query("SELECT id, code FROM segments WHERE scheme_id = ?", [schemeId]);
-    const codes = new Map(segments.map((segment) => [numberFromDatabase(segment.id), String(segment.code)]));
-    const label = (segmentId: unknown) => (segmentId === null || segmentId === undefined ? groupLabel("SEGMENT", null) : codes.get(numberFromDatabase(segmentId)) ?? `SEGMENT_${String(segmentId)}`);
+    const everyone = periods.map(() => ({ newMembers: 0, membersAtStart: 0 }));
+    await this.readJoins({ ...request, breakdown: "NONE", schemeId: null }, (_group, period, values) => {
+      if (period >= 0 && period < periods.length) everyone[period] = { newMembers: values.newMembers ?? 0, membersAtStart: values.membersAtStart ?? 0 };
+    });
+    const segments: Row[] = await this.dataSource.query("SELECT id, code FROM segments WHERE scheme_id = ?", [request.schemeId]);
+    const codes = new Map(segments.map((segment) => [String(segment.id), String(segment.code)]));
+    const prefix = `${request.schemeId}:`;
     const joinedPerPeriod = new Map<string, number[]>();
-    const joinedSince = new Map<string, number>();
-    for (const row of joinedRows) {
-      const group = label(row.segment_id);
-      const members = numberFromDatabase(row.members);
-      joinedSince.set(group, (joinedSince.get(group) ?? 0) + members);
-      const period = periodIndexOfDay(periods, numberFromDatabase(row.local_day));
-      if (period < 0) continue;
+    const before = new Map<string, number>();
+    for (const sum of await readDailySums(this.dataSource.manager, segmentJoinsMeasure, periods[periods.length - 1].endDay)) {
+      if (!sum.groupKey.startsWith(prefix) || sum.amount === 0) continue;
+      const segmentId = sum.groupKey.slice(prefix.length);
+      const group = codes.get(segmentId) ?? `SEGMENT_${segmentId}`;
+      if (sum.day < periods[0].firstDay) {
+        before.set(group, (before.get(group) ?? 0) + sum.amount);
+        continue;
+      }
       const counts = joinedPerPeriod.get(group) ?? periods.map(() => 0);
       joinedPerPeriod.set(group, counts);
-      counts[period] += members;
+      const period = periodIndexOfDay(periods, sum.day);
+      if (period >= 0) counts[period] += sum.amount;
     }
-    const before = new Map<string, number>();
-    let placedBefore = 0;
-    for (const row of placedRows) {
-      const group = label(row.segment_id);
-      const members = numberFromDatabase(row.members) - (joinedSince.get(group) ?? 0);
-      placedBefore += members;
-      if (members > 0) before.set(group, members);
-    }
-    const unplacedBefore = numberFromDatabase(everyoneBefore) - placedBefore;
-    if (unplacedBefore > 0) before.set(groupLabel("SEGMENT", null), unplacedBefore);
+    const unplaced = groupLabel("SEGMENT", null);
+    const placedBefore = [...before.values()].reduce((total, members) => total + members, 0);
+    const unplacedJoined = periods.map((period) => everyone[period.index].newMembers - [...joinedPerPeriod.values()].reduce((total, counts) => total + counts[period.index], 0));
+    if (everyone[0].membersAtStart - placedBefore !== 0) before.set(unplaced, everyone[0].membersAtStart - placedBefore);
+    if (unplacedJoined.some((members) => members !== 0)) joinedPerPeriod.set(unplaced, unplacedJoined);
     addJoins(periods, joinedPerPeriod, before, add);
   }
+
 
   /**
    * Points held at each period's end. Without a breakdown: the programme's daily points facts summed up to each

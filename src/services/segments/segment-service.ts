@@ -11,6 +11,7 @@ import { SegmentMembershipRecord, SegmentMoveRecord, SegmentRecord, SegmentSchem
 import { topics, type EventBus } from "../../events/event-bus";
 import { readMemberFacts, readMemberFactsOf } from "./member-facts";
 import { enqueuePointsRegroups } from "../analytics/points-by-group";
+import { recordSegmentJoinMoves } from "../analytics/segment-joins";
 
 /** Members per transaction of a full evaluation (exported so the benchmark's floor reads and writes in the same chunks). */
 export const evaluationChunkSize = 2_000;
@@ -62,6 +63,8 @@ export class SegmentService {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly events: EventBus,
+    /** The programme's time zone: the local join day a moved member counts on in their segment's joins (segment-joins.ts). */
+    private readonly utcOffsetMinutes: number,
     private readonly options: SegmentServiceOptions = {},
   ) {}
 
@@ -190,8 +193,9 @@ export class SegmentService {
   }
 
   /**
-   * Writes moves in the caller's transaction, and what goes with them there: the webhook outbox, and the note that the
-   * members' points must follow them (insert only: a segment move takes no lock on a point account).
+   * Writes moves in the caller's transaction, and what goes with them there: the webhook outbox, the note that the
+   * members' points must follow them (insert only: a segment move takes no lock on a point account), and the moved
+   * members' joins by segment (insert only too).
    */
   async recordMoves(manager: EntityManager, moves: readonly Omit<SegmentMoveRecord, "id">[]): Promise<void> {
     if (moves.length === 0) return;
@@ -199,6 +203,7 @@ export class SegmentService {
     const written = moves.map((move) => ({ ...move })) as SegmentMoveRecord[];
     await manager.insert(SegmentMoveRecord, written);
     await enqueuePointsRegroups(manager, moves.map((move) => move.memberId));
+    await recordSegmentJoinMoves(manager, moves, this.utcOffsetMinutes);
     await this.options.afterMovesWritten?.(manager, written);
   }
 }
