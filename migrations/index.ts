@@ -22,6 +22,7 @@ import { MarketingSpend1765324800000 } from "./1765324800000-marketing-spend";
 import { SegmentMembershipsMemberIndex1765324800001 } from "./1765324800001-segment-memberships-member-index";
 import { KpiPointsByGroup1765411200000 } from "./1765411200000-kpi-points-by-group";
 import { SegmentJoins1765497600000 } from "./1765497600000-segment-joins";
+import { TierChangesMemberJoined1765584000000 } from "./1765584000000-tier-changes-member-joined";
 
 export const migrations = [
   CoreSchema1763856000000,
@@ -47,4 +48,5 @@ export const migrations = [
   SegmentMembershipsMemberIndex1765324800001,
   KpiPointsByGroup1765411200000,
   SegmentJoins1765497600000,
+  TierChangesMemberJoined1765584000000,
 ];

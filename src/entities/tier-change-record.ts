@@ -32,4 +32,8 @@ export class TierChangeRecord {
 
   @Column({ name: "created_at", type: "datetime", precision: 3 })
   createdAt: Date;
+
+  /** When the member joined, written with every change: tierMigration tells who joined within its range from the changes alone. */
+  @Column({ name: "member_joined_at", type: "datetime", precision: 3, nullable: true })
+  memberJoinedAt: Date | null;
 }

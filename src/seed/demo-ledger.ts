@@ -111,7 +111,7 @@ export function simulateDemoLedger(random: Random, member: { id: number; level: 
     }
   };
   const changeTier = (at: Date, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number) => {
-    result.tierChanges.push({ id: ids.tierChange++, memberId: member.id, fromTierId: tier.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: at });
+    result.tierChanges.push({ id: ids.tierChange++, memberId: member.id, fromTierId: tier.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: at, memberJoinedAt: member.joinedAt });
   };
 
   const expire = (lot: LotRow) => {

@@ -148,7 +148,7 @@ export class TierQualificationService {
    * locked by the caller, so no ledger entry of the member commits between the points moved and the tier written).
    */
   private async record(manager: EntityManager, account: PointAccountRecord | null, member: MemberRecord, toTierId: number, reason: TierChangeReason, detail: string, qualifyingSpend: number, now: Date): Promise<TierChangedEvent> {
-    await manager.insert(TierChangeRecord, { memberId: member.id, fromTierId: member.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: now });
+    await manager.insert(TierChangeRecord, { memberId: member.id, fromTierId: member.tierId, toTierId, reason, detail, qualifyingSpend, createdAt: now, memberJoinedAt: member.joinedAt });
     await this.tierPopulation.moved(manager, { fromTierId: member.tierId, toTierId, at: now });
     if (account) await moveAccountGroups(manager, account, (groups) => ({ ...groups, tierId: toTierId }), localDayNumber(now, this.settings.utcOffsetMinutes));
     return { memberId: member.id, fromTierId: member.tierId, toTierId, reason, at: now.toISOString() };

@@ -1,3 +1,4 @@
+import type { QueryRunner } from "typeorm";
 // Every KPI, breakdown and granularity against a reference computed here with plain SQL over the same tables,
 // period by period and group by group, on data written through the real services (test/support/kpi-facts.ts).
 import { MemberScoreRecord } from "../../src/entities/member-score-record";
@@ -6,7 +7,9 @@ import { runInTransaction } from "../../src/database/transactions";
 import { foldPointChanges } from "../../src/services/analytics/kpi-points-facts";
 import { appendDailyChanges, foldDailyChanges } from "../../src/services/analytics/kpi-daily-sums";
 import { segmentJoinsKey, segmentJoinsMeasure } from "../../src/services/analytics/segment-joins";
+import { tierMembersMeasure } from "../../src/services/analytics/tier-population";
 import { backfillSegmentJoins } from "../../migrations/1765497600000-segment-joins";
+import { fillMemberJoinedAt } from "../../migrations/1765584000000-tier-changes-member-joined";
 import { localDayNumber } from "../../src/engine";
 import { timeFromDatabase } from "../../src/database/raw-values";
 import { backfillTierMembers } from "../../migrations/1765238400001-kpi-daily-sums";
@@ -552,35 +555,40 @@ describe.each(testDatabaseKinds())("KPIs on $name", (kind) => {
     }
   }, 120_000);
 
-  it("backfills the segments' joins from the memberships as the segment moves appended them", async () => {
+  /** Folds a measure of the daily sums, rebuilds it with a migration's backfill, and expects the same rows as the services appended. */
+  async function expectBackfillToRebuild(measure: string, backfill: (queryRunner: QueryRunner, utcOffsetMinutes: number) => Promise<void>): Promise<void> {
     while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);
-    const joins = () => facts.dataSource.query("SELECT group_key, day, amount FROM kpi_daily_sums WHERE measure = 'segment_joins' AND amount <> 0 ORDER BY group_key, day");
-    const appended = await joins();
+    const rows = () => facts.dataSource.query("SELECT group_key, day, amount FROM kpi_daily_sums WHERE measure = ? AND amount <> 0 ORDER BY group_key, day", [measure]);
+    const appended = await rows();
     expect(appended.length).toBeGreaterThan(5);
-    await facts.dataSource.query("DELETE FROM kpi_daily_sums WHERE measure = 'segment_joins'");
+    await facts.dataSource.query("DELETE FROM kpi_daily_sums WHERE measure = ?", [measure]);
     const queryRunner = facts.dataSource.createQueryRunner();
     try {
-      await backfillSegmentJoins(queryRunner, facts.config.programme.utcOffsetMinutes);
+      await backfill(queryRunner, facts.config.programme.utcOffsetMinutes);
     } finally {
       await queryRunner.release();
     }
-    expect(await joins()).toEqual(appended);
+    expect(await rows()).toEqual(appended);
+  }
+
+  it("writes the member's join time with every tier change, and the migration fills it for the changes before it", async () => {
+    const joinTimes = () => facts.dataSource.query("SELECT c.id, c.member_joined_at AS carried, m.joined_at AS joined FROM tier_changes c JOIN members m ON m.id = c.member_id ORDER BY c.id");
+    const written: { carried: unknown; joined: unknown }[] = await joinTimes();
+    expect(written.length).toBeGreaterThan(3);
+    for (const row of written) expect(timeFromDatabase(row.carried)).toEqual(timeFromDatabase(row.joined));
+    await facts.dataSource.query("UPDATE tier_changes SET member_joined_at = NULL");
+    const queryRunner = facts.dataSource.createQueryRunner();
+    try {
+      await fillMemberJoinedAt(queryRunner);
+    } finally {
+      await queryRunner.release();
+    }
+    expect(await joinTimes()).toEqual(written);
   });
 
-  it("backfills the tier population from the members and the tier history as the services appended it", async () => {
-    while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);
-    const population = () => facts.dataSource.query("SELECT group_key, day, amount FROM kpi_daily_sums WHERE measure = 'tier_members' AND amount <> 0 ORDER BY group_key, day");
-    const appended = await population();
-    expect(appended.length).toBeGreaterThan(5);
-    await facts.dataSource.query("DELETE FROM kpi_daily_sums WHERE measure = 'tier_members'");
-    const queryRunner = facts.dataSource.createQueryRunner();
-    try {
-      await backfillTierMembers(queryRunner, facts.config.programme.utcOffsetMinutes);
-    } finally {
-      await queryRunner.release();
-    }
-    expect(await population()).toEqual(appended);
-  });
+  it("backfills the segments' joins from the memberships as the segment moves appended them", () => expectBackfillToRebuild(segmentJoinsMeasure, backfillSegmentJoins));
+
+  it("backfills the tier population from the members and the tier history as the services appended it", () => expectBackfillToRebuild(tierMembersMeasure, backfillTierMembers));
 
   it("backfills the points by group from the ledger, the tier history and the segment moves as the services appended them", async () => {
     while ((await runInTransaction(facts.dataSource, (manager) => foldDailyChanges(manager))) > 0);

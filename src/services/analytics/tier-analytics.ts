@@ -103,18 +103,17 @@ export class TierAnalytics {
   /**
    * Members whose tier changed in (from, to], by the tier their first change of the range took them from (null when
    * they joined after `from`) and the tier their last one took them to. Each member's first and last change are the
-   * least and greatest of "time, id, tier" texts (ids padded, so the texts sort as the changes do), read through the
-   * index on the changes' time.
+   * least and greatest of "time, id, tier" texts (ids padded, so the texts sort as the changes do); whether they had
+   * joined by `from`, from the join time each change carries. All read from the index on the changes' time alone.
    */
   private async movedBetween(manager: EntityManager, from: Date, to: Date): Promise<{ fromTierId: number | null; toTierId: number; members: number }[]> {
     const sqlite = isSqlite(this.dataSource);
     const ordered = (tierColumn: string) => (sqlite ? `c.created_at || printf('%012d', c.id) || '#' || ${tierColumn}` : `CONCAT(c.created_at, LPAD(c.id, 12, '0'), '#', ${tierColumn})`);
     const tierOf = (text: string) => (sqlite ? `CAST(substr(${text}, instr(${text}, '#') + 1) AS INTEGER)` : `CAST(SUBSTRING_INDEX(${text}, '#', -1) AS UNSIGNED)`);
     const rows: Record<string, unknown>[] = await manager.query(
-      `SELECT CASE WHEN m.joined_at <= ? THEN ${tierOf("p.first_change")} END AS from_tier_id, ${tierOf("p.last_change")} AS to_tier_id, COUNT(*) AS members
-         FROM (SELECT c.member_id, MIN(${ordered("c.from_tier_id")}) AS first_change, MAX(${ordered("c.to_tier_id")}) AS last_change
+      `SELECT CASE WHEN p.member_joined_at <= ? THEN ${tierOf("p.first_change")} END AS from_tier_id, ${tierOf("p.last_change")} AS to_tier_id, COUNT(*) AS members
+         FROM (SELECT c.member_id, MIN(${ordered("c.from_tier_id")}) AS first_change, MAX(${ordered("c.to_tier_id")}) AS last_change, MAX(c.member_joined_at) AS member_joined_at
                  FROM tier_changes c WHERE c.created_at > ? AND c.created_at <= ? AND ${moves} GROUP BY c.member_id) p
-         JOIN members m ON m.id = p.member_id
         GROUP BY from_tier_id, to_tier_id`,
       [timeToDatabase(this.dataSource, from), timeToDatabase(this.dataSource, from), timeToDatabase(this.dataSource, to)],
     );
