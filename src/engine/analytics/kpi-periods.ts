@@ -1,6 +1,7 @@
 // The periods a KPI series is cut into, in the programme's time zone: local days, ISO weeks (Monday first) and
 // local months. A series covers every whole period that overlaps [from, to), so no point is a partial period.
 import { localDayNumber, startOfLocalDayNumber } from "../activity/daily-windows";
+import { localDateOfDay } from "./local-dates";
 
 export const kpiGranularities = ["DAY", "WEEK", "MONTH"] as const;
 export type KpiGranularity = (typeof kpiGranularities)[number];
@@ -63,10 +64,6 @@ export function isoWeekLabel(monday: number): string {
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
 
-function dayLabel(day: number): string {
-  return calendarDate(day).toISOString().slice(0, 10);
-}
-
 /** The start of the period (of this granularity) that holds `instant`. */
 export function periodStartOf(instant: Date, granularity: KpiGranularity, utcOffsetMinutes: number): Date {
   return startOfLocalDayNumber(factPeriodFirstDay(localDayNumber(instant, utcOffsetMinutes), granularity), utcOffsetMinutes);
@@ -79,9 +76,9 @@ export function nextPeriodStart(start: Date, granularity: KpiGranularity, utcOff
 
 function periodLabel(start: Date, granularity: KpiGranularity, utcOffsetMinutes: number): string {
   const day = localDayNumber(start, utcOffsetMinutes);
-  if (granularity === "DAY") return dayLabel(day);
+  if (granularity === "DAY") return localDateOfDay(day);
   if (granularity === "WEEK") return isoWeekLabel(day);
-  return dayLabel(day).slice(0, 7);
+  return localDateOfDay(day).slice(0, 7);
 }
 
 /**

@@ -8,7 +8,7 @@
 import type { DataSource, EntityManager } from "typeorm";
 import { numberFromDatabase, optionalNumberFromDatabase, timeToDatabase } from "../../database/raw-values";
 import { isSqlite, runInTransaction } from "../../database/transactions";
-import { localDayNumber } from "../../engine";
+import { localDayNumber, startOfLocalDayNumber } from "../../engine";
 import { TierRecord } from "../../entities";
 import { badUserInput } from "../../errors";
 import { readTotalsBefore } from "./kpi-daily-sums";
@@ -77,7 +77,7 @@ export class TierAnalytics {
   /** Members who had joined by `at`, per tier id at `at`: the population at the start of its local day, then the day's own joins and changes up to `at`. */
   private async membersByTierAt(manager: EntityManager, at: Date): Promise<Map<number, number>> {
     const day = localDayNumber(at, this.utcOffsetMinutes);
-    const dayStart = new Date(day * 86_400_000 - this.utcOffsetMinutes * 60_000);
+    const dayStart = startOfLocalDayNumber(day, this.utcOffsetMinutes);
     const counts = new Map<number, number>();
     const add = (tierId: number, members: number) => counts.set(tierId, (counts.get(tierId) ?? 0) + members);
     for (const [tierId, members] of await readTotalsBefore(manager, tierMembersMeasure, day)) add(Number(tierId), members);

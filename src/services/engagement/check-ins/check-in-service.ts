@@ -6,7 +6,8 @@ import type { DataSource, EntityManager } from "typeorm";
 import { describeActor } from "../../../auth/identity";
 import type { Clock } from "../../../clock";
 import { runInTransaction } from "../../../database/transactions";
-import { checkInAward, checkInRuleProblem, currentStreak, defaultCheckInRule, localDayNumber, nextMilestone, startOfLocalDayNumber, startOfLocalMonth, streakOnCheckIn, type CheckInRule } from "../../../engine";
+import { checkInAward, checkInRuleProblem, currentStreak, defaultCheckInRule, localDayNumber, nextMilestone, startOfLocalMonth, streakOnCheckIn, type CheckInRule } from "../../../engine";
+import { localDateOfDay } from "../../../engine/analytics";
 import { CheckInRecord, CheckInRuleRecord, PointAccountRecord } from "../../../entities";
 import { badUserInput } from "../../../errors";
 import type { AuditService } from "../../audit-service";
@@ -107,7 +108,7 @@ export class CheckInService {
 
   /** The local calendar date (YYYY-MM-DD) of a day number. */
   dateOf(localDay: number): string {
-    return new Date(startOfLocalDayNumber(localDay, this.utcOffsetMinutes).getTime() + this.utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
+    return localDateOfDay(localDay);
   }
 
   private async balance(memberId: number): Promise<number> {
