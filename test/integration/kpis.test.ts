@@ -19,42 +19,11 @@ import { rebuildKpiFacts } from "../../src/services/analytics/kpi-facts-rebuild"
 import { kpiFactsJob } from "../../src/server/scheduled-jobs";
 import { systemContext } from "../../src/services/service-context";
 import { testDatabaseKinds } from "../support/databases";
-import { buildKpiFacts, sqlTime, type KpiFacts } from "../support/kpi-facts";
+import { buildKpiFacts, local, localDay, referencePeriods as fixturePeriods, sqlTime, type KpiFacts, type ReferencePeriod } from "../support/kpi-facts";
 
-const day = 86_400_000;
-const offset = 8 * 3_600_000;
-const localDay = (instant: Date) => Math.floor((instant.getTime() + offset) / day);
-const local = (text: string) => new Date(`${text}+08:00`);
+/** The fixture's periods, by day the ten days from 25 February. */
+const referencePeriods = (granularity: KpiGranularity) => fixturePeriods(granularity, { first: "2026-02-25", count: 10 });
 
-interface ReferencePeriod {
-  label: string;
-  start: Date;
-  end: Date;
-  /** The start of the period before (which ends at `start`): retention and churn compare with it. */
-  previousStart: Date;
-}
-
-/** Periods written out by hand (local midnights at UTC+8), not by the code under test. */
-function referencePeriods(granularity: KpiGranularity): ReferencePeriod[] {
-  if (granularity === "MONTH") {
-    const months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"];
-    const previous = ["2025-12", ...months];
-    return months.slice(0, -1).map((month, index) => ({
-      label: month, start: local(`${month}-01T00:00:00`), end: local(`${months[index + 1]}-01T00:00:00`), previousStart: local(`${previous[index]}-01T00:00:00`),
-    }));
-  }
-  if (granularity === "WEEK") {
-    // 2026-01-05 is the Monday of ISO week 2; 2026-06-01 the Monday of week 23.
-    return Array.from({ length: 21 }, (_, index) => {
-      const start = new Date(local("2026-01-05T00:00:00").getTime() + index * 7 * day);
-      return { label: `2026-W${String(index + 2).padStart(2, "0")}`, start, end: new Date(start.getTime() + 7 * day), previousStart: new Date(start.getTime() - 7 * day) };
-    });
-  }
-  return Array.from({ length: 10 }, (_, index) => {
-    const start = new Date(local("2026-02-25T00:00:00").getTime() + index * day);
-    return { label: new Date(start.getTime() + offset).toISOString().slice(0, 10), start, end: new Date(start.getTime() + day), previousStart: new Date(start.getTime() - day) };
-  });
-}
 
 const groupColumn: Record<KpiBreakdown, string> = {
   NONE: "'ALL'",

@@ -2,44 +2,15 @@
 // here in plain SQL, by NONE and CHANNEL and by month, week and day: spend recorded for one channel, for all channels
 // (shared by new members), on the days either side of month and week boundaries, a cancelled record, and campaign
 // sends a minute either side of local midnight. Members, orders and joins come from test/support/kpi-facts.ts.
-import type { KpiGranularity } from "../../src/engine/analytics";
 import { CampaignRecord, CampaignSendRecord } from "../../src/entities";
 import type { ServiceContext } from "../../src/services/service-context";
 import { systemContext } from "../../src/services/service-context";
 import { testDatabaseKinds } from "../support/databases";
-import { buildKpiFacts, sqlTime, type KpiFacts } from "../support/kpi-facts";
+import { buildKpiFacts, local, localDay, referencePeriods, sqlTime, type KpiFacts, type ReferencePeriod } from "../support/kpi-facts";
 
 const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
-const offset = 8 * hour;
-const local = (text: string) => new Date(`${text}+08:00`);
-const localDay = (instant: Date) => Math.floor((instant.getTime() + offset) / day);
-
-interface ReferencePeriod {
-  label: string;
-  start: Date;
-  end: Date;
-}
-
-/** Periods written out by hand (local midnights at UTC+8), not by the code under test. */
-function referencePeriods(granularity: KpiGranularity): ReferencePeriod[] {
-  if (granularity === "MONTH") {
-    const months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"];
-    return months.slice(0, -1).map((month, index) => ({ label: month, start: local(`${month}-01T00:00:00`), end: local(`${months[index + 1]}-01T00:00:00`) }));
-  }
-  if (granularity === "WEEK") {
-    // 2026-01-05 is the Monday of ISO week 2.
-    return Array.from({ length: 21 }, (_, index) => {
-      const start = new Date(local("2026-01-05T00:00:00").getTime() + index * 7 * day);
-      return { label: `2026-W${String(index + 2).padStart(2, "0")}`, start, end: new Date(start.getTime() + 7 * day) };
-    });
-  }
-  return Array.from({ length: 12 }, (_, index) => {
-    const start = new Date(local("2026-02-24T00:00:00").getTime() + index * day);
-    return { label: new Date(start.getTime() + offset).toISOString().slice(0, 10), start, end: new Date(start.getTime() + day) };
-  });
-}
 
 const channels = ["APP", "MINI_PROGRAM", "OFFLINE_STORE", "ONLINE"];
 

@@ -143,3 +143,42 @@ async function placeInTestScheme(services: Services, memberId: number, segmentId
 export function sqlTime(dataSource: DataSource, instant: Date): string | Date {
   return dataSource.options.type === "mysql" ? instant : instant.toISOString().replace("T", " ").replace("Z", "");
 }
+
+/** An instant from a local time of the fixture's time zone (UTC+8), e.g. "2026-03-01T00:00:00". */
+export const local = (text: string) => new Date(`${text}+08:00`);
+
+/** The local day number (days since 1970-01-01 at UTC+8) of an instant, worked out here, not by the code under test. */
+export const localDay = (instant: Date) => Math.floor((instant.getTime() + 8 * hour) / day);
+
+export interface ReferencePeriod {
+  label: string;
+  start: Date;
+  end: Date;
+  /** The start of the period before (which ends at `start`): retention and churn compare with it. */
+  previousStart: Date;
+}
+
+/**
+ * The fixture's periods written out by hand (local midnights at UTC+8), not by the code under test: January to May by
+ * month, ISO weeks 2 to 22, and `days.count` days from `days.first`.
+ */
+export function referencePeriods(granularity: "DAY" | "WEEK" | "MONTH", days = { first: "2026-02-24", count: 12 }): ReferencePeriod[] {
+  if (granularity === "MONTH") {
+    const months = ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06"];
+    const previous = ["2025-12", ...months];
+    return months.slice(0, -1).map((month, index) => ({
+      label: month, start: local(`${month}-01T00:00:00`), end: local(`${months[index + 1]}-01T00:00:00`), previousStart: local(`${previous[index]}-01T00:00:00`),
+    }));
+  }
+  if (granularity === "WEEK") {
+    // 2026-01-05 is the Monday of ISO week 2; 2026-06-01 the Monday of week 23.
+    return Array.from({ length: 21 }, (_, index) => {
+      const start = new Date(local("2026-01-05T00:00:00").getTime() + index * 7 * day);
+      return { label: `2026-W${String(index + 2).padStart(2, "0")}`, start, end: new Date(start.getTime() + 7 * day), previousStart: new Date(start.getTime() - 7 * day) };
+    });
+  }
+  return Array.from({ length: days.count }, (_, index) => {
+    const start = new Date(local(`${days.first}T00:00:00`).getTime() + index * day);
+    return { label: new Date(start.getTime() + 8 * hour).toISOString().slice(0, 10), start, end: new Date(start.getTime() + day), previousStart: new Date(start.getTime() - day) };
+  });
+}
